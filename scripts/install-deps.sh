@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the Debian packages perfval needs, only those missing; fast (no apt call) when all are present.
+# Used by both README quick-start commands, by .ci/run and by the Dockerfile.
+#   scripts/install-deps.sh            build + test dependencies and the real servers tests use
+#   scripts/install-deps.sh --runtime  only what the perfval binary needs at run time
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost-dev libboost-system-dev libboost-regex-dev
+  libssl-dev libyaml-cpp-dev nlohmann-json3-dev prometheus-cpp-dev libeigen3-dev
+  libbenchmark-dev libgtest-dev libgmock-dev
+)
+# Real servers and reference tools used by tests and benchmark scripts (never mocked).
+tool_pkgs=(
+  nginx-light wrk prometheus prometheus-pushgateway hyperfine curl openssl procps
+)
+runtime_pkgs=(
+  libyaml-cpp0.7 libssl3 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprometheus-cpp-push1.0
+  libbenchmark1debian ca-certificates
+)
+
+case "${1:-}" in
+  --runtime) wanted=("${runtime_pkgs[@]}") ;;
+  --build-only) wanted=("${build_pkgs[@]}") ;;
+  "") wanted=("${build_pkgs[@]}" "${tool_pkgs[@]}") ;;
+  *) echo "usage: $0 [--runtime|--build-only]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+  # dpkg-query prints "install ok installed" only for a fully installed package.
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+# Services from packages (nginx, prometheus) must not start system-wide on install: tests start their own.
+if [ ! -e /usr/sbin/policy-rc.d ] && [ -w /usr/sbin ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done" >&2

@@ -1,0 +1,70 @@
+// A fixed-memory, mergeable log-linear latency histogram (HdrHistogram layout, 3 significant digits).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perfval::loadgen {
+
+// Records integer values (microseconds in perfval) from 1 to kHighest with <= 0.1 % relative error.
+// A value type: copy, merge with +=, serialize. Memory is fixed (~190 KiB) whatever the run length.
+class Histogram {
+ public:
+  static constexpr std::int64_t kLowest = 1;                       // smallest distinguishable value, µs
+  static constexpr std::int64_t kHighest = 3'600'000'000LL * 2;    // 2 hours in µs; larger values are clamped
+  static constexpr int kSignificantDigits = 3;
+
+  Histogram();
+
+  // Records `value` `count` times. Values < 0 are recorded as 0; values > kHighest as kHighest (and counted
+  // in clamped()). Never allocates.
+  void record(std::int64_t value, std::int64_t count = 1);
+
+  std::int64_t count() const { return total_count_; }
+  bool empty() const { return total_count_ == 0; }
+  std::int64_t min() const;  // 0 when empty
+  std::int64_t max() const;  // 0 when empty; the highest equivalent value of the largest bucket used
+  double mean() const;       // 0 when empty
+  double stddev() const;     // population standard deviation; 0 when empty
+  std::int64_t clamped() const { return clamped_count_; }  // values recorded above kHighest
+
+  // Value at percentile p in [0, 100] (nearest rank: the smallest recorded value v such that at least p % of
+  // values are <= v), reported as the highest value equivalent to that bucket. 0 when empty.
+  std::int64_t value_at_percentile(double p) const;
+
+  // Exact merge: the result equals having recorded both sets. Layouts are always identical.
+  Histogram& operator+=(const Histogram& other);
+  void reset();
+
+  // Compact text encoding ("hdr1:" + base64 of run-length, varint-encoded counts), for summary files.
+  std::string serialize() const;
+  // Throws perfval::Error on malformed input.
+  static Histogram deserialize(std::string_view text);
+
+  // Non-empty buckets in increasing order: [lowest equivalent value, highest equivalent value], count.
+  struct Bucket {
+    std::int64_t low;
+    std::int64_t high;
+    std::int64_t count;
+  };
+  std::vector<Bucket> buckets() const;
+
+  bool operator==(const Histogram& other) const;
+
+ private:
+  int index_of(std::int64_t value) const;
+  std::int64_t lowest_equivalent(int index) const;
+  std::int64_t highest_equivalent(int index) const;
+
+  std::vector<std::int64_t> counts_;  // one counter per bucket
+  std::int64_t total_count_ = 0;      // sum of counts_
+  std::int64_t clamped_count_ = 0;    // values above kHighest recorded as kHighest
+  std::int64_t min_value_ = INT64_MAX;  // smallest recorded raw value
+  std::int64_t max_value_ = 0;          // largest recorded raw value (after clamping)
+  double sum_ = 0;                      // sum of recorded raw values, for mean
+  double sum_squares_ = 0;              // sum of squared raw values, for stddev
+};
+
+}  // namespace perfval::loadgen
