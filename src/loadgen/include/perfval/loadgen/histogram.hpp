@@ -1,6 +1,7 @@
 // A fixed-memory, mergeable log-linear latency histogram (HdrHistogram layout, 3 significant digits).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -51,7 +52,14 @@ class Histogram {
   };
   std::vector<Bucket> buckets() const;
 
+  // Equal counts in every bucket, equal count/clamped/min/max; sums equal to 1e-9 relative (they are doubles,
+  // so merging in a different order may change the last bits).
   bool operator==(const Histogram& other) const;
+
+  // Bytes this histogram occupies (object plus counters); constant for its whole life.
+  std::size_t memory_bytes() const { return sizeof(*this) + counts_.capacity() * sizeof(std::int64_t); }
+  // Number of counters in the layout (every histogram has the same).
+  static std::size_t counts_length();
 
  private:
   int index_of(std::int64_t value) const;
