@@ -1,0 +1,34 @@
+// Statistics for regression gating as pure functions over samples: summaries and the Mann-Whitney U test.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace perfval::regression {
+
+double mean(const std::vector<double>& xs);    // 0 for an empty sample
+double median(const std::vector<double>& xs);  // 0 for an empty sample
+double stddev(const std::vector<double>& xs);  // sample standard deviation (n-1); 0 below two values
+double coefficient_of_variation(const std::vector<double>& xs);  // stddev / |mean|, 0 when the mean is 0
+
+// Standard normal cumulative distribution function.
+double normal_cdf(double z);
+
+// The result of a two-sided Mann-Whitney U (Wilcoxon rank-sum) test of x against y.
+struct MannWhitneyResult {
+  double u1 = 0;       // U of x: pairs (x_i, y_j) with x_i > y_j, ties counting one half
+  double u2 = 0;       // U of y: n1 * n2 - u1
+  double u = 0;        // min(u1, u2), the value textbooks tabulate
+  double z = 0;        // normal-approximation z with tie and continuity correction (0 when exact)
+  double p_value = 1;  // two-sided probability of a U at least this extreme under "same distribution"
+  bool exact = false;  // true: exact null distribution (no ties, small samples); false: normal approximation
+  bool ties = false;   // the pooled samples contain tied values
+};
+
+// Exact p-values are used when there are no ties and both samples have at most `exact_limit` values;
+// otherwise the normal approximation with tie-corrected variance and continuity correction.
+// Throws std::invalid_argument when either sample is empty.
+MannWhitneyResult mann_whitney_u(const std::vector<double>& x, const std::vector<double>& y,
+                                 std::size_t exact_limit = 20);
+
+}  // namespace perfval::regression

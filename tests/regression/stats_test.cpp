@@ -1,0 +1,143 @@
+// Tests of the Mann-Whitney U test and sample summaries against values worked out by hand.
+#include "perfval/regression/stats.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <vector>
+
+namespace perfval::regression {
+namespace {
+
+// Two-sided p by brute force: every way of choosing which pooled values belong to x (an independent check
+// of the exact distribution, valid for tie-free samples).
+double brute_force_p(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<double> pooled = x;
+  pooled.insert(pooled.end(), y.begin(), y.end());
+  const std::size_t n = pooled.size(), n1 = x.size();
+  const double observed = mann_whitney_u(x, y).u;
+  std::vector<int> pick(n, 0);
+  std::fill(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(n1), 1);
+  std::sort(pick.begin(), pick.end());
+  double total = 0, extreme = 0;
+  do {
+    std::vector<double> a, b;
+    for (std::size_t i = 0; i < n; ++i) (pick[i] ? a : b).push_back(pooled[i]);
+    double u1 = 0;
+    for (double va : a)
+      for (double vb : b) u1 += va > vb ? 1.0 : 0.0;
+    const double u = std::min(u1, static_cast<double>(a.size() * b.size()) - u1);
+    total += 1;
+    if (u <= observed) extreme += 1;
+  } while (std::next_permutation(pick.begin(), pick.end()));
+  return std::min(1.0, extreme / total);
+}
+
+TEST(Summaries, MeanMedianStddevCv) {
+  const std::vector<double> xs{2, 4, 4, 4, 5, 5, 7, 9};
+  EXPECT_DOUBLE_EQ(mean(xs), 5.0);
+  EXPECT_DOUBLE_EQ(median(xs), 4.5);
+  // Sum of squared deviations is 32 (the classic population-sd-2 example); sample sd = sqrt(32/7).
+  EXPECT_NEAR(stddev(xs), std::sqrt(32.0 / 7.0), 1e-12);
+  EXPECT_NEAR(coefficient_of_variation(xs), std::sqrt(32.0 / 7.0) / 5.0, 1e-12);
+  EXPECT_EQ(median({3, 1, 2}), 2);
+  EXPECT_EQ(stddev({1}), 0);
+  EXPECT_EQ(mean({}), 0);
+}
+
+TEST(NormalCdf, KnownQuantiles) {
+  // Standard normal table: Phi(0) = 0.5, Phi(1.96) = 0.9750, Phi(-1) = 0.1587.
+  EXPECT_NEAR(normal_cdf(0), 0.5, 1e-12);
+  EXPECT_NEAR(normal_cdf(1.96), 0.9750, 1e-4);
+  EXPECT_NEAR(normal_cdf(-1), 0.1587, 1e-4);
+}
+
+TEST(MannWhitney, CompleteSeparationSmallSamplesIsExact) {
+  // x entirely below y: U = 0. Of C(6,3) = 20 equally likely arrangements only one gives U = 0 and one
+  // gives U = 9, so the exact two-sided p = 2/20 = 0.1 (derived by hand).
+  const auto r = mann_whitney_u({1, 2, 3}, {4, 5, 6});
+  EXPECT_TRUE(r.exact);
+  EXPECT_FALSE(r.ties);
+  EXPECT_DOUBLE_EQ(r.u1, 0);
+  EXPECT_DOUBLE_EQ(r.u2, 9);
+  EXPECT_DOUBLE_EQ(r.u, 0);
+  EXPECT_NEAR(r.p_value, 0.1, 1e-12);
+}
+
+TEST(MannWhitney, ExactPMatchesEnumerationAndTextbookTable) {
+  // x = {1.1, 3.5, 4.2, 7.7}, y = {2.0, 5.3, 6.1, 8.4, 9.0}: x beats y in 0 + 1 + 1 + 3 = 5 pairs, so U = 5.
+  // Critical-value tables for n1 = 4, n2 = 5 give U <= 1 as the two-sided 5 % region, so p must exceed 0.05.
+  // Exact: arrangements with U = u are partitions of u into at most 4 parts of at most 5; for u = 0..5 there
+  // are 1, 1, 2, 3, 5, 6 (derived by hand), so P(U <= 5) = 18/126 and the two-sided p = 36/126 = 0.2857.
+  const std::vector<double> x{1.1, 3.5, 4.2, 7.7}, y{2.0, 5.3, 6.1, 8.4, 9.0};
+  const auto r = mann_whitney_u(x, y);
+  EXPECT_TRUE(r.exact);
+  EXPECT_DOUBLE_EQ(r.u1, 5);
+  EXPECT_DOUBLE_EQ(r.u, 5);
+  EXPECT_NEAR(r.p_value, brute_force_p(x, y), 1e-12);
+  EXPECT_NEAR(r.p_value, 36.0 / 126.0, 1e-12);
+}
+
+TEST(MannWhitney, ExactAgreesWithBruteForceOnSeveralShapes) {
+  const std::vector<std::pair<std::vector<double>, std::vector<double>>> cases{
+      {{1, 5, 9}, {2, 3, 4, 6, 7}},
+      {{10, 20, 30, 40, 50}, {11, 12, 13, 14, 15}},
+      {{0.5}, {0.1, 0.2, 0.3, 0.4, 0.6}},
+      {{3, 8, 1, 9, 4, 7}, {2, 6, 5, 10, 11, 12}}};
+  for (const auto& [x, y] : cases) {
+    const auto r = mann_whitney_u(x, y);
+    ASSERT_TRUE(r.exact);
+    EXPECT_NEAR(r.p_value, brute_force_p(x, y), 1e-12);
+  }
+}
+
+TEST(MannWhitney, TiesUseMidranksAndTieCorrectedNormalApproximation) {
+  // Worked by hand. Pooled, sorted: 1x 2x 2x 2y 3x 3y 4y 5y. Midranks: 1 -> 1; the three 2s share ranks
+  // 2..4 -> 3; the two 3s share 5..6 -> 5.5; 4 -> 7; 5 -> 8. R_x = 1 + 3 + 3 + 5.5 = 12.5,
+  // U_x = 12.5 - 4*5/2 = 2.5. Mean n1 n2 / 2 = 8. Tie-corrected variance:
+  // n1 n2 / 12 * ((n + 1) - sum(t^3 - t) / (n (n - 1))) = 16/12 * (9 - (24 + 6) / 56) = 11.285714.
+  // z = -(|2.5 - 8| - 0.5) / sqrt(11.285714) = -1.488351; p = 2 * (1 - Phi(1.488351)) = 0.13667.
+  const auto r = mann_whitney_u({1, 2, 2, 3}, {2, 3, 4, 5});
+  EXPECT_TRUE(r.ties);
+  EXPECT_FALSE(r.exact);
+  EXPECT_DOUBLE_EQ(r.u1, 2.5);
+  EXPECT_DOUBLE_EQ(r.u2, 13.5);
+  EXPECT_NEAR(r.z, -1.488351, 1e-6);
+  EXPECT_NEAR(r.p_value, 0.13667, 1e-4);
+}
+
+TEST(MannWhitney, LargeSamplesUseNormalApproximation) {
+  // x = 1..25, y = 26..50 (no ties, above the exact limit): U = 0, mean 312.5, variance 25*25*51/12
+  // = 2656.25 (sd 51.5388); z = -(312.5 - 0.5) / 51.5388 = -6.0536; p = 2 * Phi(-6.0536) = 1.42e-9.
+  std::vector<double> x, y;
+  for (int i = 1; i <= 25; ++i) x.push_back(i), y.push_back(i + 25);
+  const auto r = mann_whitney_u(x, y);
+  EXPECT_FALSE(r.exact);
+  EXPECT_DOUBLE_EQ(r.u, 0);
+  EXPECT_NEAR(r.z, -6.0536, 1e-3);
+  EXPECT_NEAR(r.p_value, 1.42e-9, 0.02e-9);
+}
+
+TEST(MannWhitney, IdenticalSamplesAreNotSignificant) {
+  const auto r = mann_whitney_u({5, 5, 5}, {5, 5, 5});
+  EXPECT_DOUBLE_EQ(r.u1, 4.5);
+  EXPECT_DOUBLE_EQ(r.p_value, 1.0);
+  const auto same = mann_whitney_u({1, 2, 3, 4}, {1.5, 2.5, 3.5, 4.5});
+  EXPECT_GT(same.p_value, 0.5);
+}
+
+TEST(MannWhitney, DirectionOfU1FollowsFirstSample) {
+  const auto r = mann_whitney_u({4, 5, 6}, {1, 2, 3});
+  EXPECT_DOUBLE_EQ(r.u1, 9);
+  EXPECT_DOUBLE_EQ(r.u, 0);
+}
+
+TEST(MannWhitney, EmptySampleIsRejected) {
+  EXPECT_THROW(mann_whitney_u({}, {1.0}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace perfval::regression
