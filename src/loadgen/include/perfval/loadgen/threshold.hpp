@@ -23,6 +23,9 @@ struct ThresholdExpr {
   bool passes(double observed) const;
 };
 
+// "<", "<=", ">", ">=", "==" or "!=", for messages and reports.
+const char* to_string(ThresholdExpr::Op op);
+
 // Parses one expression; throws perfval::Error (no location: the caller wraps it) with a reason.
 ThresholdExpr parse_threshold_expression(std::string_view text);
 
