@@ -1,0 +1,34 @@
+// Internal helpers shared by the scenario parser's files (scenario*.cpp); not part of the public API.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "perfval/common/yaml_reader.hpp"
+#include "perfval/loadgen/scenario.hpp"
+
+namespace perfval::loadgen::detail {
+
+// Every k6 executor option key this parser knows, in documentation order.
+const std::vector<std::string>& executor_keys();
+
+// True when `map` has at least one executor option key (used to reject them next to `scenarios:`).
+bool has_executor_key(const YamlValue& map, std::string* which);
+
+// Reads the executor options of one scenario from `map` (a flat file or a `scenarios:` entry).
+// Rejects option keys that do not belong to the chosen executor, naming key and executor.
+ExecutorConfig parse_executor(const YamlValue& map);
+
+// Reads `thresholds:`; tags are checked against the scenarios and request names already parsed.
+std::vector<Threshold> parse_thresholds(const YamlValue& node, const std::vector<Scenario>& scenarios);
+
+// Where a key of `map` is written (the key, not its value); the map's own location if absent.
+SourceLocation key_location(const YamlValue& map, const std::string& key);
+
+// Throws Error at the key's location: "file:line:col: <field>.<key>: message".
+[[noreturn]] void fail_at_key(const YamlValue& map, const std::string& key, const std::string& message);
+
+// Comma-separated list for messages: "a, b, c".
+std::string join(const std::vector<std::string>& items);
+
+}  // namespace perfval::loadgen::detail
