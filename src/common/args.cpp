@@ -87,7 +87,9 @@ ParsedArgs ArgParser::parse(const std::vector<std::string>& args) const {
     if (spec == nullptr) {
       std::vector<std::string> names;
       for (const auto& s : specs_) names.push_back(s.name);
-      throw Error("perfval " + command_ + ": unknown option \"--" + name + "\"" + did_you_mean_suffix(name, names));
+      const auto guess = did_you_mean(name, names);  // suggested as the user must type it, with "--"
+      throw Error("perfval " + command_ + ": unknown option \"--" + name + "\"" +
+                  (guess ? " (did you mean \"--" + *guess + "\"?)" : ""));
     }
     if (spec->metavar.empty()) {
       if (inline_value) throw Error("perfval " + command_ + ": option --" + name + " takes no value");

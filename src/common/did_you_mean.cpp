@@ -17,7 +17,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
       const auto cb = std::tolower(static_cast<unsigned char>(b[j - 1]));
       const std::size_t cost = ca == cb ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+      // Case-insensitive like the substitution above, so "Ab" vs "ba" is one transposition.
+      if (i > 1 && j > 1 && ca == std::tolower(static_cast<unsigned char>(b[j - 2])) &&
+          std::tolower(static_cast<unsigned char>(a[i - 2])) == cb) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
     }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace perfval {
 
@@ -30,7 +31,8 @@ std::optional<Nanos> parse_duration(std::string_view text) {
       ++i;
     }
     if (!digits) return std::nullopt;
-    const double value = std::stod(std::string(text.substr(0, i)));
+    // strtod, not stod: a 400-digit number must give nullopt, not throw std::out_of_range.
+    const double value = std::strtod(std::string(text.substr(0, i)).c_str(), nullptr);
     text.remove_prefix(i);
     const Unit* unit = nullptr;
     for (const auto& u : kUnits) {
@@ -51,22 +53,19 @@ std::string format_duration(Nanos d) {
   const bool neg = ns < 0;
   const double a = std::fabs(static_cast<double>(ns));
   std::string out = neg ? "-" : "";
-  if (a >= 3600e9 && std::fmod(a, 60e9) == 0) {
-    const auto total_min = static_cast<long long>(a / 60e9);
-    out += std::to_string(total_min / 60) + "h";
-    if (total_min % 60) out += std::to_string(total_min % 60) + "m";
-    return out;
-  }
   if (a >= 60e9 && std::fmod(a, 1e9) == 0) {
+    // Whole seconds of a minute or more: "1h1m1s", "1h30m", "1m30s" (not "61m1s").
     const auto total_s = static_cast<long long>(a / 1e9);
-    out += std::to_string(total_s / 60) + "m";
+    if (total_s >= 3600) out += std::to_string(total_s / 3600) + "h";
+    if (total_s % 3600 / 60) out += std::to_string(total_s % 3600 / 60) + "m";
     if (total_s % 60) out += std::to_string(total_s % 60) + "s";
     return out;
   }
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%gs", a / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%gms", a / 1e6);
-  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%g\xC2\xB5s", a / 1e3);
-  else std::snprintf(buf, sizeof buf, "%gns", a);
+  // %.12g keeps every nanosecond below ~16 minutes, so the text parses back to the same duration.
+  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.12gs", a / 1e9);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.12gms", a / 1e6);
+  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.12g\xC2\xB5s", a / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.12gns", a);
   return out + buf;
 }
 

@@ -37,7 +37,8 @@ std::string format_bytes(double bytes) {
   static constexpr const char* kUnits[] = {"B", "Ki", "Mi", "Gi", "Ti"};
   int unit = 0;
   double v = bytes;
-  while (std::fabs(v) >= 1024.0 && unit < 4) { v /= 1024.0; ++unit; }
+  // Compare the value as it will be printed, so 1048575 bytes reads "1Mi" rather than "1024Ki".
+  while (std::fabs(v) >= 1023.95 && unit < 4) { v /= 1024.0; ++unit; }
   char buf[48];
   if (unit == 0 || std::fabs(v - std::round(v)) < 0.05) std::snprintf(buf, sizeof buf, "%.0f%s", v, kUnits[unit]);
   else std::snprintf(buf, sizeof buf, "%.1f%s", v, kUnits[unit]);

@@ -202,15 +202,19 @@ YamlValue YamlValue::require(const std::string& key) const {
 
 void YamlValue::check_keys(const std::vector<std::string>& allowed) const {
   expect_map();
+  std::vector<std::pair<std::string, int>> seen;  // key, 1-based line: yaml-cpp accepts duplicate keys
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const std::string key = it->first.Scalar();
-    bool known = false;
-    for (const auto& a : allowed) known = known || a == key;
-    if (known) continue;
     const YAML::Mark m = it->first.Mark();
     const SourceLocation where{*file_, m.line + 1, m.column + 1};
     const std::string path = field_.empty() ? key : field_ + "." + key;
-    throw Error(where, path, "unknown key \"" + key + "\"" + did_you_mean_suffix(key, allowed));
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == key;
+    if (!known) throw Error(where, path, "unknown key \"" + key + "\"" + did_you_mean_suffix(key, allowed));
+    for (const auto& [k, line] : seen) {
+      if (k == key) throw Error(where, path, "duplicate key (first given on line " + std::to_string(line) + ")");
+    }
+    seen.emplace_back(key, m.line + 1);
   }
 }
 
