@@ -77,7 +77,8 @@ std::optional<YamlValue> present(const YamlValue& map, const std::string& key) {
 YamlValue required(const YamlValue& map, const std::string& key, const char* executor) {
   auto v = present(map, key);
   if (!v) {
-    throw Error(map.location(), map.field().empty() ? key : map.field() + "." + key,
+    // Point at the executor line: that is the choice that made the key required.
+    throw Error(detail::key_location(map, "executor"), map.field().empty() ? key : map.field() + "." + key,
                 std::string("required by executor ") + executor);
   }
   return *v;

@@ -79,9 +79,11 @@ TEST(ScenarioErrors, DurationsThatMustBePositive) {
 }
 
 TEST(ScenarioErrors, MissingRequiredExecutorOption) {
-  expect_error(kHead + "executor: constant-vus\nvus: 2\n", "1:1", "duration", "required by executor constant-vus");
-  expect_error(kHead + "executor: constant-arrival-rate\nrate: 5\nduration: 1s\n", "1:1", "preAllocatedVUs",
+  expect_error(kHead + "executor: constant-vus\nvus: 2\n", "6:1", "duration", "required by executor constant-vus");
+  expect_error(kHead + "executor: constant-arrival-rate\nrate: 5\nduration: 1s\n", "6:1", "preAllocatedVUs",
                "required by executor constant-arrival-rate");
+  expect_error("scenarios:\n  a:\n    vus: 2\n" + kHead, "3:5", "scenarios.a.duration",
+               "required by executor constant-vus");
 }
 
 TEST(ScenarioErrors, EmptyStages) {
