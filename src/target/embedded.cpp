@@ -1,0 +1,164 @@
+// EmbeddedTarget: routes requests to the cached SLURM bodies, applies faults, and runs the HTTP server.
+#include "perfval/target/embedded.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "collector.hpp"
+#include "perfval/http/server.hpp"
+#include "perfval/target/faults.hpp"
+#include "perfval/target/metrics_renderer.hpp"
+#include "perfval/target/slurm_api.hpp"
+
+namespace perfval::target {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+
+enum class Route { index, metrics, health, ping, nodes, jobs, unknown };
+
+Route find_route(std::string_view path) {
+  if (path == "/metrics") return Route::metrics;
+  if (path == "/health") return Route::health;
+  if (path == "/") return Route::index;
+  if (path.substr(0, slurm_api_prefix.size()) == slurm_api_prefix) {
+    const std::string_view rest = path.substr(slurm_api_prefix.size());
+    if (rest == "/ping") return Route::ping;
+    if (rest == "/nodes") return Route::nodes;
+    if (rest == "/jobs") return Route::jobs;
+  }
+  return Route::unknown;
+}
+
+http::ServerResponse json_response(unsigned status, std::string body) {
+  http::ServerResponse r;
+  r.status = status;
+  r.content_type = std::string(kJson);
+  r.body = std::move(body);
+  return r;
+}
+
+http::ServerResponse shared_response(std::string_view type, std::shared_ptr<const std::string> body) {
+  http::ServerResponse r;
+  r.content_type = std::string(type);
+  r.shared_body = std::move(body);
+  return r;
+}
+
+const char* const kIndex =
+    "perfval embedded target: a simulated SLURM cluster\n\n"
+    "GET /metrics                 Prometheus exposition (slurm_* families)\n"
+    "GET /health                  liveness\n"
+    "GET /slurm/v0.0.44/ping      slurmrestd ping\n"
+    "GET /slurm/v0.0.44/nodes     slurmrestd nodes\n"
+    "GET /slurm/v0.0.44/jobs      slurmrestd jobs\n";
+
+}  // namespace
+
+struct EmbeddedTarget::Impl {
+  explicit Impl(ServeOptions o)
+      : options(std::move(o)), faults(options.latency, options.error_rate, options.stall, options.seed) {}
+
+  http::ServerResponse answer(const http::ServerRequest& req, Route route);
+  http::ServerResponse handle(const http::ServerRequest& req);
+
+  ServeOptions options;
+  Faults faults;
+  std::atomic<std::uint64_t> metrics_errors{0};  // injected 500s on /metrics, reported by the exporter metrics
+  std::unique_ptr<Collector> collector;
+  std::unique_ptr<http::Server> server;
+  std::chrono::steady_clock::time_point started;
+};
+
+http::ServerResponse EmbeddedTarget::Impl::answer(const http::ServerRequest& req, Route route) {
+  if (route == Route::unknown) {
+    return json_response(404, render_error_json(404, "no such path; see / for the endpoints", "perfval serve"));
+  }
+  if (req.method != "GET") {
+    return json_response(405, render_error_json(405, "method " + req.method + " not allowed; use GET", "perfval serve"));
+  }
+  switch (route) {
+    case Route::metrics: return shared_response(prometheus_content_type, collector->metrics());
+    case Route::ping: return shared_response(kJson, collector->ping());
+    case Route::nodes: return shared_response(kJson, collector->nodes());
+    case Route::jobs: return shared_response(kJson, collector->jobs());
+    case Route::health:
+      return json_response(200, "{\"status\":\"ok\",\"nodes\":" + std::to_string(collector->node_count()) + "}");
+    case Route::index: {
+      http::ServerResponse r;
+      r.body = kIndex;
+      return r;
+    }
+    case Route::unknown: break;
+  }
+  return json_response(404, render_error_json(404, "no such path", "perfval serve"));
+}
+
+http::ServerResponse EmbeddedTarget::Impl::handle(const http::ServerRequest& req) {
+  const std::string_view target = req.target;
+  const Route route = find_route(target.substr(0, target.find('?')));
+  if (!faults.active()) return answer(req, route);
+  const FaultDecision fault = faults.decide(std::chrono::steady_clock::now() - started);
+  http::ServerResponse r;
+  if (fault.error) {
+    if (route == Route::metrics) metrics_errors.fetch_add(1, std::memory_order_relaxed);
+    r = json_response(500, render_error_json(500, "injected fault (--error-rate)", "perfval serve"));
+  } else {
+    r = answer(req, route);
+  }
+  r.delay = fault.delay;
+  return r;
+}
+
+EmbeddedTarget::EmbeddedTarget(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+EmbeddedTarget::~EmbeddedTarget() { stop(); }
+
+void EmbeddedTarget::start() {
+  if (impl_->server) return;
+  ClusterOptions cluster;
+  cluster.nodes = impl_->options.nodes;
+  cluster.seed = impl_->options.seed;
+  cluster.epoch = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+  impl_->collector = std::make_unique<Collector>(cluster, impl_->metrics_errors);
+  impl_->collector->start();
+  http::ServerOptions so;
+  so.host = impl_->options.host;
+  so.port = impl_->options.port;
+  so.threads = impl_->options.threads > 0 ? impl_->options.threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Impl* impl = impl_.get();
+  impl_->server = std::make_unique<http::Server>(so, [impl](const http::ServerRequest& r) { return impl->handle(r); });
+  impl_->started = std::chrono::steady_clock::now();
+  try {
+    impl_->server->start();
+  } catch (...) {
+    impl_->server.reset();
+    impl_->collector->stop();
+    throw;
+  }
+}
+
+void EmbeddedTarget::stop() {
+  if (impl_->server) impl_->server->stop();
+  if (impl_->collector) impl_->collector->stop();
+}
+
+std::uint16_t EmbeddedTarget::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+std::string EmbeddedTarget::base_url() const {
+  std::string host = impl_->options.host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  else if (host == "::") host = "[::1]";
+  else if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port());
+}
+
+std::uint64_t EmbeddedTarget::requests_served() const {
+  return impl_->server ? impl_->server->counters().requests : 0;
+}
+
+}  // namespace perfval::target
