@@ -1,0 +1,106 @@
+// Google Benchmark JSON: repetition rows become samples, aggregates a fallback value, counters measurements.
+#include <set>
+
+#include "perfval/regression/stats.hpp"
+#include "results_internal.hpp"
+
+namespace perfval::regression::detail {
+
+using nlohmann::json;
+
+namespace {
+
+// Fields of a benchmark row that are not user counters.
+const std::set<std::string> standard_fields{
+    "name", "run_name", "run_type", "aggregate_name", "aggregate_unit", "repetitions", "repetition_index",
+    "threads", "iterations", "real_time", "cpu_time", "time_unit", "error_occurred", "error_message",
+    "family_index", "per_family_instance_index", "label", "big_o", "rms", "complexity_n"};
+
+struct FieldValues {
+  std::vector<double> samples;   // one per repetition ("iteration" rows)
+  std::optional<double> mean;    // the "mean" aggregate
+  std::optional<double> median;  // the "median" aggregate
+  std::string unit;
+};
+
+struct BenchmarkRows {
+  std::map<std::string, FieldValues> fields;  // real_time, cpu_time, counters
+  std::optional<std::string> error;           // error_message of a failed row
+};
+
+std::string string_at(const json& row, const char* key, const std::string& file, const std::string& field,
+                      const std::string& fallback) {
+  const auto it = row.find(key);
+  if (it == row.end() || it->is_null()) return fallback;
+  if (!it->is_string()) fail_field(file, field + "." + key, "expected a string, got " + it->dump());
+  return it->get<std::string>();
+}
+
+std::string counter_unit(const std::string& counter) {
+  const std::string suffix = "per_second";
+  if (counter.size() >= suffix.size() && counter.compare(counter.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return "/s";
+  return "";
+}
+
+void add_row(const json& row, std::size_t index, const std::string& file, std::map<std::string, BenchmarkRows>& by,
+             std::vector<std::string>& order) {
+  const std::string where = "benchmarks[" + std::to_string(index) + "]";
+  if (!row.is_object()) fail_field(file, where, "expected an object");
+  const std::string name = string_at(row, "name", file, where, "");
+  if (name.empty()) fail_field(file, where + ".name", "missing benchmark name");
+  const std::string run_name = string_at(row, "run_name", file, where, name);
+  const std::string run_type = string_at(row, "run_type", file, where, "iteration");
+  if (!by.count(run_name)) order.push_back(run_name);
+  BenchmarkRows& b = by[run_name];
+  if (row.value("error_occurred", false)) {
+    b.error = string_at(row, "error_message", file, where, "error_occurred without a message");
+    return;
+  }
+  const std::string aggregate = string_at(row, "aggregate_name", file, where, "");
+  if (run_type == "aggregate" && aggregate != "mean" && aggregate != "median") return;  // stddev, cv: not values
+  const std::string time_unit = string_at(row, "time_unit", file, where, "ns");
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    const bool is_time = it.key() == "real_time" || it.key() == "cpu_time";
+    if (!is_time && (standard_fields.count(it.key()) || !it->is_number())) continue;
+    const auto v = number_at(row, it.key().c_str(), file, where + "." + it.key());
+    if (!v) continue;
+    FieldValues& f = b.fields[it.key()];
+    f.unit = is_time ? time_unit : counter_unit(it.key());
+    if (run_type != "aggregate") f.samples.push_back(*v);
+    else if (aggregate == "mean") f.mean = *v;
+    else f.median = *v;
+  }
+  if (run_type != "aggregate" && !row.contains("real_time"))
+    fail_field(file, where + ".real_time", "missing (the row has no error_occurred either)");
+}
+
+}  // namespace
+
+void read_benchmark_json(const json& doc, const std::string& file, RunResults& into) {
+  const json& rows = doc["benchmarks"];
+  if (!rows.is_array()) fail_field(file, "benchmarks", "expected a list of benchmark results");
+  std::map<std::string, BenchmarkRows> by;
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < rows.size(); ++i) add_row(rows[i], i, file, by, order);
+  for (const std::string& name : order) {
+    const BenchmarkRows& b = by[name];
+    const std::string prefix = "bench:" + name;
+    if (into.failed.count(prefix) || into.find(prefix + ":real_time")) {
+      into.notes.push_back(file + ": benchmark " + name + " also appears in an earlier file; the first is used");
+      continue;
+    }
+    into.benchmarks.push_back(name);
+    if (b.error) {
+      into.failed[prefix] = *b.error;
+      continue;
+    }
+    for (const auto& [field, f] : b.fields) {
+      Measurement m{prefix + ":" + field, 0, f.samples, f.unit, file};
+      m.value = !f.samples.empty() ? mean(f.samples) : f.mean ? *f.mean : f.median.value_or(0);
+      into.measurements[m.key] = std::move(m);
+    }
+  }
+}
+
+}  // namespace perfval::regression::detail

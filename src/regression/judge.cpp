@@ -1,0 +1,130 @@
+// One row's verdict: outside tolerance vs baseline, beyond threshold and significant vs previous, SLA limits.
+#include "judge.hpp"
+
+#include <cmath>
+
+#include "perfval/regression/format.hpp"
+#include "perfval/regression/stats.hpp"
+
+namespace perfval::regression::detail {
+
+namespace {
+
+struct Findings {
+  bool regressed = false;
+  bool improved = false;
+  bool not_significant = false;
+  bool sla_breach = false;
+  std::vector<std::string> reasons;
+};
+
+std::optional<double> change_pct(double from, double to) {
+  if (from == 0) return std::nullopt;
+  return (to - from) / std::fabs(from) * 100;
+}
+
+// Positive when the change is in the bad direction.
+double badness(double pct, Direction d) { return d == Direction::lower_is_better ? pct : -pct; }
+
+void judge_baseline(MetricResult& row, Findings& f) {
+  if (!row.baseline || !row.current) return;
+  row.change_vs_baseline_pct = change_pct(*row.baseline, *row.current);
+  if (!row.change_vs_baseline_pct) {
+    f.reasons.push_back("baseline is 0, so no relative change");
+    return;
+  }
+  const double bad = badness(*row.change_vs_baseline_pct, row.direction);
+  const double tol = row.tolerance_pct.value_or(0);
+  const std::string vs = format_change(row.change_vs_baseline_pct) + " vs baseline " +
+                         format_value(row.baseline, row.unit) + " (tolerance " + format_number(tol) + "%)";
+  if (bad > tol) f.regressed = true, f.reasons.push_back("regressed: " + vs);
+  else if (-bad > tol) f.improved = true, f.reasons.push_back("improved: " + vs);
+}
+
+void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, const GateOptions& o, Findings& f) {
+  row.change_vs_previous_pct = change_pct(prev.value, cur.value);
+  if (!row.change_vs_previous_pct) return;
+  const double bad = badness(*row.change_vs_previous_pct, row.direction);
+  const bool beyond = std::fabs(bad) > o.threshold_pct;
+  const std::string vs = format_change(row.change_vs_previous_pct) + " vs previous";
+  const bool testable = prev.samples.size() >= o.min_samples && cur.samples.size() >= o.min_samples;
+  if (!testable) {
+    row.test = "threshold only";
+    if (beyond) f.reasons.push_back("single values, no significance test: threshold " + format_number(o.threshold_pct) + "% only");
+    if (beyond && bad > 0) f.regressed = true, f.reasons.push_back("regressed: " + vs);
+    if (beyond && bad < 0) f.improved = true, f.reasons.push_back("improved: " + vs);
+    return;
+  }
+  row.test = "mann-whitney";
+  row.p_value = mann_whitney_u(prev.samples, cur.samples).p_value;
+  const bool significant = *row.p_value < o.alpha;
+  if (prev.samples.size() < o.warn_samples || cur.samples.size() < o.warn_samples)
+    f.reasons.push_back("only " + std::to_string(std::min(prev.samples.size(), cur.samples.size())) +
+                        " samples: the test has little power below " + std::to_string(o.warn_samples));
+  const std::string with_p = vs + " (p=" + format_p_value(row.p_value) + ")";
+  if (!beyond) return;
+  if (!significant) f.not_significant = true, f.reasons.push_back("not significant: " + with_p);
+  else if (bad > 0) f.regressed = true, f.reasons.push_back("regressed: " + with_p);
+  else f.improved = true, f.reasons.push_back("improved: " + with_p);
+}
+
+void judge_sla(MetricResult& row, Findings& f) {
+  if (!row.sla_limit || !row.current) return;
+  const bool ok = row.sla_op == "<" ? *row.current < *row.sla_limit : *row.current > *row.sla_limit;
+  if (ok) return;
+  f.sla_breach = true;
+  f.reasons.push_back("SLA breach: " + format_value(row.current, row.unit) + " is not " + row.sla_op + " " +
+                      format_value(row.sla_limit, row.unit));
+}
+
+std::string join(const std::vector<std::string>& xs) {
+  std::string out;
+  for (const auto& x : xs) out += (out.empty() ? "" : "; ") + x;
+  return out;
+}
+
+}  // namespace
+
+std::optional<Observed> observe(const RunResults& run, const std::string& key, const std::string& unit,
+                                std::string* why) {
+  const Measurement* m = run.find(key);
+  if (!m) {
+    if (why) *why = "not in " + run.label;
+    return std::nullopt;
+  }
+  const auto v = convert_unit(m->value, m->unit, unit);
+  if (!v) {
+    if (why) *why = "mismatched units: " + m->file + " gives " + m->unit + ", expected " + unit;
+    return std::nullopt;
+  }
+  Observed o{*v, {}};
+  for (double s : m->samples) o.samples.push_back(*convert_unit(s, m->unit, unit));
+  return o;
+}
+
+void judge(MetricResult& row, const std::optional<Observed>& previous, const Observed& current,
+           const GateOptions& options) {
+  row.current = current.value;
+  row.current_samples = current.samples.size();
+  Findings f;
+  judge_sla(row, f);
+  judge_baseline(row, f);
+  if (previous) {
+    row.previous = previous->value;
+    row.previous_samples = previous->samples.size();
+    judge_previous(row, *previous, current, options, f);
+  }
+  if (f.sla_breach) row.verdict = Verdict::sla_breach;
+  else if (f.regressed) row.verdict = Verdict::regressed;
+  else if (f.not_significant) row.verdict = Verdict::not_significant;
+  else if (f.improved) row.verdict = Verdict::improved;
+  else row.verdict = Verdict::ok;
+  if (f.reasons.empty()) {
+    const bool compared = row.baseline || previous || row.sla_limit;
+    f.reasons.push_back(compared ? "within limits" : "no baseline, previous run or SLA to compare with");
+  }
+  if (!row.reason.empty()) f.reasons.push_back(row.reason);
+  row.reason = join(f.reasons);
+}
+
+}  // namespace perfval::regression::detail

@@ -1,0 +1,73 @@
+// Verdict names and the report-level decisions: counts, gate result, exit code and headline.
+#include <string>
+
+#include "perfval/common/error.hpp"
+#include "perfval/regression/gate.hpp"
+
+namespace perfval::regression {
+
+std::string to_string(Verdict v) {
+  switch (v) {
+    case Verdict::ok: return "ok";
+    case Verdict::improved: return "improved";
+    case Verdict::regressed: return "regressed";
+    case Verdict::not_significant: return "not significant";
+    case Verdict::sla_breach: return "SLA breach";
+    case Verdict::missing_data: return "missing data";
+  }
+  return "?";
+}
+
+std::string verdict_id(Verdict v) {
+  std::string s = to_string(v);
+  for (char& c : s) c = c == ' ' ? '_' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return s;
+}
+
+std::size_t RegressionReport::count(Verdict v) const {
+  std::size_t n = 0;
+  for (const auto& m : metrics) n += m.verdict == v ? 1 : 0;
+  return n;
+}
+
+bool RegressionReport::gate_failed() const {
+  return count(Verdict::regressed) > 0 || count(Verdict::sla_breach) > 0 ||
+         (fail_on_missing && count(Verdict::missing_data) > 0);
+}
+
+bool RegressionReport::nothing_judged() const { return count(Verdict::missing_data) == metrics.size(); }
+
+int RegressionReport::exit_code() const {
+  if (gate_failed()) return exit_code::threshold_failed;
+  if (nothing_judged()) return exit_code::usage;
+  return exit_code::ok;
+}
+
+namespace {
+std::string plural(std::size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+}  // namespace
+
+std::string RegressionReport::headline() const {
+  const std::size_t reg = count(Verdict::regressed), sla = count(Verdict::sla_breach);
+  const std::size_t missing = count(Verdict::missing_data);
+  const std::string of = " (of " + plural(metrics.size(), "metric", "metrics") + ")";
+  std::string parts;
+  auto add = [&](std::size_t n, const std::string& one, const std::string& many) {
+    if (n) parts += (parts.empty() ? "" : ", ") + plural(n, one, many);
+  };
+  if (gate_failed()) {
+    add(reg, "regression", "regressions");
+    add(sla, "SLA breach", "SLA breaches");
+    if (fail_on_missing) add(missing, "metric missing", "metrics missing");
+    return "FAIL: " + parts + of;
+  }
+  if (nothing_judged()) return "NO DATA: nothing could be judged" + of;
+  add(count(Verdict::improved), "improvement", "improvements");
+  add(count(Verdict::not_significant), "change not significant", "changes not significant");
+  add(missing, "metric missing", "metrics missing");
+  return "PASS: no regression, no SLA breach" + (parts.empty() ? "" : "; " + parts) + of;
+}
+
+}  // namespace perfval::regression

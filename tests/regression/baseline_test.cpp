@@ -1,0 +1,140 @@
+// Tests of baselines files: the users' format, sources, inferred directions, errors with locations, rewriting.
+#include "perfval/regression/baseline.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "perfval/common/error.hpp"
+
+namespace perfval::regression {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char* users_file = R"(# performance baselines — ±, µs
+memory_allocation:   {metric: allocations_per_second,      baseline: 10000, tolerance: 10%, unit: allocs/sec}
+metric_processing:   {metric: metrics_processed_per_second, baseline: 1000, tolerance: 15%, unit: metrics/sec}
+slurm_api_latency:   {metric: api_response_time_p95,       baseline: 100,   tolerance: 20%, unit: ms}
+gc_pressure:         {metric: gc_pause_time_p99,           baseline: 10,    tolerance: 25%, unit: ms}
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_baselines(text, "b.yaml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Baselines, ReadsTheUsersFormatAndInfersDirections) {
+  const BaselineFile f = parse_baselines(users_file, "b.yaml");
+  ASSERT_EQ(f.entries.size(), 4u);
+  EXPECT_EQ(f.entries[0].name, "memory_allocation");
+  EXPECT_EQ(f.entries[0].metric, "allocations_per_second");
+  EXPECT_EQ(f.entries[0].baseline, 10000);
+  EXPECT_EQ(f.entries[0].tolerance_pct, 10);
+  EXPECT_EQ(f.entries[0].direction, Direction::higher_is_better);
+  EXPECT_TRUE(f.entries[0].direction_inferred);
+  EXPECT_EQ(f.entries[2].direction, Direction::lower_is_better);
+  EXPECT_EQ(f.entries[3].tolerance_pct, 25);
+  EXPECT_EQ(f.entries[3].where.line, 5);
+  EXPECT_EQ(f.entries[1].source.kind, MetricSource::Kind::lookup);
+}
+
+TEST(Baselines, ExplicitDirectionAndSourcesAndSla) {
+  const BaselineFile f = parse_baselines(R"yaml(sla: {tier: medium}
+hits: {metric: cache_hit_pct, baseline: 90, tolerance: 5, unit: "%", direction: higher_is_better}
+alloc:
+  metric: allocations_per_second
+  baseline: 1e4
+  tolerance: 10%
+  unit: allocs/sec
+  source: {benchmark: memory/allocation, counter: allocations_per_second}
+mem: {metric: memory_bytes, baseline: 256Mi, tolerance: 10%, unit: bytes, source: {resource: memory_bytes}}
+p95: {metric: p95, baseline: 100, tolerance: 20%, unit: ms, source: {summary: http_req_duration, field: "p(95)", scenario: baseline}}
+)yaml", "b.yaml");
+  ASSERT_EQ(f.entries.size(), 4u);
+  EXPECT_EQ(f.sla.tier, SlaTier::medium);
+  EXPECT_EQ(f.entries[0].direction, Direction::higher_is_better);
+  EXPECT_FALSE(f.entries[0].direction_inferred);
+  EXPECT_EQ(f.entries[1].baseline, 10000);
+  EXPECT_EQ(f.entries[1].source.kind, MetricSource::Kind::benchmark);
+  EXPECT_EQ(f.entries[1].source.name, "memory/allocation");
+  EXPECT_EQ(f.entries[1].source.field, "allocations_per_second");
+  EXPECT_EQ(f.entries[2].baseline, 256.0 * 1024 * 1024);
+  EXPECT_EQ(f.entries[2].source.kind, MetricSource::Kind::resource);
+  EXPECT_EQ(f.entries[3].source.kind, MetricSource::Kind::summary);
+  EXPECT_EQ(f.entries[3].source.field, "p(95)");
+  EXPECT_EQ(f.entries[3].source.scenario, "baseline");
+}
+
+TEST(Baselines, ErrorsNameFileLineAndField) {
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, tolerence: 3}\n"),
+              AllOf(HasSubstr("b.yaml:1:"), HasSubstr("tolerence"), HasSubstr("did you mean \"tolerance\"")));
+  EXPECT_THAT(error_of("\n\na: {metric: x, baseline: fast, tolerance: 10%, unit: ms}\n"),
+              AllOf(HasSubstr("b.yaml:3:"), HasSubstr("a.baseline"), HasSubstr("expected a number")));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%}\n"), AllOf(HasSubstr("b.yaml:1:"), HasSubstr("unit")));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: widgets}\n"),
+              AllOf(HasSubstr("a.unit"), HasSubstr("direction: higher_is_better")));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, direction: up}\n"),
+              AllOf(HasSubstr("a.direction"), HasSubstr("higher_is_better or lower_is_better")));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: -5%, unit: ms}\n"), HasSubstr("must not be negative"));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 5%, unit: ms, source: {benchmark: a, summary: b}}\n"),
+              HasSubstr("exactly one of benchmark, summary or resource"));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 5%, unit: ms, source: {summary: b}}\n"),
+              AllOf(HasSubstr("a.source.field"), HasSubstr("missing")));
+  EXPECT_THAT(error_of("sla: {tier: huge}\n"), AllOf(HasSubstr("sla.tier"), HasSubstr("small, medium, large")));
+  EXPECT_THAT(error_of("a: [1, 2]\n"), HasSubstr("b.yaml:1:"));
+  EXPECT_THAT(error_of("a: {metric: x\n"), HasSubstr("YAML syntax error"));
+}
+
+TEST(Baselines, MissingFileIsAClearError) {
+  try {
+    load_baselines("/nonexistent/baselines.yaml");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/baselines.yaml"));
+    EXPECT_EQ(e.exit_code(), 2);
+  }
+}
+
+TEST(Baselines, UpdateKeepsLayoutCommentsAndOrder) {
+  const BaselineFile f = parse_baselines(std::string(users_file) + "block:  # a block entry\n  metric: m\n  baseline: \"7\"  # quoted\n  tolerance: 5%\n  unit: ms\n", "b.yaml");
+  const std::string out = update_baseline_text(f, {{"memory_allocation", 12345.678}, {"gc_pressure", 9.87654}, {"block", 8.5}});
+  EXPECT_THAT(out, HasSubstr("# performance baselines — ±, µs\n"));
+  EXPECT_THAT(out, HasSubstr("memory_allocation:   {metric: allocations_per_second,      baseline: 12346, tolerance: 10%"));
+  EXPECT_THAT(out, HasSubstr("metric_processing:   {metric: metrics_processed_per_second, baseline: 1000, tolerance"));
+  EXPECT_THAT(out, HasSubstr("baseline: 9.877,    tolerance: 25%"));
+  EXPECT_THAT(out, HasSubstr("  baseline: 8.5  # quoted\n"));
+  // The rewritten file reads back with the new values and the same entries in the same order.
+  const BaselineFile again = parse_baselines(out, "b.yaml");
+  ASSERT_EQ(again.entries.size(), 5u);
+  EXPECT_EQ(again.entries[0].baseline, 12346);
+  EXPECT_EQ(again.entries[1].baseline, 1000);
+  EXPECT_DOUBLE_EQ(again.entries[3].baseline, 9.877);
+  EXPECT_EQ(again.entries[4].name, "block");
+  EXPECT_EQ(again.entries[4].baseline, 8.5);
+}
+
+TEST(Baselines, NumbersAreWrittenReadably) {
+  EXPECT_EQ(format_baseline_number(10000), "10000");
+  EXPECT_EQ(format_baseline_number(123.456), "123.5");
+  EXPECT_EQ(format_baseline_number(0.000123456), "0.0001235");
+  EXPECT_EQ(format_baseline_number(2.0), "2");
+  EXPECT_EQ(format_baseline_number(5.5e9), "5500000000");
+}
+
+TEST(Baselines, ShippedFileIsValid) {
+  const std::string path = std::string(PERFVAL_SOURCE_DIR) + "/baselines/performance-baselines.yaml";
+  const BaselineFile f = load_baselines(path);
+  ASSERT_GE(f.entries.size(), 4u);
+  std::vector<std::string> names;
+  for (const auto& e : f.entries) names.push_back(e.name);
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"memory_allocation", "metric_processing", "slurm_api_latency", "gc_pressure"}));
+}
+
+}  // namespace
+}  // namespace perfval::regression
