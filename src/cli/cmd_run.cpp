@@ -1,0 +1,151 @@
+// `perfval run SCENARIO.yaml`: load a scenario, start embedded targets, run the engine, report, write, exit.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "perfval/common/args.hpp"
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/common/duration.hpp"
+#include "perfval/common/error.hpp"
+#include "perfval/loadgen/engine.hpp"
+#include "perfval/report/run_console.hpp"
+#include "perfval/target/embedded.hpp"
+
+namespace perfval::cli {
+
+namespace {
+ArgParser run_parser() {
+  ArgParser p("run", "SCENARIO.yaml [options]");
+  p.option("target", "URL", "replace the scenario's target (base URL)")
+      .option("vus", "N", "override the number of VUs")
+      .option("duration", "D", "override the duration, e.g. 30s")
+      .option("rate", "R", "override the arrival rate (iterations per timeUnit)")
+      .option("scenario", "NAME", "run only this named scenario of the file")
+      .option("threads", "N", "worker threads (default: one per core)")
+      .option("out", "DIR", "write DIR/summary.json (atomically; also when interrupted)")
+      .option("segment", "i/N", "run only segment i of N of the load (distributed runs)")
+      .option("start-at", "TIME", "start at this instant (RFC 3339 or Unix seconds), for distributed runs")
+      .flag("quiet", "no live progress line")
+      .flag("dry-run", "validate the scenario and options, print the plan, and exit");
+  return p;
+}
+
+std::chrono::system_clock::time_point parse_start_at(const std::string& text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(std::stoll(text)));
+  }
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end == nullptr || (*end != 'Z' && *end != '\0')) {
+    throw Error("option --start-at: expected RFC 3339 UTC (2026-11-22T10:00:00Z) or Unix seconds, got \"" + text + "\"");
+  }
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+void raise_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+loadgen::Overrides overrides_from(const ParsedArgs& a) {
+  loadgen::Overrides o;
+  o.target = a.get("target");
+  if (auto v = a.get("vus")) {
+    o.vus = parse_int_arg("vus", *v);
+    if (*o.vus < 1) throw Error("option --vus: must be at least 1");
+  }
+  if (auto v = a.get("duration")) {
+    o.duration = parse_duration(*v);
+    if (!o.duration || o.duration->count() <= 0) throw Error("option --duration: expected a positive duration such as 30s, got \"" + *v + "\"");
+  }
+  if (auto v = a.get("rate")) {
+    o.rate = parse_number_arg("rate", *v);
+    if (*o.rate <= 0) throw Error("option --rate: must be greater than zero");
+  }
+  o.scenario = a.get("scenario");
+  return o;
+}
+
+// Starts one in-process target per scenario that asks for `embedded` and points the scenario at it.
+std::vector<std::unique_ptr<target::EmbeddedTarget>> start_embedded(loadgen::TestPlan& plan) {
+  std::vector<std::unique_ptr<target::EmbeddedTarget>> started;
+  for (auto& s : plan.scenarios) {
+    if (!s.embedded) continue;
+    auto t = std::make_unique<target::EmbeddedTarget>(*s.embedded);
+    t->start();
+    s.base_url = t->base_url();
+    started.push_back(std::move(t));
+  }
+  return started;
+}
+
+void print_plan(const loadgen::TestPlan& plan) {
+  std::printf("scenario file %s is valid: %zu scenario(s), %zu threshold(s), at most %s\n", plan.file.c_str(),
+              plan.scenarios.size(), plan.thresholds.size(), format_duration(loadgen::max_total_duration(plan)).c_str());
+  for (const auto& s : plan.scenarios) {
+    std::printf("  %s: %s -> %s\n", s.name.c_str(), loadgen::to_string(s.executor.kind),
+                s.embedded ? "embedded target" : s.base_url.c_str());
+  }
+}
+
+int run(const std::vector<std::string>& args) {
+  const ArgParser parser = run_parser();
+  const ParsedArgs a = parser.parse(args);
+  if (a.help) {
+    std::printf("%s", parser.help().c_str());
+    return exit_code::ok;
+  }
+  if (a.positionals.size() != 1) throw Error("perfval run: expected exactly one scenario file\n" + parser.help());
+  loadgen::TestPlan plan = loadgen::load_test_plan(a.positionals[0]);
+  loadgen::apply_overrides(plan, overrides_from(a));
+  loadgen::EngineOptions options;
+  if (auto v = a.get("threads")) {
+    options.threads = static_cast<int>(parse_int_arg("threads", *v));
+    if (options.threads < 1 || options.threads > 256) throw Error("option --threads: must be between 1 and 256");
+  }
+  if (auto v = a.get("segment")) options.segment = loadgen::parse_segment(*v);
+  if (auto v = a.get("start-at")) options.start_at = parse_start_at(*v);
+  const auto out_dir = a.get("out");
+  if (a.has("dry-run")) {
+    print_plan(plan);
+    return exit_code::ok;
+  }
+  raise_file_limit();
+  auto targets = start_embedded(plan);
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  if (!a.has("quiet")) {
+    // A terminal gets one updating line; logs (Kubernetes) get a plain line every 10 s.
+    options.on_progress = [tty, tick = 0](const loadgen::LiveView& v) mutable {
+      const std::string line = report::render_progress(v);
+      if (tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+      else if (++tick % 10 == 0) std::fprintf(stderr, "%s\n", line.c_str());
+      std::fflush(stderr);
+    };
+  }
+  loadgen::RunSummary summary = loadgen::run_plan(plan, options);
+  if (tty && !a.has("quiet")) std::fprintf(stderr, "\n");
+  for (auto& t : targets) t->stop();
+  if (out_dir) {
+    const std::string path = *out_dir + "/summary.json";
+    write_file_atomic(path, loadgen::summary_to_json(summary).dump(2) + "\n");
+  }
+  std::fputs(report::render_run_summary(summary).c_str(), stdout);
+  if (out_dir) std::printf("summary written to %s/summary.json\n", out_dir->c_str());
+  std::fflush(stdout);
+  if (summary.interrupted) return exit_code::interrupted;
+  return summary.passed() ? exit_code::ok : exit_code::threshold_failed;
+}
+
+const CommandRegistration reg{"run", "run a load-test scenario (YAML) and gate on its thresholds", &run};
+}  // namespace
+
+}  // namespace perfval::cli

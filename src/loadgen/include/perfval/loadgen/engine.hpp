@@ -1,0 +1,30 @@
+// The load engine: runs a TestPlan on worker threads (one io_context each) and returns the measured summary.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "perfval/loadgen/scenario.hpp"
+#include "perfval/loadgen/schedule.hpp"
+#include "perfval/loadgen/summary.hpp"
+
+namespace perfval::loadgen {
+
+struct EngineOptions {
+  int threads = 0;          // worker threads; 0 = one per core
+  Segment segment;          // this process's share of the plan (`--segment i/N`)
+  std::optional<std::chrono::system_clock::time_point> start_at;  // wait until this instant (`--start-at`)
+  // Called on the coordinator thread about once a second with the merged live view.
+  std::function<void(const LiveView&)> on_progress;
+  // Seconds between live threshold evaluations (k6 uses 2 s).
+  std::chrono::milliseconds threshold_interval{2000};
+  bool handle_signals = true;  // SIGINT/SIGTERM stop the run (exit 105) instead of killing the process
+};
+
+// Runs the plan to completion (or abort) and returns what was measured. Targets must already be resolved to
+// base URLs (embedded targets are started by the caller). Throws perfval::Error for plans it cannot run.
+RunSummary run_plan(const TestPlan& plan, const EngineOptions& options);
+
+}  // namespace perfval::loadgen

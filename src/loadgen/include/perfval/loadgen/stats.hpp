@@ -1,0 +1,78 @@
+// Per-worker measurements: plain value types recorded on the request path without locks, merged with +=.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "perfval/loadgen/histogram.hpp"
+
+namespace perfval::loadgen {
+
+// Transport-level failures by kind (a response with status >= 400 is not one of these).
+struct ErrorCounts {
+  std::uint64_t dns = 0;       // the target's host name did not resolve
+  std::uint64_t connect = 0;   // connection refused/unreachable
+  std::uint64_t timeout = 0;   // no complete response within the request timeout
+  std::uint64_t read = 0;      // connection reset or closed mid-response
+  std::uint64_t write = 0;     // sending the request failed
+  std::uint64_t protocol = 0;  // the server sent something that is not HTTP/1.1 (garbage, oversized headers)
+
+  std::uint64_t total() const { return dns + connect + timeout + read + write + protocol; }
+  ErrorCounts& operator+=(const ErrorCounts& o);
+  // Kind names as used in summaries: "dns", "connect", "timeout", "read", "write", "protocol".
+  static constexpr std::array<const char*, 6> kKinds = {"dns", "connect", "timeout", "read", "write", "protocol"};
+  std::uint64_t& by_index(std::size_t i);
+  std::uint64_t by_index(std::size_t i) const;
+};
+
+// Status codes seen, as a small list (responses rarely carry more than a handful of distinct codes).
+struct StatusCounts {
+  std::vector<std::pair<unsigned, std::uint64_t>> counts;  // status code -> responses, unsorted
+  void add(unsigned code, std::uint64_t n = 1);
+  StatusCounts& operator+=(const StatusCounts& o);
+};
+
+// Everything measured for one request name of one scenario (or, summed, for any selection of them).
+struct RequestStats {
+  Histogram duration;              // µs; open model: from the intended send time (coordinated-omission corrected)
+  Histogram duration_uncorrected;  // µs; from the actual send (open model only; empty for closed models)
+  std::uint64_t requests = 0;      // requests finished: with a response or with a transport error
+  std::uint64_t failed = 0;        // transport error or status >= 400 (k6's http_req_failed)
+  std::uint64_t unavailable = 0;   // transport error or status >= 500 (1 - availability)
+  std::uint64_t bytes_sent = 0;    // bytes written, request line to body
+  std::uint64_t bytes_received = 0;  // bytes read, status line to body
+  StatusCounts status;             // responses by status code
+  ErrorCounts errors;              // transport failures by kind
+
+  RequestStats& operator+=(const RequestStats& o);
+};
+
+// One worker's (or, merged, the whole run's) measurements since the last snapshot.
+struct Stats {
+  std::vector<RequestStats> by_request;  // index = global request id (see RequestCatalog)
+  std::uint64_t iterations = 0;          // iterations completed (one request each)
+  std::uint64_t dropped_iterations = 0;  // arrivals not started because every VU was busy (open model)
+  std::uint64_t interrupted_iterations = 0;  // in flight when gracefulStop/gracefulRampDown ran out
+  std::int64_t vus = 0;                  // active VUs at the snapshot (a gauge: summed over workers)
+  std::int64_t vus_max = 0;              // VUs allocated at the snapshot (gauge)
+  std::array<std::string, 6> error_examples;  // first message seen per ErrorCounts kind, e.g. "Connection refused"
+
+  explicit Stats(std::size_t request_count = 0) : by_request(request_count) {}
+  // Adds counters and histograms; gauges are summed too (callers merging across time take the latest).
+  Stats& operator+=(const Stats& o);
+  RequestStats total() const;  // all requests merged
+};
+
+// Names of the requests of every scenario, flattened; request id = index.
+struct RequestCatalog {
+  struct Entry {
+    std::string scenario;  // scenario name
+    std::string name;      // request name
+  };
+  std::vector<Entry> entries;
+};
+
+}  // namespace perfval::loadgen

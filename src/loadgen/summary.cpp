@@ -1,0 +1,109 @@
+// Aggregates over measured Stats (what thresholds and reports read) and threshold evaluation on a summary.
+#include "perfval/loadgen/summary.hpp"
+
+#include <algorithm>
+
+namespace perfval::loadgen {
+
+namespace {
+bool selected(const RequestCatalog::Entry& e, const MetricSelector& sel, bool& unsupported_tag) {
+  for (const auto& [tag, value] : sel.tags) {
+    if (tag == "name") {
+      if (e.name != value) return false;
+    } else if (tag == "scenario") {
+      if (e.scenario != value) return false;
+    } else {
+      unsupported_tag = true;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<double> trend(const Histogram& h, const ThresholdExpr& expr) {
+  if (h.empty()) return std::nullopt;
+  const auto& a = expr.aggregation;
+  if (a == "avg") return h.mean() / 1000.0;
+  if (a == "min") return static_cast<double>(h.min()) / 1000.0;
+  if (a == "max") return static_cast<double>(h.max()) / 1000.0;
+  if (a == "med") return static_cast<double>(h.value_at_percentile(50)) / 1000.0;
+  if (a.rfind("p(", 0) == 0) return static_cast<double>(h.value_at_percentile(expr.percentile)) / 1000.0;
+  if (a == "count") return static_cast<double>(h.count());
+  return std::nullopt;
+}
+
+std::optional<double> counter(double count, double elapsed, const ThresholdExpr& expr) {
+  if (expr.aggregation == "count") return count;
+  if (expr.aggregation == "rate") return elapsed > 0 ? count / elapsed : 0.0;
+  return std::nullopt;
+}
+
+std::optional<double> ratio(std::uint64_t part, std::uint64_t whole, bool complement, const ThresholdExpr& expr) {
+  if (expr.aggregation != "rate" || whole == 0) return std::nullopt;
+  const double r = static_cast<double>(part) / static_cast<double>(whole);
+  return complement ? 1.0 - r : r;
+}
+
+std::optional<double> gauge(const std::vector<IntervalSample>* series, std::int64_t fallback, bool max_metric,
+                            const std::vector<std::int64_t>& maxes, const ThresholdExpr& expr) {
+  std::vector<double> values;
+  if (max_metric) {
+    for (auto v : maxes) values.push_back(static_cast<double>(v));
+  } else if (series != nullptr) {
+    for (const auto& s : *series) values.push_back(static_cast<double>(s.vus));
+  }
+  if (values.empty()) values.push_back(static_cast<double>(fallback));
+  if (expr.aggregation == "value") return values.back();
+  if (expr.aggregation == "min") return *std::min_element(values.begin(), values.end());
+  if (expr.aggregation == "max") return *std::max_element(values.begin(), values.end());
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalog, double elapsed,
+                                const MetricSelector& selector, const ThresholdExpr& expr,
+                                const std::vector<IntervalSample>* timeseries) {
+  RequestStats sel;
+  bool unsupported = false;
+  for (std::size_t i = 0; i < stats.by_request.size() && i < catalog.entries.size(); ++i) {
+    if (selected(catalog.entries[i], selector, unsupported)) sel += stats.by_request[i];
+  }
+  if (unsupported) return std::nullopt;
+  const std::string& m = selector.metric;
+  const bool tagged = !selector.tags.empty();
+  if (m == "http_reqs") return counter(static_cast<double>(sel.requests), elapsed, expr);
+  if (m == "iterations") {
+    return counter(static_cast<double>(tagged ? sel.requests : stats.iterations), elapsed, expr);
+  }
+  if (m == "http_req_duration") return trend(sel.duration, expr);
+  if (m == "http_req_duration_uncorrected") return trend(sel.duration_uncorrected, expr);
+  if (m == "http_req_failed") return ratio(sel.failed, sel.requests, false, expr);
+  if (m == "availability") return ratio(sel.unavailable, sel.requests, true, expr);
+  if (m == "data_sent") return counter(static_cast<double>(sel.bytes_sent), elapsed, expr);
+  if (m == "data_received") return counter(static_cast<double>(sel.bytes_received), elapsed, expr);
+  if (tagged) return std::nullopt;  // the remaining metrics are run-wide
+  if (m == "dropped_iterations") return counter(static_cast<double>(stats.dropped_iterations), elapsed, expr);
+  if (m == "vus") return gauge(timeseries, stats.vus, false, {}, expr);
+  if (m == "vus_max") return gauge(nullptr, stats.vus_max, true, {stats.vus_max}, expr);
+  return std::nullopt;
+}
+
+void evaluate_summary_thresholds(RunSummary& summary) {
+  summary.thresholds.clear();
+  for (const auto& t : summary.threshold_specs) {
+    ThresholdOutcome o;
+    o.metric = t.selector.key;
+    o.expression = t.expr.source;
+    o.abort_on_fail = t.abort_on_fail;
+    o.observed = aggregate(summary.totals, summary.catalog, summary.duration, t.selector, t.expr, &summary.timeseries);
+    o.ok = o.observed.has_value() && t.expr.passes(*o.observed);
+    summary.thresholds.push_back(o);
+  }
+}
+
+bool RunSummary::passed() const {
+  if (aborted) return false;
+  return std::all_of(thresholds.begin(), thresholds.end(), [](const ThresholdOutcome& t) { return t.ok; });
+}
+
+}  // namespace perfval::loadgen

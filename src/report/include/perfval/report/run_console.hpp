@@ -1,0 +1,17 @@
+// Console output of `perfval run`: the end-of-run summary and the live progress line.
+#pragma once
+
+#include <string>
+
+#include "perfval/loadgen/summary.hpp"
+
+namespace perfval::report {
+
+// The k6-style summary: metrics, per-request table, status codes, errors, thresholds (✓/✗), and exactly one
+// closing line, "✅ LOAD TEST PASSED" or "❌ LOAD TEST FAILED".
+std::string render_run_summary(const loadgen::RunSummary& summary);
+
+// One progress line: elapsed/total, VUs, req/s, p95, error %.
+std::string render_progress(const loadgen::LiveView& view);
+
+}  // namespace perfval::report

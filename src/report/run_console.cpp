@@ -1,0 +1,158 @@
+// The end-of-run console summary and progress line for `perfval run`.
+#include "perfval/report/run_console.hpp"
+
+#include <cstdio>
+#include <algorithm>
+
+#include "perfval/common/duration.hpp"
+#include "perfval/common/size.hpp"
+#include "perfval/loadgen/schedule.hpp"
+
+namespace perfval::report {
+
+namespace {
+using loadgen::Histogram;
+using loadgen::RequestStats;
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+// A latency in microseconds as "850µs", "12.3ms", "2.1s".
+std::string latency(double us) {
+  if (us < 1000) return fmt("%.0fµs", us);
+  if (us < 1e6) return fmt("%.2fms", us / 1000);
+  return fmt("%.2fs", us / 1e6);
+}
+
+std::string dotted(const std::string& label) {
+  std::string out = "  " + label;
+  if (out.size() < 34) out += std::string(34 - out.size(), '.');
+  return out + ": ";
+}
+
+std::string trend_line(const Histogram& h) {
+  if (h.empty()) return "no data";
+  auto p = [&](double q) { return latency(static_cast<double>(h.value_at_percentile(q))); };
+  return "avg=" + latency(h.mean()) + " min=" + latency(static_cast<double>(h.min())) + " med=" + p(50) +
+         " max=" + latency(static_cast<double>(h.max())) + " p(90)=" + p(90) + " p(95)=" + p(95) + " p(99)=" + p(99) +
+         " p(99.9)=" + p(99.9);
+}
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? "n/a" : fmt("%.2f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+std::string observed_text(const loadgen::ThresholdOutcome& t) {
+  if (!t.observed) return "no data";
+  const double v = *t.observed;
+  if (t.metric.rfind("http_req_duration", 0) == 0) return latency(v * 1000.0);
+  return fmt("%g", v);
+}
+
+std::string executor_text(const loadgen::Scenario& s) {
+  const auto& e = s.executor;
+  std::string out = loadgen::to_string(e.kind);
+  switch (e.kind) {
+    case loadgen::ExecutorKind::constant_vus:
+      return out + ", " + std::to_string(e.vus) + " VUs for " + format_duration(e.duration);
+    case loadgen::ExecutorKind::ramping_vus:
+      return out + ", up to " + std::to_string(loadgen::max_vus(e)) + " VUs over " +
+             format_duration(loadgen::planned_duration(s));
+    case loadgen::ExecutorKind::constant_arrival_rate:
+      return out + ", " + fmt("%g", e.rate) + " iterations per " + format_duration(e.time_unit) + " for " +
+             format_duration(e.duration) + " (VUs " + std::to_string(e.pre_allocated_vus) + ".." +
+             std::to_string(e.max_vus) + ")";
+    case loadgen::ExecutorKind::ramping_arrival_rate:
+      return out + " over " + format_duration(loadgen::planned_duration(s)) + " (VUs " +
+             std::to_string(e.pre_allocated_vus) + ".." + std::to_string(e.max_vus) + ")";
+    default:
+      return out + ", " + std::to_string(e.vus) + " VUs, " + std::to_string(e.iterations) + " iterations";
+  }
+}
+}  // namespace
+
+std::string render_run_summary(const loadgen::RunSummary& s) {
+  const RequestStats total = s.totals.total();
+  const double el = s.duration > 0 ? s.duration : 1e-9;
+  std::string out = "\n  scenario: " + s.name + (s.file.empty() ? "" : " (" + s.file + ")") + "\n";
+  for (const auto& sc : s.scenarios) {
+    out += "    " + sc.name + ": " + executor_text(sc) + " -> " + sc.base_url;
+    if (sc.embedded) out += " (embedded, " + std::to_string(sc.embedded->nodes) + " nodes)";
+    out += "\n";
+  }
+  out += "  duration: " + fmt("%.1fs", s.duration) + ", " + std::to_string(s.threads) + " worker threads";
+  if (s.segment != "0/1") out += ", segment " + s.segment;
+  out += "\n\n";
+  out += dotted("http_reqs") + std::to_string(total.requests) + "  " + fmt("%.1f/s", static_cast<double>(total.requests) / el) + "\n";
+  out += dotted("http_req_duration") + trend_line(total.duration) + "\n";
+  if (s.open_model) out += dotted("http_req_duration_uncorrected") + trend_line(total.duration_uncorrected) + "\n";
+  out += dotted("http_req_failed") + percent(total.failed, total.requests) + "  (" + std::to_string(total.failed) +
+         " of " + std::to_string(total.requests) + ")\n";
+  out += dotted("availability") + percent(total.requests - total.unavailable, total.requests) + "\n";
+  out += dotted("iterations") + std::to_string(s.totals.iterations) + "  " +
+         fmt("%.1f/s", static_cast<double>(s.totals.iterations) / el) + "\n";
+  if (s.open_model || s.totals.dropped_iterations > 0) {
+    out += dotted("dropped_iterations") + std::to_string(s.totals.dropped_iterations) + "\n";
+  }
+  if (s.totals.interrupted_iterations > 0) {
+    out += dotted("interrupted_iterations") + std::to_string(s.totals.interrupted_iterations) + "\n";
+  }
+  out += dotted("vus_max") + std::to_string(s.totals.vus_max) + "\n";
+  out += dotted("data_received") + format_bytes(static_cast<double>(total.bytes_received)) + "  " +
+         format_bytes(static_cast<double>(total.bytes_received) / el) + "/s\n";
+  out += dotted("data_sent") + format_bytes(static_cast<double>(total.bytes_sent)) + "  " +
+         format_bytes(static_cast<double>(total.bytes_sent) / el) + "/s\n";
+  auto codes = total.status.counts;
+  std::sort(codes.begin(), codes.end());
+  std::string codes_text;
+  for (const auto& [code, n] : codes) codes_text += std::to_string(code) + "=" + std::to_string(n) + " ";
+  out += dotted("status codes") + (codes_text.empty() ? "none" : codes_text) + "\n";
+  if (total.errors.total() > 0) {
+    std::string e;
+    for (std::size_t i = 0; i < loadgen::ErrorCounts::kKinds.size(); ++i) {
+      if (total.errors.by_index(i) > 0) e += std::string(loadgen::ErrorCounts::kKinds[i]) + "=" + std::to_string(total.errors.by_index(i)) + " ";
+    }
+    out += dotted("errors") + e + "\n";
+    for (const auto& ex : s.error_examples) out += "      cause: " + ex + "\n";
+  }
+  if (s.catalog.entries.size() > 1) {
+    out += "\n  per request:\n";
+    char line[256];
+    std::snprintf(line, sizeof line, "    %-22s %10s %10s %10s %10s %9s\n", "name", "reqs", "p50", "p95", "p99", "failed");
+    out += line;
+    for (std::size_t i = 0; i < s.catalog.entries.size(); ++i) {
+      const auto& r = s.totals.by_request[i];
+      auto p = [&](double q) { return r.duration.empty() ? std::string("-") : latency(static_cast<double>(r.duration.value_at_percentile(q))); };
+      std::string name = s.scenarios.size() > 1 ? s.catalog.entries[i].scenario + "/" + s.catalog.entries[i].name : s.catalog.entries[i].name;
+      std::snprintf(line, sizeof line, "    %-22s %10llu %10s %10s %10s %9s\n", name.c_str(),
+                    static_cast<unsigned long long>(r.requests), p(50).c_str(), p(95).c_str(), p(99).c_str(),
+                    percent(r.failed, r.requests).c_str());
+      out += line;
+    }
+  }
+  if (!s.thresholds.empty()) {
+    out += "\n  thresholds:\n";
+    for (const auto& t : s.thresholds) {
+      out += std::string("    ") + (t.ok ? "✓ " : "✗ ") + t.metric + "  " + t.expression + "  (observed " + observed_text(t) + ")\n";
+    }
+  }
+  if (s.aborted) out += "\n  run aborted: " + s.abort_reason + "\n";
+  out += s.passed() ? "\n✅ LOAD TEST PASSED\n" : "\n❌ LOAD TEST FAILED\n";
+  return out;
+}
+
+std::string render_progress(const loadgen::LiveView& v) {
+  const RequestStats total = v.totals ? v.totals->total() : RequestStats{};
+  char buf[256];
+  const double rps = v.last ? v.last->rps() : 0;
+  std::snprintf(buf, sizeof buf, "running %5.0fs/%.0fs  vus=%-5lld  rps=%-9.1f p95=%-9s errors=%s  reqs=%llu", v.elapsed,
+                v.planned, static_cast<long long>(v.last ? v.last->vus : 0), rps,
+                v.last && v.last->requests > 0 ? latency(v.last->p95 * 1000).c_str() : "-",
+                percent(total.failed, total.requests).c_str(), static_cast<unsigned long long>(total.requests));
+  return buf;
+}
+
+}  // namespace perfval::report
