@@ -40,6 +40,14 @@ void Session::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(config_.max_header_bytes, UINT32_MAX)));
   parser_->body_limit(config_.max_body_bytes);
   stream_.expires_after(config_.idle_timeout);
+  // The header is read on its own: Beast 1.74 misses the body limit when an eager parse runs from the header
+  // straight into the body of the same read.
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
+}
+
+void Session::on_read_header(beast::error_code ec, std::size_t bytes) {
+  if (ec || parser_->is_done()) return on_read(ec, bytes);
   bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 

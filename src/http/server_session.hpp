@@ -43,6 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
   using Response = boost::beast::http::response<boost::beast::http::span_body<const char>>;
 
   void do_read();
+  void on_read_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_request();
   void prepare(ServerResponse&& response, unsigned version, bool keep_alive, bool head);

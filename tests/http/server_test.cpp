@@ -236,6 +236,18 @@ TEST(Server, OversizedBodyGets413) {
   EXPECT_TRUE(sock.closed_by_peer());
 }
 
+TEST(Server, OversizedChunkedBodyGets413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  RunningServer s(options);
+  RawSocket sock(s.server.port());
+  sock.send_all("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" + std::string(2048, 'c') +
+                "\r\n0\r\n\r\n");
+  const auto response = sock.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_THAT(*response, StartsWith("HTTP/1.1 413"));
+}
+
 TEST(Server, BodyWithinTheLimitIsAccepted) {
   ServerOptions options;
   options.max_body_bytes = 1024;
