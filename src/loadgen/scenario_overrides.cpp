@@ -136,6 +136,7 @@ void apply_overrides(TestPlan& plan, const Overrides& o) {
     std::string why;
     const auto url = http::parse_url(*o.target, &why);
     if (!url) throw Error("--target: invalid URL \"" + *o.target + "\": " + why);
+    if (url->target.find('?') != std::string::npos) throw Error("--target: a base URL cannot have a query");
     std::string base = *o.target;
     while (base.size() > 1 && base.back() == '/') base.pop_back();
     for (auto& s : plan.scenarios) {

@@ -44,6 +44,7 @@ TEST(ScenarioOverrides, TargetReplacesBaseUrlAndEmbedded) {
   EXPECT_EQ(plan.scenarios[0].base_url, "http://127.0.0.1:9999");
   EXPECT_FALSE(plan.scenarios[0].embedded.has_value());
   EXPECT_THAT(override_error(plan, target_is("127.0.0.1:80")), HasSubstr("--target: invalid URL"));
+  EXPECT_THAT(override_error(plan, target_is("http://127.0.0.1:80/?a=1")), HasSubstr("cannot have a query"));
 }
 
 TEST(ScenarioOverrides, VusOnConstantAndIterationExecutors) {
