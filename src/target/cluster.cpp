@@ -83,6 +83,9 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)), rng_(op
                        {"gpu", 48, 515000, 4, 2880},
                        {"bigmem", 96, 2063000, 0, 4320},
                        {"debug", 32, 128000, 0, 60}};
+  // A controller that has been up for a while: plausible cycle times before the first simulated step.
+  state_.scheduler.threads = 2;
+  state_.scheduler.last_cycle_seconds = state_.scheduler.mean_cycle_seconds = 0.0012;
   build_nodes();
   build_users();
   seed_jobs();
@@ -318,7 +321,7 @@ void Cluster::schedule() {
   std::uniform_real_distribution<double> jitter(0.8, 1.25);
   ++s.cycles;
   s.last_cycle_seconds = (0.0008 + 0.00002 * static_cast<double>(attempts)) * jitter(rng_);
-  s.mean_cycle_seconds = s.cycles == 1 ? s.last_cycle_seconds : 0.95 * s.mean_cycle_seconds + 0.05 * s.last_cycle_seconds;
+  s.mean_cycle_seconds = 0.95 * s.mean_cycle_seconds + 0.05 * s.last_cycle_seconds;
   s.threads = 1 + static_cast<int>(rng_() % 4);
   if (state_.step % 30 == 0) {
     ++s.backfill_cycles;

@@ -1,7 +1,10 @@
 // slurmrestd-shaped JSON for ping, nodes and jobs: the fields clients of v0.0.44 read, with its number wrappers.
+// The big node and job arrays stream through JsonWriter: a DOM costs ~10x as much for 10k nodes.
 #include "perfval/target/slurm_api.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include "json_writer.hpp"
 
 namespace perfval::target {
 namespace {
@@ -9,8 +12,6 @@ namespace {
 using nlohmann::json;
 
 // slurmrestd wraps optional numbers as {"set", "infinite", "number"}.
-json number(std::int64_t v, bool set = true) { return {{"set", set}, {"infinite", false}, {"number", set ? v : 0}}; }
-
 json meta(const ClusterSnapshot& s) {
   return {{"plugin",
            {{"type", "openapi/slurmctld"},
@@ -29,95 +30,96 @@ json envelope(const ClusterSnapshot& s) {
   return {{"meta", meta(s)}, {"errors", json::array()}, {"warnings", json::array()}};
 }
 
-json node_state(const Node& n) {
-  json state = json::array();
-  switch (n.base()) {
-    case NodeBase::idle: state.push_back("IDLE"); break;
-    case NodeBase::allocated: state.push_back("ALLOCATED"); break;
-    case NodeBase::mixed: state.push_back("MIXED"); break;
-    case NodeBase::down: state.push_back("DOWN"); break;
-  }
-  if (n.drain) state.push_back("DRAIN");
-  if (n.completing) state.push_back("COMPLETING");
-  if (n.down) state.push_back("NOT_RESPONDING");
-  return state;
+void number(JsonWriter& w, std::string_view key, std::int64_t v, bool set = true) {
+  w.key(key).begin_object();
+  w.key("set").value(set).key("infinite").value(false).key("number").value(set ? v : std::int64_t{0});
+  w.end_object();
 }
 
-json node_json(const ClusterSnapshot& s, const Node& n) {
+void node_state(JsonWriter& w, const Node& n) {
+  w.key("state").begin_array();
+  switch (n.base()) {
+    case NodeBase::idle: w.value("IDLE"); break;
+    case NodeBase::allocated: w.value("ALLOCATED"); break;
+    case NodeBase::mixed: w.value("MIXED"); break;
+    case NodeBase::down: w.value("DOWN"); break;
+  }
+  if (n.drain) w.value("DRAIN");
+  if (n.completing) w.value("COMPLETING");
+  if (n.down) w.value("NOT_RESPONDING");
+  w.end_array();
+}
+
+void node_json(JsonWriter& w, const ClusterSnapshot& s, const Node& n) {
   const Partition& p = s.partitions[n.partition];
   const int sockets = 2;
-  const std::string gres = p.gpus_per_node > 0 ? "gpu:a100:" + std::to_string(p.gpus_per_node) : "";
+  const std::string gpus = std::to_string(p.gpus_per_node);
   const std::int64_t free_mb = std::max<std::int64_t>(0, n.memory_mb - n.alloc_memory_mb - n.memory_mb / 50);
   std::string tres = "cpu=" + std::to_string(n.cpus) + ",mem=" + std::to_string(n.memory_mb) + "M,billing=" +
                      std::to_string(n.cpus);
-  if (p.gpus_per_node > 0) tres += ",gres/gpu=" + std::to_string(p.gpus_per_node);
-  return {{"name", n.name},
-          {"hostname", n.name},
-          {"address", n.name},
-          {"architecture", "x86_64"},
-          {"operating_system", "Linux 5.14.0-427.el9.x86_64"},
-          {"state", node_state(n)},
-          {"partitions", json::array({p.name})},
-          {"cpus", n.cpus},
-          {"alloc_cpus", n.alloc_cpus},
-          {"alloc_idle_cpus", n.cpus - n.alloc_cpus},
-          {"effective_cpus", n.cpus},
-          {"sockets", sockets},
-          {"cores", n.cpus / sockets},
-          {"threads", 1},
-          {"boards", 1},
-          {"real_memory", n.memory_mb},
-          {"alloc_memory", n.alloc_memory_mb},
-          {"free_mem", number(n.down ? 0 : free_mb, !n.down)},
-          {"cpu_load", static_cast<std::int64_t>(n.load * 100.0 + 0.5)},  // hundredths, as slurmd reports it
-          {"gres", gres},
-          {"gres_used", p.gpus_per_node > 0 ? "gpu:a100:0" : ""},
-          {"tres", tres},
-          {"weight", 1},
-          {"features", json::array()},
-          {"active_features", json::array()},
-          {"reason", n.down ? "Not responding" : n.drain ? "maintenance" : ""},
-          {"reason_set_by_user", n.down ? "slurm" : n.drain ? "root" : ""},
-          {"boot_time", number(n.boot_time)},
-          {"slurmd_start_time", number(n.boot_time + 60)},
-          {"last_busy", number(n.alloc_cpus > 0 ? s.time : s.time - 600)},
-          {"version", "25.11.0"}};
+  if (p.gpus_per_node > 0) tres += ",gres/gpu=" + gpus;
+  w.begin_object();
+  w.key("name").value(n.name).key("hostname").value(n.name).key("address").value(n.name);
+  w.key("architecture").value("x86_64").key("operating_system").value("Linux 5.14.0-427.el9.x86_64");
+  node_state(w, n);
+  w.key("partitions").begin_array().value(p.name).end_array();
+  w.key("cpus").value(n.cpus).key("alloc_cpus").value(n.alloc_cpus).key("alloc_idle_cpus").value(n.cpus - n.alloc_cpus);
+  w.key("effective_cpus").value(n.cpus).key("sockets").value(sockets).key("cores").value(n.cpus / sockets);
+  w.key("threads").value(1).key("boards").value(1);
+  w.key("real_memory").value(n.memory_mb).key("alloc_memory").value(n.alloc_memory_mb);
+  number(w, "free_mem", n.down ? 0 : free_mb, !n.down);
+  w.key("cpu_load").value(static_cast<std::int64_t>(n.load * 100.0 + 0.5));  // hundredths, as slurmd reports it
+  w.key("gres").value(p.gpus_per_node > 0 ? "gpu:a100:" + gpus : "");
+  w.key("gres_used").value(p.gpus_per_node > 0 ? "gpu:a100:0" : "");
+  w.key("tres").value(tres).key("weight").value(1);
+  w.key("features").begin_array().end_array().key("active_features").begin_array().end_array();
+  w.key("reason").value(n.down ? "Not responding" : n.drain ? "maintenance" : "");
+  w.key("reason_set_by_user").value(n.down ? "slurm" : n.drain ? "root" : "");
+  number(w, "boot_time", n.boot_time);
+  number(w, "slurmd_start_time", n.boot_time + 60);
+  number(w, "last_busy", n.alloc_cpus > 0 ? s.time : s.time - 600);
+  w.key("version").value("25.11.0");
+  w.end_object();
 }
 
-json job_json(const ClusterSnapshot& s, const Job& j) {
+void job_json(JsonWriter& w, const ClusterSnapshot& s, const Job& j) {
   const User& u = s.users[j.user];
   const bool pending = j.state == JobState::pending;
   const bool finished = j.end_time != 0;
-  std::string reason = "None";
-  if (pending) reason = j.priority > 90000 ? "Resources" : "Priority";
-  return {{"job_id", j.id},
-          {"name", j.name},
-          {"user_name", u.name},
-          {"user_id", u.uid},
-          {"group_id", u.uid},
-          {"account", u.account},
-          {"partition", s.partitions[j.partition].name},
-          {"qos", "normal"},
-          {"cluster", s.cluster_name},
-          {"job_state", json::array({job_state_slurm(j.state)})},
-          {"state_reason", reason},
-          {"nodes", s.job_nodes(j)},
-          {"node_count", number(j.node_count)},
-          {"cpus", number(j.cpus())},
-          {"tasks", number(j.cpus())},
-          {"memory_per_node", number(j.memory_mb_per_node)},
-          {"priority", number(j.priority)},
-          {"time_limit", number(j.time_limit_minutes)},
-          {"submit_time", number(j.submit_time)},
-          {"eligible_time", number(j.submit_time)},
-          {"start_time", number(pending ? 0 : j.start_time, !pending)},
-          {"end_time", number(finished ? j.end_time : 0, finished)},
-          {"batch_flag", true},
-          {"command", "/home/" + u.name + "/jobs/" + j.name + ".sh"},
-          {"current_working_directory", "/home/" + u.name},
-          {"exit_code",
-           {{"status", json::array({finished ? (j.exit_code == 0 ? "SUCCESS" : "ERROR") : "PENDING"})},
-            {"return_code", number(j.exit_code, finished)}}}};
+  w.begin_object();
+  w.key("job_id").value(j.id).key("name").value(j.name);
+  w.key("user_name").value(u.name).key("user_id").value(u.uid).key("group_id").value(u.uid);
+  w.key("account").value(u.account).key("partition").value(s.partitions[j.partition].name);
+  w.key("qos").value("normal").key("cluster").value(s.cluster_name);
+  w.key("job_state").begin_array().value(job_state_slurm(j.state)).end_array();
+  w.key("state_reason").value(pending ? (j.priority > 90000 ? "Resources" : "Priority") : "None");
+  w.key("nodes").value(s.job_nodes(j));
+  number(w, "node_count", j.node_count);
+  number(w, "cpus", j.cpus());
+  number(w, "tasks", j.cpus());
+  number(w, "memory_per_node", j.memory_mb_per_node);
+  number(w, "priority", j.priority);
+  number(w, "time_limit", j.time_limit_minutes);
+  number(w, "submit_time", j.submit_time);
+  number(w, "eligible_time", j.submit_time);
+  number(w, "start_time", pending ? 0 : j.start_time, !pending);
+  number(w, "end_time", finished ? j.end_time : 0, finished);
+  w.key("batch_flag").value(true);
+  w.key("command").value("/home/" + u.name + "/jobs/" + j.name + ".sh");
+  w.key("current_working_directory").value("/home/" + u.name);
+  w.key("exit_code").begin_object();
+  w.key("status").begin_array().value(finished ? (j.exit_code == 0 ? "SUCCESS" : "ERROR") : "PENDING").end_array();
+  number(w, "return_code", j.exit_code, finished);
+  w.end_object();
+  w.end_object();
+}
+
+// The shared head of every document: meta, errors and warnings, then the caller's members.
+void begin_document(JsonWriter& w, const ClusterSnapshot& s) {
+  w.begin_object();
+  w.key("meta").raw(meta(s).dump());
+  w.key("errors").begin_array().end_array();
+  w.key("warnings").begin_array().end_array();
 }
 
 }  // namespace
@@ -134,22 +136,30 @@ std::string render_ping_json(const ClusterSnapshot& snapshot, std::int64_t laten
 }
 
 std::string render_nodes_json(const ClusterSnapshot& snapshot) {
-  json nodes = json::array();
-  for (const Node& n : snapshot.nodes) nodes.push_back(node_json(snapshot, n));
-  json doc = envelope(snapshot);
-  doc["nodes"] = std::move(nodes);
-  doc["last_update"] = number(snapshot.time);
-  return doc.dump();
+  std::string out;
+  out.reserve(1024 + snapshot.nodes.size() * 800);
+  JsonWriter w(out);
+  begin_document(w, snapshot);
+  w.key("nodes").begin_array();
+  for (const Node& n : snapshot.nodes) node_json(w, snapshot, n);
+  w.end_array();
+  number(w, "last_update", snapshot.time);
+  w.end_object();
+  return out;
 }
 
 std::string render_jobs_json(const ClusterSnapshot& snapshot) {
-  json jobs = json::array();
-  for (const Job& j : snapshot.jobs) jobs.push_back(job_json(snapshot, j));
-  json doc = envelope(snapshot);
-  doc["jobs"] = std::move(jobs);
-  doc["last_update"] = number(snapshot.time);
-  doc["last_backfill"] = number(snapshot.time - snapshot.step % 30);
-  return doc.dump();
+  std::string out;
+  out.reserve(1024 + snapshot.jobs.size() * 1000);
+  JsonWriter w(out);
+  begin_document(w, snapshot);
+  w.key("jobs").begin_array();
+  for (const Job& j : snapshot.jobs) job_json(w, snapshot, j);
+  w.end_array();
+  number(w, "last_update", snapshot.time);
+  number(w, "last_backfill", snapshot.time - snapshot.step % 30);
+  w.end_object();
+  return out;
 }
 
 std::string render_error_json(int http_status, std::string_view description, std::string_view source) {

@@ -93,3 +93,21 @@ TEST(SlurmApi, ErrorDocumentCarriesStatusAndDescription) {
 
 }  // namespace
 }  // namespace perfval::target
+
+namespace perfval::target {
+namespace {
+
+TEST(SlurmApi, StringsWithQuotesAndControlCharactersStayValidJson) {
+  ClusterSnapshot s = snapshot(20);
+  s.users[0].name = "o\"brien\\\n\t\x01";
+  s.cluster_name = "lab \"a\"";
+  const json doc = json::parse(render_jobs_json(s));
+  bool found = false;
+  for (const json& j : doc.at("jobs")) found = found || j.at("user_name") == "o\"brien\\\n\t\x01";
+  EXPECT_TRUE(found);
+  EXPECT_EQ(doc.at("meta").at("slurm").at("cluster"), "lab \"a\"");
+  EXPECT_EQ(json::parse(render_nodes_json(s)).at("nodes").size(), 20u);
+}
+
+}  // namespace
+}  // namespace perfval::target
