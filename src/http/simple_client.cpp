@@ -108,7 +108,9 @@ void run_exchange(Exchange& x, Stream& stream, const tcp::resolver::results_type
 // Verification failures name the reason OpenSSL found (untrusted issuer, host name mismatch, expiry).
 std::string tls_detail(SSL* ssl, const beast::error_code& ec) {
   const long verify = SSL_get_verify_result(ssl);
-  if (verify != X509_V_OK) return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
+  if (verify != X509_V_OK) {
+    return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
+  }
   return ec.message();
 }
 
@@ -136,7 +138,8 @@ void configure_peer(SSL* ssl, const std::string& host, bool verify, const std::s
   }
   if (!verify) return;
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-  const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+  const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
+                    : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
   if (ok != 1) throw HttpError("tls", origin + ": cannot set the host name to verify");
 }
 
@@ -154,9 +157,9 @@ tcp::resolver::results_type resolve(net::io_context& ioc, const Url& url, Clock:
                                 SSL* ssl) {
   const std::string where = origin + ": " + f.step + ": ";
   if (f.ec == beast::error::timeout) {
-    throw HttpError("timeout", origin + ": timed out during " + f.step + " (limit " +
-                                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout).count()) +
-                                   " ms)");
+    const auto limit_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout).count();
+    throw HttpError("timeout",
+                    origin + ": timed out during " + f.step + " (limit " + std::to_string(limit_ms) + " ms)");
   }
   if (f.ec == bhttp::error::body_limit) {
     throw HttpError("protocol", where + "response body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
