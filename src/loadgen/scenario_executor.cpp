@@ -12,7 +12,7 @@ namespace {
 
 struct ExecutorInfo {
   ExecutorKind kind;
-  const char* name;
+  const char* name;               // k6 spelling, e.g. "constant-vus"
   std::vector<std::string> keys;  // option keys besides executor, gracefulStop and startTime
 };
 

@@ -19,8 +19,8 @@ std::string reason_of(const Error& e, const std::string& prefix) {
 enum class MetricType { trend, rate, counter, gauge };
 
 struct MetricInfo {
-  const char* name;
-  MetricType type;
+  const char* name;  // k6 metric name, e.g. "http_req_duration"
+  MetricType type;   // decides which aggregations a threshold may use
 };
 
 constexpr MetricInfo kMetrics[] = {
