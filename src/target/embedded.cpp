@@ -76,7 +76,7 @@ http::ServerResponse EmbeddedTarget::Impl::answer(const http::ServerRequest& req
   if (route == Route::unknown) {
     return json_response(404, render_error_json(404, "no such path; see / for the endpoints", "perfval serve"));
   }
-  if (req.method != "GET") {
+  if (req.method != "GET" && req.method != "HEAD") {  // HEAD: the server sends the headers only
     return json_response(405, render_error_json(405, "method " + req.method + " not allowed; use GET", "perfval serve"));
   }
   switch (route) {

@@ -76,6 +76,9 @@ TEST(EmbeddedTarget, UnknownPathIs404AndOtherMethodsAre405) {
   EXPECT_EQ(get(t, "/metricsx").status, 404u);
   EXPECT_EQ(get(t, "/metrics", "POST").status, 405u);
   EXPECT_EQ(get(t, "/slurm/v0.0.44/jobs", "DELETE").status, 405u);
+  const auto head = get(t, "/health", "HEAD");
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_EQ(head.body, "");
 }
 
 TEST(EmbeddedTarget, ErrorRateOneAnswersEveryRequestWith500) {
