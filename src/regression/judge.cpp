@@ -41,31 +41,52 @@ void judge_baseline(MetricResult& row, Findings& f) {
   else if (-bad > tol) f.improved = true, f.reasons.push_back("improved: " + vs);
 }
 
+void judge_single_values(MetricResult& row, double bad, bool beyond, const GateOptions& o, Findings& f) {
+  row.test = "threshold only";
+  if (!beyond) return;
+  const std::string vs = format_change(row.change_vs_previous_pct) + " vs previous";
+  f.reasons.push_back("single values, no significance test: threshold " + format_number(o.threshold_pct) + "% only");
+  if (bad > 0) f.regressed = true, f.reasons.push_back("regressed: " + vs);
+  else f.improved = true, f.reasons.push_back("improved: " + vs);
+}
+
+// With repetitions: the change must be significant (Mann-Whitney) and its confidence interval must reach
+// the threshold; a significant change whose whole interval stays inside the threshold is judged ok.
 void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, const GateOptions& o, Findings& f) {
   row.change_vs_previous_pct = change_pct(prev.value, cur.value);
   if (!row.change_vs_previous_pct) return;
   const double bad = badness(*row.change_vs_previous_pct, row.direction);
   const bool beyond = std::fabs(bad) > o.threshold_pct;
-  const std::string vs = format_change(row.change_vs_previous_pct) + " vs previous";
-  const bool testable = prev.samples.size() >= o.min_samples && cur.samples.size() >= o.min_samples;
-  if (!testable) {
-    row.test = "threshold only";
-    if (beyond) f.reasons.push_back("single values, no significance test: threshold " + format_number(o.threshold_pct) + "% only");
-    if (beyond && bad > 0) f.regressed = true, f.reasons.push_back("regressed: " + vs);
-    if (beyond && bad < 0) f.improved = true, f.reasons.push_back("improved: " + vs);
-    return;
-  }
+  if (prev.samples.size() < o.min_samples || cur.samples.size() < o.min_samples)
+    return judge_single_values(row, bad, beyond, o, f);
   row.test = "mann-whitney";
   row.p_value = mann_whitney_u(prev.samples, cur.samples).p_value;
+  const ShiftInterval ci = shift_interval(prev.samples, cur.samples, o.alpha);
+  row.change_ci_low_pct = ci.lower / std::fabs(prev.value) * 100;
+  row.change_ci_high_pct = ci.upper / std::fabs(prev.value) * 100;
+  const std::size_t fewest = std::min(prev.samples.size(), cur.samples.size());
+  if (fewest < o.warn_samples)
+    f.reasons.push_back("only " + std::to_string(fewest) + " samples: the test has little power below " +
+                        std::to_string(o.warn_samples));
+  // How far the interval reaches in the bad and in the good direction, percent.
+  const double reach_bad = badness(row.direction == Direction::lower_is_better ? *row.change_ci_high_pct
+                                                                               : *row.change_ci_low_pct, row.direction);
+  const double reach_good = -badness(row.direction == Direction::lower_is_better ? *row.change_ci_low_pct
+                                                                                 : *row.change_ci_high_pct, row.direction);
   const bool significant = *row.p_value < o.alpha;
-  if (prev.samples.size() < o.warn_samples || cur.samples.size() < o.warn_samples)
-    f.reasons.push_back("only " + std::to_string(std::min(prev.samples.size(), cur.samples.size())) +
-                        " samples: the test has little power below " + std::to_string(o.warn_samples));
-  const std::string with_p = vs + " (p=" + format_p_value(row.p_value) + ")";
-  if (!beyond) return;
-  if (!significant) f.not_significant = true, f.reasons.push_back("not significant: " + with_p);
-  else if (bad > 0) f.regressed = true, f.reasons.push_back("regressed: " + with_p);
-  else f.improved = true, f.reasons.push_back("improved: " + with_p);
+  const std::string detail = format_change(row.change_vs_previous_pct) + " vs previous (" +
+                             format_number(100 * (1 - o.alpha)) + "% CI " + format_change(row.change_ci_low_pct) +
+                             ".." + format_change(row.change_ci_high_pct) + ", p=" + format_p_value(row.p_value) +
+                             ", threshold " + format_number(o.threshold_pct) + "%)";
+  if (!significant) {
+    if (beyond) f.not_significant = true, f.reasons.push_back("not significant: " + detail);
+  } else if (bad > 0 && reach_bad >= o.threshold_pct) {
+    f.regressed = true, f.reasons.push_back("regressed: " + detail);
+  } else if (bad < 0 && reach_good >= o.threshold_pct) {
+    f.improved = true, f.reasons.push_back("improved: " + detail);
+  } else {
+    f.reasons.push_back("significant but within threshold: " + detail);
+  }
 }
 
 void judge_sla(MetricResult& row, Findings& f) {

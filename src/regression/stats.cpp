@@ -36,6 +36,17 @@ double coefficient_of_variation(const std::vector<double>& xs) {
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
+double normal_quantile(double p) {
+  if (p <= 0) return -INFINITY;
+  if (p >= 1) return INFINITY;
+  double lo = -40, hi = 40;  // bisection: normal_cdf is monotone and cheap
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (lo + hi) / 2;
+    (normal_cdf(mid) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 namespace {
 
 // Number of arrangements of n1 x-values and n2 y-values giving each U of x (0..n1*n2), without ties.
@@ -67,7 +78,47 @@ double exact_two_sided_p(double u, std::size_t n1, std::size_t n2) {
   return std::min(1.0, 2 * tail / total);
 }
 
+// Number of differences to cut from each end: the largest c with 2 P(U <= c - 1) <= alpha, so the interval
+// [D_(c), D_(n1 n2 + 1 - c)] has coverage >= 1 - alpha; also returns the achieved coverage.
+std::pair<std::size_t, double> interval_rank(std::size_t n1, std::size_t n2, double alpha, std::size_t exact_limit) {
+  const double m = static_cast<double>(n1 * n2);
+  if (n1 <= exact_limit && n2 <= exact_limit) {
+    const std::vector<double> counts = u_distribution(n1, n2);
+    double total = 0;
+    for (double c : counts) total += c;
+    std::size_t c = 1;
+    double below = 0, coverage = 1;  // below = P(U <= c - 1)
+    for (std::size_t u = 0; u < counts.size(); ++u) {
+      const double next = below + counts[u] / total;
+      if (2 * next > alpha) break;
+      below = next, c = u + 1, coverage = 1 - 2 * below;
+    }
+    return {c, coverage};
+  }
+  const double za = normal_quantile(1 - alpha / 2);
+  const double sd = std::sqrt(m * (static_cast<double>(n1 + n2) + 1) / 12);
+  const double c = std::floor(m / 2 - za * sd);
+  return {c < 1 ? std::size_t{1} : static_cast<std::size_t>(c), 1 - alpha};
+}
+
 }  // namespace
+
+ShiftInterval shift_interval(const std::vector<double>& x, const std::vector<double>& y, double alpha,
+                             std::size_t exact_limit) {
+  if (x.empty() || y.empty()) throw std::invalid_argument("shift_interval: both samples need values");
+  std::vector<double> d;
+  d.reserve(x.size() * y.size());
+  for (double a : x)
+    for (double b : y) d.push_back(b - a);
+  std::sort(d.begin(), d.end());
+  const auto [c, coverage] = interval_rank(x.size(), y.size(), alpha, exact_limit);
+  ShiftInterval r;
+  r.estimate = median(d);
+  r.lower = d[std::min(c, d.size()) - 1];
+  r.upper = d[d.size() - std::min(c, d.size())];
+  r.confidence = coverage;
+  return r;
+}
 
 MannWhitneyResult mann_whitney_u(const std::vector<double>& x, const std::vector<double>& y,
                                  std::size_t exact_limit) {

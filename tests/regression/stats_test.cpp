@@ -141,3 +141,46 @@ TEST(MannWhitney, EmptySampleIsRejected) {
 
 }  // namespace
 }  // namespace perfval::regression
+
+namespace perfval::regression {
+namespace {
+
+TEST(NormalQuantile, InvertsTheCdf) {
+  EXPECT_NEAR(normal_quantile(0.975), 1.959964, 1e-6);  // standard table value
+  EXPECT_NEAR(normal_quantile(0.5), 0.0, 1e-9);
+  EXPECT_NEAR(normal_cdf(normal_quantile(0.01)), 0.01, 1e-9);
+}
+
+TEST(ShiftInterval, ExactOrderStatisticsOnAHandWorkedExample) {
+  // x = {0..4}, y = {10..14}: the 25 differences y - x are 10 + (j - i), i.e. 6 once, 7 twice, 8 three
+  // times, 9 four, 10 five, 11 four, 12 three, 13 twice, 14 once; the median (Hodges-Lehmann) is 10.
+  // For n1 = n2 = 5 the U counts for u = 0..3 are 1, 1, 2, 3 of C(10,5) = 252, so 2 P(U <= 2) = 8/252 <= 0.05
+  // but 2 P(U <= 3) = 14/252 > 0.05: cut c = 3, interval [D(3), D(23)] = [7, 13], coverage 1 - 8/252.
+  const auto r = shift_interval({0, 1, 2, 3, 4}, {10, 11, 12, 13, 14}, 0.05);
+  EXPECT_DOUBLE_EQ(r.estimate, 10);
+  EXPECT_DOUBLE_EQ(r.lower, 7);
+  EXPECT_DOUBLE_EQ(r.upper, 13);
+  EXPECT_NEAR(r.confidence, 1 - 8.0 / 252.0, 1e-12);
+}
+
+TEST(ShiftInterval, TooFewValuesGiveTheFullRange) {
+  // n1 = n2 = 3: even U = 0 has two-sided probability 0.1 > 0.05, so no difference can be cut.
+  const auto r = shift_interval({1, 2, 3}, {4, 5, 6}, 0.05);
+  EXPECT_DOUBLE_EQ(r.lower, 1);
+  EXPECT_DOUBLE_EQ(r.upper, 5);
+  EXPECT_DOUBLE_EQ(r.estimate, 3);
+}
+
+TEST(ShiftInterval, LargeSamplesCoverTheTrueShift) {
+  // 30 vs 30 values on a grid, shifted by exactly 5: the interval must contain 5 and be narrower than the range.
+  std::vector<double> x, y;
+  for (int i = 0; i < 30; ++i) x.push_back(i * 0.7), y.push_back(i * 0.7 + 5);
+  const auto r = shift_interval(x, y, 0.05);
+  EXPECT_DOUBLE_EQ(r.estimate, 5);
+  EXPECT_LT(r.lower, 5);
+  EXPECT_GT(r.upper, 5);
+  EXPECT_GT(r.lower, -20.3 + 5);
+}
+
+}  // namespace
+}  // namespace perfval::regression

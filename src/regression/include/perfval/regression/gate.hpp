@@ -31,6 +31,8 @@ struct MetricResult {
   std::optional<double> change_vs_baseline_pct;  // (current - baseline) / baseline, percent
   std::optional<double> change_vs_previous_pct;  // (current - previous) / previous, percent
   std::optional<double> p_value;        // two-sided Mann-Whitney p of previous vs current samples
+  std::optional<double> change_ci_low_pct;   // lower bound of the (1 - alpha) interval of the change, percent
+  std::optional<double> change_ci_high_pct;  // upper bound of that interval, percent of previous
   std::size_t previous_samples = 0;     // repetitions / intervals behind `previous`
   std::size_t current_samples = 0;      // repetitions / intervals behind `current`
   std::string test;                     // "mann-whitney", "threshold only" or "" (no previous)

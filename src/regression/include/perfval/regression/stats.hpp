@@ -13,6 +13,8 @@ double coefficient_of_variation(const std::vector<double>& xs);  // stddev / |me
 
 // Standard normal cumulative distribution function.
 double normal_cdf(double z);
+// Its inverse: the z with normal_cdf(z) = p, for 0 < p < 1.
+double normal_quantile(double p);
 
 // The result of a two-sided Mann-Whitney U (Wilcoxon rank-sum) test of x against y.
 struct MannWhitneyResult {
@@ -30,5 +32,19 @@ struct MannWhitneyResult {
 // Throws std::invalid_argument when either sample is empty.
 MannWhitneyResult mann_whitney_u(const std::vector<double>& x, const std::vector<double>& y,
                                  std::size_t exact_limit = 20);
+
+// Hodges-Lehmann estimate of the shift y - x with the distribution-free confidence interval that goes with
+// the Mann-Whitney test: order statistics of the n1 * n2 pairwise differences y_j - x_i.
+struct ShiftInterval {
+  double estimate = 0;  // median of the pairwise differences (units of the samples)
+  double lower = 0;     // lower confidence bound of the shift
+  double upper = 0;     // upper confidence bound of the shift
+  double confidence = 0;  // coverage actually achieved (>= 1 - alpha where the samples allow), 0..1
+};
+
+// Exact order-statistic ranks for samples of at most `exact_limit` values, normal approximation above.
+// With samples too small to reach 1 - alpha the interval is the full range of differences.
+ShiftInterval shift_interval(const std::vector<double>& x, const std::vector<double>& y, double alpha = 0.05,
+                             std::size_t exact_limit = 20);
 
 }  // namespace perfval::regression

@@ -1,0 +1,299 @@
+// Tests of the gate's verdicts: baselines, previous runs with and without repetitions, SLA tiers, missing data.
+#include "perfval/regression/gate.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace perfval::regression {
+namespace {
+
+using ::testing::HasSubstr;
+
+void add(RunResults& run, const std::string& key, double value, std::vector<double> samples, const std::string& unit) {
+  run.measurements[key] = Measurement{key, value, std::move(samples), unit, run.label + ".json"};
+}
+
+RunResults bench_run(const std::string& label, const std::map<std::string, std::vector<double>>& times_ns) {
+  RunResults run;
+  run.label = label;
+  run.path = label;
+  for (const auto& [name, samples] : times_ns) {
+    run.benchmarks.push_back(name);
+    double sum = 0;
+    for (double s : samples) sum += s;
+    add(run, "bench:" + name + ":real_time", sum / static_cast<double>(samples.size()), samples, "ns");
+  }
+  return run;
+}
+
+RunResults summary_run(const std::string& label, double p95_ms, double rps, double error_ratio,
+                       std::optional<double> nodes, std::optional<double> memory_bytes = std::nullopt) {
+  RunResults run;
+  run.label = label;
+  run.path = label;
+  run.scenarios = {"baseline"};
+  run.target_nodes = nodes;
+  add(run, "summary:baseline:http_req_duration:p(95)", p95_ms, {}, "ms");
+  add(run, "summary:baseline:http_req_duration:p(99)", p95_ms * 2, {}, "ms");
+  add(run, "summary:baseline:http_reqs:rate", rps, {}, "/s");
+  add(run, "summary:baseline:http_req_failed:rate", error_ratio, {}, "ratio");
+  if (memory_bytes) add(run, "resource:baseline:memory_bytes", *memory_bytes, {}, "bytes");
+  return run;
+}
+
+const MetricResult& row(const RegressionReport& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return m;
+  throw std::runtime_error("no row " + name);
+}
+
+const std::vector<double> nine{100, 102, 98, 101, 99, 103, 97, 100, 100};  // mean 100, ns
+
+std::vector<double> scaled(const std::vector<double>& xs, double f) {
+  std::vector<double> out;
+  for (double x : xs) out.push_back(x * f);
+  return out;
+}
+
+TEST(GateBaseline, OutsideToleranceInTheBadDirectionIsARegression) {
+  const BaselineFile b = parse_baselines(
+      "alloc: {metric: allocations_per_second, baseline: 10000, tolerance: 10%, unit: allocs/sec}\n", "b.yaml");
+  RunResults cur;
+  cur.label = "current";
+  cur.benchmarks = {"memory/allocation"};
+  add(cur, "bench:memory/allocation:allocations_per_second", 8500, {}, "/s");
+  RegressionReport r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_EQ(row(r, "alloc").verdict, Verdict::regressed);
+  EXPECT_NEAR(*row(r, "alloc").change_vs_baseline_pct, -15, 1e-9);
+  EXPECT_EQ(r.exit_code(), 99);
+  EXPECT_THAT(r.headline(), HasSubstr("FAIL: 1 regression"));
+
+  cur.measurements.begin()->second.value = 9500;  // 5 % worse: inside tolerance
+  r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_EQ(row(r, "alloc").verdict, Verdict::ok);
+  EXPECT_EQ(r.exit_code(), 0);
+
+  cur.measurements.begin()->second.value = 12000;  // 20 % better
+  r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_EQ(row(r, "alloc").verdict, Verdict::improved);
+  EXPECT_EQ(r.exit_code(), 0);
+}
+
+TEST(GateBaseline, TimesAreConvertedToTheBaselineUnit) {
+  const BaselineFile b = parse_baselines(
+      "parse: {metric: parse_time, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse}}\n", "b.yaml");
+  const RunResults cur = bench_run("current", {{"cpu/parse", {2.5e6, 2.5e6}}});  // 2.5 ms in ns
+  const RegressionReport r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_DOUBLE_EQ(*row(r, "parse").current, 2.5);
+  EXPECT_EQ(row(r, "parse").verdict, Verdict::regressed);
+}
+
+TEST(GateMissing, BaselineNoInputProvidesIsMissingDataNamingMetricAndFile) {
+  const BaselineFile b = parse_baselines(
+      "alloc: {metric: allocations_per_second, baseline: 10000, tolerance: 10%, unit: allocs/sec}\n"
+      "gc: {metric: gc_pause_time_p99, baseline: 10, tolerance: 25%, unit: ms}\n", "b.yaml");
+  RunResults cur = bench_run("current", {{"memory/allocation", {5, 5}}});
+  add(cur, "bench:memory/allocation:allocations_per_second", 10100, {}, "/s");
+  const RegressionReport r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_EQ(row(r, "alloc").verdict, Verdict::ok);
+  const MetricResult& gc = row(r, "gc");
+  EXPECT_EQ(gc.verdict, Verdict::missing_data);
+  EXPECT_THAT(gc.reason, AllOf(HasSubstr("b.yaml:2:"), HasSubstr("no perfval summary in current")));
+  EXPECT_EQ(r.exit_code(), 0);  // something was judged and nothing regressed
+  EXPECT_THAT(r.headline(), HasSubstr("1 metric missing"));
+}
+
+TEST(GateMissing, NothingJudgedExitsTwoAndStrictModeFails) {
+  const BaselineFile b =
+      parse_baselines("x: {metric: widgets_per_second, baseline: 5, tolerance: 10%, unit: widgets/sec}\n", "b.yaml");
+  const RunResults cur = bench_run("current", {{"a", {1, 1}}});
+  RegressionReport r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_EQ(row(r, "x").verdict, Verdict::missing_data);
+  EXPECT_THAT(row(r, "x").reason, HasSubstr("no input provides metric widgets_per_second"));
+  EXPECT_TRUE(r.nothing_judged());
+  EXPECT_EQ(r.exit_code(), 2);
+  GateOptions strict;
+  strict.fail_on_missing = true;
+  r = evaluate(b, cur, std::nullopt, {}, strict);
+  EXPECT_EQ(r.exit_code(), 99);
+}
+
+TEST(GateMissing, MismatchedUnitsAreReported) {
+  const BaselineFile b = parse_baselines(
+      "alloc: {metric: a, baseline: 5, tolerance: 10%, unit: ms, source: {benchmark: m, counter: items_per_second}}\n",
+      "b.yaml");
+  RunResults cur = bench_run("current", {{"m", {1, 1}}});
+  add(cur, "bench:m:items_per_second", 100, {}, "/s");
+  const RegressionReport r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_EQ(row(r, "alloc").verdict, Verdict::missing_data);
+  EXPECT_THAT(row(r, "alloc").reason, AllOf(HasSubstr("mismatched units"), HasSubstr("/s"), HasSubstr("ms")));
+}
+
+TEST(GateMissing, AmbiguousAndFailedBenchmarksAreExplained) {
+  const BaselineFile b = parse_baselines(
+      "alloc: {metric: t, baseline: 5, tolerance: 10%, unit: ns, source: {benchmark: memory/allocation}}\n"
+      "net: {metric: t, baseline: 5, tolerance: 10%, unit: ns, source: {benchmark: network/echo}}\n", "b.yaml");
+  RunResults cur = bench_run("current", {{"memory/allocation/64", {1, 1}}, {"memory/allocation/1024", {2, 2}}});
+  cur.benchmarks.push_back("network/echo");
+  cur.failed["bench:network/echo"] = "connection refused";
+  const RegressionReport r = evaluate(b, cur, std::nullopt, {});
+  EXPECT_THAT(row(r, "alloc").reason, AllOf(HasSubstr("matches several"), HasSubstr("memory/allocation/64")));
+  EXPECT_THAT(row(r, "net").reason, HasSubstr("failed in current: connection refused"));
+}
+
+TEST(GatePrevious, SignificantRegressionWithRepetitions) {
+  BaselineFile none;
+  const RunResults prev = bench_run("prev", {{"a", nine}, {"b", nine}});
+  const RunResults cur = bench_run("cur", {{"a", scaled(nine, 1.3)}, {"b", nine}});
+  const RegressionReport r = evaluate(none, cur, prev, {});
+  const MetricResult& a = row(r, "a");
+  EXPECT_EQ(a.verdict, Verdict::regressed);
+  EXPECT_EQ(a.test, "mann-whitney");
+  EXPECT_LT(*a.p_value, 0.001);
+  EXPECT_NEAR(*a.change_vs_previous_pct, 30, 1e-9);
+  EXPECT_LT(*a.change_ci_low_pct, 30);
+  EXPECT_GT(*a.change_ci_high_pct, 20);
+  EXPECT_EQ(a.previous_samples, 9u);
+  EXPECT_EQ(row(r, "b").verdict, Verdict::ok);
+  EXPECT_EQ(r.exit_code(), 99);
+}
+
+TEST(GatePrevious, BeyondThresholdButNotSignificant) {
+  BaselineFile none;
+  // Two noisy repetitions per side: the mean moves 25 % but the samples overlap.
+  const RunResults prev = bench_run("prev", {{"a", {60, 140}}});
+  const RunResults cur = bench_run("cur", {{"a", {80, 170}}});
+  const RegressionReport r = evaluate(none, cur, prev, {});
+  EXPECT_EQ(row(r, "a").verdict, Verdict::not_significant);
+  EXPECT_THAT(row(r, "a").reason, HasSubstr("little power below 9"));
+  EXPECT_EQ(r.exit_code(), 0);
+}
+
+TEST(GatePrevious, SignificantButSmallChangeIsOk) {
+  BaselineFile none;
+  const RunResults prev = bench_run("prev", {{"a", nine}});
+  const RunResults cur = bench_run("cur", {{"a", scaled(nine, 1.05)}});
+  const RegressionReport r = evaluate(none, cur, prev, {});
+  EXPECT_LT(*row(r, "a").p_value, 0.05);
+  EXPECT_EQ(row(r, "a").verdict, Verdict::ok);
+  EXPECT_THAT(row(r, "a").reason, HasSubstr("within threshold"));
+}
+
+TEST(GatePrevious, SingleValuesUseTheThresholdAndSaySo) {
+  BaselineFile none;
+  const RunResults prev = bench_run("prev", {{"a", {100}}, {"b", {100}}});
+  const RunResults cur = bench_run("cur", {{"a", {125}}, {"b", {110}}});
+  const RegressionReport r = evaluate(none, cur, prev, {});
+  EXPECT_EQ(row(r, "a").verdict, Verdict::regressed);
+  EXPECT_EQ(row(r, "a").test, "threshold only");
+  EXPECT_THAT(row(r, "a").reason, HasSubstr("no significance test"));
+  EXPECT_EQ(row(r, "b").verdict, Verdict::ok);
+}
+
+TEST(GatePrevious, BenchmarkGoneFromCurrentIsMissing) {
+  BaselineFile none;
+  const RunResults prev = bench_run("prev", {{"a", {100}}, {"gone", {100}}});
+  const RunResults cur = bench_run("cur", {{"a", {100}}});
+  const RegressionReport r = evaluate(none, cur, prev, {});
+  EXPECT_EQ(row(r, "gone").verdict, Verdict::missing_data);
+  EXPECT_EQ(*row(r, "gone").previous, 100);
+  EXPECT_THAT(row(r, "gone").reason, HasSubstr("in prev but not in cur"));
+}
+
+TEST(GatePrevious, LoadTestLatencyUsesIntervalSamples) {
+  BaselineFile none;
+  RunResults prev = summary_run("prev", 100, 200, 0, 100, 1e8);
+  RunResults cur = summary_run("cur", 140, 200, 0, 100, 1e8);
+  prev.measurements["summary:baseline:http_req_duration:p(95)"].samples = {98, 101, 100, 99, 102, 100, 97, 103, 100, 100};
+  cur.measurements["summary:baseline:http_req_duration:p(95)"].samples = {138, 141, 140, 139, 142, 140, 137, 143, 140, 140};
+  const RegressionReport r = evaluate(none, cur, prev, {});
+  const MetricResult& p95 = row(r, "response time p95");
+  EXPECT_EQ(p95.verdict, Verdict::regressed);
+  EXPECT_EQ(p95.current_samples, 10u);
+  EXPECT_EQ(p95.test, "mann-whitney");
+  EXPECT_EQ(row(r, "throughput").verdict, Verdict::ok);
+}
+
+TEST(GateSla, TierFromTargetNodesAndBreaches) {
+  BaselineFile none;
+  none.path = "b.yaml";
+  // 500 nodes: small tier (p95 < 2 s, > 100 rps, < 512Mi, < 0.5 % errors).
+  RegressionReport r = evaluate(none, summary_run("cur", 2500, 150, 0.001, 500, 100e6), std::nullopt, {});
+  EXPECT_EQ(r.sla_tier, SlaTier::small);
+  EXPECT_EQ(row(r, "response time p95").verdict, Verdict::sla_breach);
+  EXPECT_EQ(*row(r, "response time p95").sla_limit, 2000);
+  EXPECT_EQ(row(r, "throughput").verdict, Verdict::ok);
+  EXPECT_EQ(row(r, "error rate").verdict, Verdict::ok);
+  EXPECT_EQ(row(r, "memory").verdict, Verdict::ok);
+  EXPECT_EQ(r.exit_code(), 99);
+  EXPECT_THAT(r.headline(), HasSubstr("1 SLA breach"));
+  // The same run on a 2,000-node cluster is medium tier: p95 < 5 s passes, but 40 rps < 50 breaches.
+  r = evaluate(none, summary_run("cur", 2500, 40, 0.008, 2000, 900e6), std::nullopt, {});
+  EXPECT_EQ(r.sla_tier, SlaTier::medium);
+  EXPECT_EQ(row(r, "response time p95").verdict, Verdict::ok);
+  EXPECT_EQ(row(r, "throughput").verdict, Verdict::sla_breach);
+  EXPECT_EQ(row(r, "error rate").verdict, Verdict::ok);  // 0.8 % < 1 %
+  EXPECT_NEAR(*row(r, "error rate").current, 0.8, 1e-12);
+  EXPECT_EQ(row(r, "memory").verdict, Verdict::ok);
+  // Large tier: 2 % errors allowed, 2Gi memory.
+  r = evaluate(none, summary_run("cur", 9000, 30, 0.03, 6000, 3e9), std::nullopt, {});
+  EXPECT_EQ(r.sla_tier, SlaTier::large);
+  EXPECT_EQ(row(r, "error rate").verdict, Verdict::sla_breach);
+  EXPECT_EQ(row(r, "memory").verdict, Verdict::sla_breach);
+  EXPECT_EQ(row(r, "response time p95").verdict, Verdict::ok);
+}
+
+TEST(GateSla, UnknownClusterSizeIsNotedAndMissingResourcesAreRows) {
+  BaselineFile none;
+  none.path = "b.yaml";
+  const RegressionReport r = evaluate(none, summary_run("cur", 100, 200, 0, std::nullopt), std::nullopt, {});
+  EXPECT_FALSE(r.sla_tier);
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_THAT(r.notes.back(), HasSubstr("SLA not checked"));
+  EXPECT_EQ(row(r, "memory").verdict, Verdict::missing_data);
+  EXPECT_EQ(row(r, "CPU").verdict, Verdict::missing_data);
+  EXPECT_EQ(row(r, "reclaim pause p99").verdict, Verdict::missing_data);
+  GateOptions forced;
+  forced.sla_tier = SlaTier::small;
+  EXPECT_EQ(evaluate(none, summary_run("cur", 2100, 200, 0, std::nullopt), std::nullopt, {}, forced).exit_code(), 99);
+}
+
+TEST(GateSla, BaselineEntryOnAnSlaMetricCarriesTheLimit) {
+  const BaselineFile b = parse_baselines(
+      "sla: {tier: small}\napi: {metric: api_response_time_p95, baseline: 100, tolerance: 20%, unit: s}\n", "b.yaml");
+  const RegressionReport r = evaluate(b, summary_run("cur", 2100, 200, 0, std::nullopt), std::nullopt, {});
+  const MetricResult& api = row(r, "api");
+  EXPECT_DOUBLE_EQ(*api.current, 2.1);
+  EXPECT_DOUBLE_EQ(*api.sla_limit, 2);
+  EXPECT_EQ(api.verdict, Verdict::sla_breach);
+  for (const auto& m : r.metrics) EXPECT_NE(m.name, "response time p95");  // no duplicate row
+}
+
+TEST(GateHistory, ChangePointSaysWhenTheShiftBegan) {
+  BaselineFile none;
+  std::vector<RunResults> history;
+  for (int w = 30; w < 46; ++w) {
+    const double t = w < 40 ? 100 + (w % 3) : 130 + (w % 3);
+    history.push_back(bench_run("2026-W" + std::to_string(w), {{"a", {t}}}));
+  }
+  const RunResults cur = bench_run("2026-W46", {{"a", {131}}});
+  const RegressionReport r = evaluate(none, cur, history.back(), history);
+  ASSERT_TRUE(row(r, "a").shift_began);
+  EXPECT_EQ(*row(r, "a").shift_began, "2026-W40");
+  EXPECT_NEAR(*row(r, "a").shift_to, 131, 1.5);
+  EXPECT_EQ(row(r, "a").verdict, Verdict::ok);  // vs the previous week nothing changed
+}
+
+TEST(MeasuredValues, ForUpdatingBaselines) {
+  const BaselineFile b = parse_baselines(
+      "alloc: {metric: allocations_per_second, baseline: 10000, tolerance: 10%, unit: allocs/sec}\n"
+      "lat: {metric: api_response_time_p95, baseline: 100, tolerance: 10%, unit: ms}\n", "b.yaml");
+  RunResults cur = bench_run("current", {{"memory/allocation", {5}}});
+  add(cur, "bench:memory/allocation:allocations_per_second", 12000, {}, "/s");
+  const auto values = measured_baseline_values(b, cur);
+  EXPECT_EQ(values.size(), 1u);
+  EXPECT_EQ(values.at("alloc"), 12000);
+}
+
+}  // namespace
+}  // namespace perfval::regression
