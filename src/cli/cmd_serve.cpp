@@ -15,7 +15,11 @@ namespace {
 std::string describe_faults(const target::ServeOptions& o) {
   std::string out;
   if (!o.latency.text.empty()) out += " latency=" + o.latency.text;
-  if (o.error_rate > 0) out += " error-rate=" + std::to_string(o.error_rate);
+  if (o.error_rate > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", o.error_rate);
+    out += std::string(" error-rate=") + rate;
+  }
   if (!o.stall.text.empty()) out += " stall=" + o.stall.text;
   return out.empty() ? " none" : out;
 }
