@@ -135,10 +135,23 @@ void wait_readable(Vu& vu) {
 void send(Vu& vu) {
   vu.sent = Clock::now();
   vu.parser.reset(vu.request->head);
-  asio::async_write(vu.socket, asio::buffer(vu.request->wire),
-                    [&vu](const boost::system::error_code& ec, std::size_t) {
-                      if (ec) {
-                        on_io_error(vu, k_write, ec, false);
+  // The socket is non-blocking and a request is small: write it now and go straight to waiting for the
+  // response, saving a trip through the event loop; only a partial write falls back to async_write.
+  const std::string& wire = vu.request->wire;
+  boost::system::error_code ec;
+  const std::size_t n = vu.socket.write_some(asio::buffer(wire), ec);
+  if (!ec && n == wire.size()) {
+    wait_readable(vu);
+    return;
+  }
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    on_io_error(vu, k_write, ec, false);
+    return;
+  }
+  asio::async_write(vu.socket, asio::buffer(wire.data() + n, wire.size() - n),
+                    [&vu](const boost::system::error_code& wec, std::size_t) {
+                      if (wec) {
+                        on_io_error(vu, k_write, wec, false);
                         return;
                       }
                       wait_readable(vu);

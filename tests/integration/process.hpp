@@ -1,0 +1,55 @@
+// Test helper: run a perfval command line as a child process with a time limit, capturing its output.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <vector>
+
+namespace perfval::test {
+
+struct ProcessResult {
+  int exit_code = -1;   // exit status, or 128 + signal when killed
+  std::string out;      // stdout
+  std::string err;      // stderr
+  bool timed_out = false;
+};
+
+// Runs argv (argv[0] is a path) with stdin closed. After `limit` it is killed with SIGKILL.
+// If `signal_after` > 0, `sig` is sent to the child after that delay (to test interruption).
+ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
+                          std::chrono::milliseconds signal_after = std::chrono::milliseconds(0), int sig = SIGTERM);
+
+// A running child whose stdout can be read line by line (for `perfval serve` and real servers).
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv);
+  ~Child();  // SIGKILL if still running
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  // Reads stdout until a line containing `needle` appears; returns that line, or "" after `limit`.
+  std::string wait_for_line(const std::string& needle, std::chrono::milliseconds limit);
+  // Sends `sig` and waits up to `limit` for the exit; returns the exit code (or -1 on timeout, then killed).
+  int stop(int sig, std::chrono::milliseconds limit);
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+  std::string buffer_;
+};
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string write(const std::string& name, const std::string& content) const;  // returns the file's path
+
+ private:
+  std::string path_;
+};
+
+}  // namespace perfval::test
