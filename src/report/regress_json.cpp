@@ -1,0 +1,75 @@
+// JSON reporter for `perfval regress` (schema perfval/regress/v1): every row with every number, for tools.
+#include <nlohmann/json.hpp>
+
+#include "perfval/report/regress_reporter.hpp"
+
+namespace perfval::report {
+
+namespace {
+
+using nlohmann::json;
+using regression::MetricResult;
+using regression::RegressionReport;
+
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json row_json(const MetricResult& m) {
+  return {{"name", m.name},
+          {"metric", m.metric},
+          {"key", m.key},
+          {"unit", m.unit},
+          {"direction", regression::to_string(m.direction)},
+          {"baseline", opt(m.baseline)},
+          {"tolerance_pct", opt(m.tolerance_pct)},
+          {"previous", opt(m.previous)},
+          {"current", opt(m.current)},
+          {"change_vs_baseline_pct", opt(m.change_vs_baseline_pct)},
+          {"change_vs_previous_pct", opt(m.change_vs_previous_pct)},
+          {"change_ci_pct", m.change_ci_low_pct ? json::array({*m.change_ci_low_pct, *m.change_ci_high_pct}) : json(nullptr)},
+          {"p_value", opt(m.p_value)},
+          {"previous_samples", m.previous_samples},
+          {"current_samples", m.current_samples},
+          {"test", m.test.empty() ? json(nullptr) : json(m.test)},
+          {"sla", m.sla_limit ? json{{"op", m.sla_op}, {"limit", *m.sla_limit}} : json(nullptr)},
+          {"shift_began", m.shift_began ? json(*m.shift_began) : json(nullptr)},
+          {"shift_from", opt(m.shift_from)},
+          {"shift_to", opt(m.shift_to)},
+          {"verdict", regression::verdict_id(m.verdict)},
+          {"reason", m.reason}};
+}
+
+class JsonReporter : public RegressReporter {
+ public:
+  std::string name() const override { return "json"; }
+  std::string render(const RegressionReport& r) const override {
+    json counts = json::object();
+    for (auto v : {regression::Verdict::ok, regression::Verdict::improved, regression::Verdict::regressed,
+                   regression::Verdict::not_significant, regression::Verdict::sla_breach,
+                   regression::Verdict::missing_data})
+      counts[regression::verdict_id(v)] = r.count(v);
+    json rows = json::array();
+    for (const auto& m : r.metrics) rows.push_back(row_json(m));
+    const json doc{{"schema", "perfval/regress/v1"},
+                   {"status", r.gate_failed() ? "failed" : r.nothing_judged() ? "no_data" : "passed"},
+                   {"exit_code", r.exit_code()},
+                   {"headline", r.headline()},
+                   {"baseline_file", r.baseline_file},
+                   {"current", r.current},
+                   {"previous", r.previous.empty() ? json(nullptr) : json(r.previous)},
+                   {"history", r.history},
+                   {"sla_tier", r.sla_tier ? json(regression::to_string(*r.sla_tier)) : json(nullptr)},
+                   {"sla_tier_source", r.sla_tier_source},
+                   {"threshold_pct", r.threshold_pct},
+                   {"alpha", r.alpha},
+                   {"counts", counts},
+                   {"metrics", rows},
+                   {"notes", r.notes}};
+    return doc.dump(2) + "\n";
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<RegressReporter> make_json_regress_reporter() { return std::make_unique<JsonReporter>(); }
+
+}  // namespace perfval::report
