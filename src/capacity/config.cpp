@@ -96,7 +96,7 @@ SimulationConfig default_simulation() {
   SimulationConfig s;
   s.scenarios = {{"conservative", 0.5}, {"expected", 1.0}, {"aggressive", 2.0}};
   s.cluster_growth = {{0, 1000}, {180, 5000}, {365, 10000}};
-  s.sla_tiers = {{"small", 1000, 2000, 100, 0.5 * kGi, 0.5},
+  s.sla_tiers = {{"small", 999, 2000, 100, 0.5 * kGi, 0.5},
                  {"medium", 5000, 5000, 50, 1 * kGi, 1.0},
                  {"large", kInf, 10000, 25, 2 * kGi, 2.0}};
   return s;

@@ -153,6 +153,16 @@ std::string explain(const Forecast& f, const std::vector<engine::Evaluation>& ev
   return why;
 }
 
+// Spread of the raw points around the model (robust: 1.4826 x median absolute residual). Bucket medians hide
+// the point-to-point noise an observation at the horizon will have.
+double raw_residual_sd(const FittedModel& m, const std::vector<double>& t, const std::vector<double>& v) {
+  std::vector<double> r(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) r[i] = std::fabs(v[i] - m.predict(t[i]));
+  const auto mid = r.begin() + static_cast<std::ptrdiff_t>(r.size() / 2);
+  std::nth_element(r.begin(), mid, r.end());
+  return 1.4826 * *mid;
+}
+
 double recent_median(const engine::FitData& d) {
   std::vector<double> recent;
   for (std::size_t i = d.y.size(); i-- > 0 && recent.size() < 5;) {
@@ -192,6 +202,7 @@ Forecast forecast_series(const std::vector<double>& t, const std::vector<double>
   f.backtest_horizon_days = plan.hb_days;
   f.backtest_rmse = e.rmse;
   f.residual_sd = std::sqrt(e.sse / std::max(1.0, e.n_eff - static_cast<double>(e.params)));
+  if (d.bucket_s > 0) f.residual_sd = std::max(f.residual_sd, raw_residual_sd(f.model, t, v));
   f.points = t.size();
   f.fit_points = d.t.size();
   f.outliers = d.outliers;

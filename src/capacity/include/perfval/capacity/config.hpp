@@ -58,7 +58,7 @@ struct ScalingPolicy {
 // An SLA tier chosen by cluster size (nodes).
 struct SlaTier {
   std::string name;           // "small", "medium", "large"
-  double max_nodes = 0;       // nodes; the tier applies below this size (the last tier has infinity)
+  double max_nodes = 0;       // nodes, inclusive: the tier applies up to this size (the last tier has infinity)
   double p95_ms = 0;          // milliseconds: p95 latency objective
   double min_rps = 0;         // requests per second the target must sustain
   double max_memory_bytes = 0;  // bytes of target memory allowed
@@ -72,7 +72,7 @@ struct ClusterMilestone {
 
 struct GrowthScenario {
   std::string name;         // "conservative", "expected", "aggressive"
-  double multiplier = 1.0;  // scales the organic growth rate and the cluster growth beyond today's size
+  double multiplier = 1.0;  // scales the organic (per-month) growth rate of every metric
 };
 
 struct SimulationConfig {

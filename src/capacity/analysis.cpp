@@ -1,0 +1,175 @@
+// Per-metric analysis: forecast at the horizon, growth against its threshold, time to limits, confidence.
+#include "perfval/capacity/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/common/error.hpp"
+
+namespace perfval::capacity {
+
+namespace {
+
+constexpr double kDay = 86400;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// Days from t_last until the point forecast first reaches `level`, within the horizon; nullopt if never.
+std::optional<double> days_until(const Forecast& f, double level, double horizon_days) {
+  if (f.current >= level || f.predict(f.t_last) >= level) return 0.0;
+  const double horizon = horizon_days * kDay;
+  const double step = std::min(3600.0, horizon / 2000);
+  double prev = f.t_last;
+  for (double t = f.t_last + step; t <= f.t_last + horizon + 1e-6; t += step) {
+    if (f.predict(t) >= level) {
+      double lo = prev, hi = t;  // bisect to a minute
+      while (hi - lo > 60) {
+        const double mid = (lo + hi) / 2;
+        (f.predict(mid) >= level ? hi : lo) = mid;
+      }
+      return (hi - f.t_last) / kDay;
+    }
+    prev = t;
+  }
+  return std::nullopt;
+}
+
+// Highest upper bound of the narrowest interval anywhere in the horizon (seasonal peaks included).
+double peak_upper(const Forecast& f, double level, double horizon_days) {
+  const double horizon = horizon_days * kDay;
+  const double step = std::min(3600.0, horizon / 2000);
+  double peak = 0;
+  for (double t = f.t_last; t <= f.t_last + horizon + 1e-6; t += step) peak = std::max(peak, f.interval(t, level).upper);
+  return peak;
+}
+
+void grade(MetricResult& r, const Forecast& f) {
+  const double history_days = (f.t_last - f.t_first) / kDay;
+  const std::string span = fmt("%.1f", history_days) + " d of history for a " + fmt("%.0f", r.horizon_days) + " d horizon";
+  if (f.method != "backtest") {
+    r.confidence = "low";
+    r.confidence_reason = "chosen by AICc without a backtest; " + span;
+  } else if (f.backtest_error_pct <= 5 && history_days >= r.horizon_days) {
+    r.confidence = "high";
+  } else if (f.backtest_error_pct <= 15 && history_days >= r.horizon_days / 2) {
+    r.confidence = "medium";
+  } else {
+    r.confidence = "low";
+  }
+  if (r.confidence_reason.empty()) {
+    r.confidence_reason = "backtest error " + fmt("%.1f", f.backtest_error_pct) + " % " +
+                          fmt("%.1f", f.backtest_horizon_days) + " d ahead; " + span;
+  }
+}
+
+void fill_forecast(MetricResult& r, const CapacityConfig& config, const MetricConfig& m, const Forecast& f) {
+  r.model = f.model.name();
+  r.method = f.method;
+  r.reason = f.reason;
+  r.r2 = f.r2;
+  r.backtest_error_pct = f.backtest_error_pct;
+  r.points = f.points;
+  r.fit_points = f.fit_points;
+  r.outliers = f.outliers;
+  r.history_from = f.t_first;
+  r.history_to = f.t_last;
+  r.current = f.current;
+  const double at = f.t_last + m.horizon_days * kDay;
+  r.projected = f.predict(at);
+  for (double level : config.interval_levels) r.intervals.push_back(f.interval(at, level));
+  r.peak_upper = peak_upper(f, config.interval_levels.front(), m.horizon_days);
+  const double trend_now = f.model.predict_trend(f.t_last);
+  r.growth_pct = trend_now > 0 ? (f.model.predict_trend(at) - trend_now) / trend_now * 100 : 0;
+  r.growth_exceeded = r.growth_pct > m.growth_threshold_pct;
+  r.days_to_threshold = days_until(f, m.capacity_threshold, m.horizon_days);
+  if (m.hard_limit) r.days_to_limit = days_until(f, *m.hard_limit, m.horizon_days);
+  r.alert = r.days_to_threshold.has_value();
+  grade(r, f);
+}
+
+}  // namespace
+
+MetricResult analyze_series(const CapacityConfig& config, const MetricConfig& m, const Series& series) {
+  MetricResult r;
+  r.name = series.name();
+  r.kind = m.kind;
+  r.unit = m.unit;
+  r.horizon_days = m.horizon_days;
+  r.growth_threshold_pct = m.growth_threshold_pct;
+  r.capacity_threshold = m.capacity_threshold;
+  r.hard_limit = m.hard_limit;
+  if (!series.error.empty()) {
+    r.error = series.error;
+    return r;
+  }
+  ForecastOptions o;
+  o.horizon_days = m.horizon_days;
+  o.seasonality = m.seasonality;
+  o.min_points = config.min_points;
+  o.max_fit_points = config.max_fit_points;
+  try {
+    fill_forecast(r, config, m, forecast_series(series.t, series.v, o));
+  } catch (const Error& e) {
+    r.error = r.name + ": " + e.what();
+  }
+  return r;
+}
+
+int CapacityReport::exit_code() const {
+  if (analysed == 0) return exit_code::usage;
+  return alert ? exit_code::threshold_failed : exit_code::ok;
+}
+
+CapacityReport analyze(const CapacityConfig& config, const std::vector<AnalysisInput>& inputs,
+                       const Throughput& throughput, double now_unix) {
+  CapacityReport report;
+  report.config_file = config.file;
+  report.generated_at = now_unix;
+  report.throughput = throughput;
+  for (const auto& in : inputs) {
+    MetricResult r = analyze_series(config, in.metric, in.series);
+    if (r.analysed()) {
+      ++report.analysed;
+      report.alert = report.alert || r.alert;
+      for (auto& rec : recommend(config, r, throughput)) report.recommendations.push_back(std::move(rec));
+    } else {
+      ++report.failed;
+    }
+    report.metrics.push_back(std::move(r));
+  }
+  return report;
+}
+
+Throughput measured_throughput(const CapacityConfig& config, const std::vector<std::string>& summary_paths) {
+  if (summary_paths.empty()) return {config.scaling.replicas.per_replica_rps, "config"};
+  double total = 0;
+  std::string sources;
+  for (const auto& path : summary_paths) {
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(read_file(path));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(path + ": not a perfval run summary: " + e.what());
+    }
+    if (!doc.is_object() || doc.value("schema", "") != "perfval/summary/v1") {
+      throw Error(path + ": schema: expected \"perfval/summary/v1\" (a summary.json written by perfval run)");
+    }
+    const nlohmann::json::json_pointer ptr("/metrics/http_reqs/rate");
+    const nlohmann::json rate = doc.contains(ptr) ? doc.at(ptr) : nlohmann::json();
+    if (!rate.is_number() || rate.get<double>() <= 0) {
+      throw Error(path + ": metrics.http_reqs.rate: expected a positive request rate");
+    }
+    total += rate.get<double>();
+    sources += (sources.empty() ? "" : ", ") + path;
+  }
+  return {total / static_cast<double>(summary_paths.size()), sources};
+}
+
+}  // namespace perfval::capacity

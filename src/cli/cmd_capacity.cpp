@@ -1,0 +1,138 @@
+// `perfval capacity analyze|simulate`: growth forecasts, time to limits, scaling recommendations, scenarios.
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "perfval/capacity/report.hpp"
+#include "perfval/capacity/simulate.hpp"
+#include "perfval/capacity/sources.hpp"
+#include "perfval/common/args.hpp"
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/common/did_you_mean.hpp"
+#include "perfval/common/error.hpp"
+
+namespace perfval::cli {
+namespace {
+
+using namespace perfval::capacity;
+
+constexpr const char* kDefaultConfig = "baselines/capacity-planning.yaml";
+
+double now_unix() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+ArgParser analyze_parser() {
+  return ArgParser("capacity analyze",
+                   "forecast each configured metric and recommend limits and replicas.\n"
+                   "Exit codes: 0 analysed, 99 a metric reaches its capacity threshold within its horizon, "
+                   "2 bad input or nothing could be analysed")
+      .option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
+      .option("prometheus", "URL", "read each metric's query from this Prometheus (query_range)")
+      .option("data", "FILE", "read metrics from a CSV or JSON file (timestamp + one column per metric)")
+      .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
+      .option("format", "FORMAT", "console (default), json or markdown")
+      .option("out", "FILE", "write the report here (atomically) instead of stdout");
+}
+
+ArgParser simulate_parser() {
+  return ArgParser("capacity simulate",
+                   "project resources at the configured checkpoints (30/90/180/365 d) for a growth scenario,\n"
+                   "with cluster growth mapped to SLA tiers. With --data or --prometheus, today's values and\n"
+                   "growth rates are fitted; otherwise they come from simulation.baseline/monthly_growth")
+      .option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
+      .option("scenario", "NAME", "conservative, expected (default) or aggressive, or one defined in the config")
+      .option("prometheus", "URL", "fit today's values and growth from this Prometheus")
+      .option("data", "FILE", "fit today's values and growth from this CSV or JSON file")
+      .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
+      .option("format", "FORMAT", "console (default), json or markdown")
+      .option("out", "FILE", "write the result here (atomically) instead of stdout");
+}
+
+void emit(const ParsedArgs& a, const std::string& text) {
+  if (auto out = a.get("out")) {
+    write_file_atomic(*out, text);
+  } else {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  }
+}
+
+void check_format(const std::string& format) {
+  if (format != "console" && format != "json" && format != "markdown") {
+    throw Error("--format: unknown format \"" + format + "\"" +
+                did_you_mean_suffix(format, {"console", "json", "markdown"}) + "; expected console, json or markdown");
+  }
+}
+
+CapacityReport run_analysis(const CapacityConfig& config, const ParsedArgs& a) {
+  SourceOptions o;
+  o.data_file = a.get_or("data", "");
+  o.prometheus_url = a.get_or("prometheus", "");
+  o.now_unix = now_unix();
+  const Throughput tp = measured_throughput(config, a.all("run-summary"));
+  return analyze(config, collect_inputs(config, o), tp, o.now_unix);
+}
+
+int analyze_cmd(const std::vector<std::string>& args) {
+  const ArgParser parser = analyze_parser();
+  const ParsedArgs a = parser.parse(args);
+  if (a.help) {
+    std::printf("%s", parser.help().c_str());
+    return exit_code::ok;
+  }
+  if (!a.positionals.empty()) throw Error("capacity analyze: unexpected argument \"" + a.positionals.front() + "\"");
+  const std::string format = a.get_or("format", "console");
+  check_format(format);
+  const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
+  const CapacityReport report = run_analysis(config, a);
+  emit(a, render(report, format));
+  for (const auto& m : report.metrics) {
+    if (!m.analysed()) std::fprintf(stderr, "perfval: capacity: %s\n", m.error.c_str());
+  }
+  if (report.analysed == 0) std::fprintf(stderr, "perfval: error: no metric could be analysed\n");
+  return report.exit_code();
+}
+
+int simulate_cmd(const std::vector<std::string>& args) {
+  const ArgParser parser = simulate_parser();
+  const ParsedArgs a = parser.parse(args);
+  if (a.help) {
+    std::printf("%s", parser.help().c_str());
+    return exit_code::ok;
+  }
+  if (!a.positionals.empty()) throw Error("capacity simulate: unexpected argument \"" + a.positionals.front() + "\"");
+  const std::string format = a.get_or("format", "console");
+  check_format(format);
+  const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
+  const Throughput tp = measured_throughput(config, a.all("run-summary"));
+  std::optional<CapacityReport> fitted;
+  if (a.has("data") || a.has("prometheus")) fitted = run_analysis(config, a);
+  const SimulationResult result = simulate(config, a.get_or("scenario", "expected"), fitted ? &*fitted : nullptr, tp);
+  emit(a, render(result, format));
+  return exit_code::ok;
+}
+
+int capacity(const std::vector<std::string>& args) {
+  const std::vector<std::string> subs{"analyze", "simulate"};
+  if (args.empty() || args.front() == "-h" || args.front() == "--help") {
+    std::printf("usage: perfval capacity analyze --config FILE [--prometheus URL] [--data FILE] [--run-summary FILE]\n"
+                "                                [--format console|json|markdown] [--out FILE]\n"
+                "       perfval capacity simulate [--config FILE] --scenario conservative|expected|aggressive\n"
+                "                                 [--data FILE | --prometheus URL] [--format ...] [--out FILE]\n"
+                "See docs/capacity.md.\n");
+    return args.empty() ? exit_code::usage : exit_code::ok;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args.front() == "analyze") return analyze_cmd(rest);
+  if (args.front() == "simulate") return simulate_cmd(rest);
+  throw Error("capacity: unknown subcommand \"" + args.front() + "\"" + did_you_mean_suffix(args.front(), subs) +
+              "; expected analyze or simulate");
+}
+
+const CommandRegistration reg{"capacity", "forecast growth, time to limits and scaling (analyze, simulate)", &capacity};
+
+}  // namespace
+}  // namespace perfval::cli
