@@ -1,6 +1,7 @@
 // One row's verdict: outside tolerance vs baseline, beyond threshold and significant vs previous, SLA limits.
 #include "judge.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "perfval/regression/format.hpp"
@@ -66,8 +67,8 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   row.change_ci_high_pct = ci.upper / std::fabs(prev.value) * 100;
   const std::size_t fewest = std::min(prev.samples.size(), cur.samples.size());
   if (fewest < o.warn_samples)
-    f.reasons.push_back("only " + std::to_string(fewest) + " samples: the test has little power below " +
-                        std::to_string(o.warn_samples));
+    f.reasons.push_back(std::to_string(fewest) + " samples (below " + std::to_string(o.warn_samples) +
+                        " the test has little power)");
   // How far the interval reaches in the bad and in the good direction, percent.
   const double reach_bad = badness(row.direction == Direction::lower_is_better ? *row.change_ci_high_pct
                                                                                : *row.change_ci_low_pct, row.direction);
@@ -140,6 +141,11 @@ void judge(MetricResult& row, const std::optional<Observed>& previous, const Obs
   else if (f.not_significant) row.verdict = Verdict::not_significant;
   else if (f.improved) row.verdict = Verdict::improved;
   else row.verdict = Verdict::ok;
+  // The reason for the verdict comes first.
+  const std::string lead = row.verdict == Verdict::ok ? "" : to_string(row.verdict) + ":";
+  if (!lead.empty())
+    std::stable_partition(f.reasons.begin(), f.reasons.end(),
+                          [&](const std::string& r) { return r.rfind(lead, 0) == 0; });
   if (f.reasons.empty()) {
     const bool compared = row.baseline || previous || row.sla_limit;
     f.reasons.push_back(compared ? "within limits" : "no baseline, previous run or SLA to compare with");

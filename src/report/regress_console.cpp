@@ -66,7 +66,7 @@ class ConsoleReporter : public RegressReporter {
     for (const auto& m : r.metrics) {
       if (m.verdict == Verdict::ok && !m.shift_began) continue;
       if (!heading) out += "\n", heading = true;
-      out += "  " + m.name + ": " + regression::to_string(m.verdict) + ": " + m.reason + "\n";
+      out += "  " + m.name + ": " + m.reason + "\n";
     }
     if (!r.notes.empty()) out += "\nnotes:\n";
     for (const auto& n : r.notes) out += "  - " + n + "\n";

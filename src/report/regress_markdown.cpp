@@ -50,7 +50,7 @@ std::string failures(const RegressionReport& r) {
   std::string out;
   for (const MetricResult& m : r.metrics)
     if (m.verdict == Verdict::regressed || m.verdict == Verdict::sla_breach)
-      out += "- **" + escape(m.name) + "** (" + regression::to_string(m.verdict) + "): " + escape(m.reason) + "\n";
+      out += "- **" + escape(m.name) + "**: " + escape(m.reason) + "\n";
   return out.empty() ? "" : "#### Regressions and SLA breaches\n\n" + out + "\n";
 }
 
@@ -59,7 +59,7 @@ std::string details(const RegressionReport& r) {
   for (const MetricResult& m : r.metrics)
     if (m.verdict != Verdict::regressed && m.verdict != Verdict::sla_breach &&
         (m.verdict != Verdict::ok || m.shift_began))
-      out += "- " + escape(m.name) + " (" + regression::to_string(m.verdict) + "): " + escape(m.reason) + "\n";
+      out += "- " + escape(m.name) + ": " + escape(m.reason) + "\n";
   for (const auto& n : r.notes) out += "- note: " + escape(n) + "\n";
   return out.empty() ? "" : "<details><summary>Details</summary>\n\n" + out + "\n</details>\n";
 }
