@@ -1,0 +1,89 @@
+// Validation of `perfval bench` options and the perfval-bench command line built from them.
+#include "perfval/bench/bench_options.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "perfval/bench/categories.hpp"
+#include "perfval/bench/loopback_client.hpp"
+#include "perfval/common/error.hpp"
+
+namespace perfval::bench {
+
+ArgParser bench_arg_parser() {
+  ArgParser p("bench", "[options] [--benchmark_FLAG=VALUE ...]");
+  p.option("category", "LIST", "memory, cpu, network, scalability or all; comma-separated or repeated (default all)")
+      .flag("quick", "CI mode: short runs and smaller sizes, finishes in under a minute on 2 cores")
+      .option("out", "FILE", "write Google Benchmark's JSON (every repetition plus aggregates) here")
+      .option("repetitions", "N", "repetitions per benchmark, 1-100 (default 5)")
+      .option("target", "URL", "benchmark a running `perfval serve` at http://IP:PORT instead of an embedded one")
+      .passthrough_prefix("--benchmark_");
+  return p;
+}
+
+void check_writable(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw Error(option + ": empty file name");
+  const fs::path p(path);
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) throw Error(option + ": " + path + " is a directory; name a file");
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(option + ": cannot create directory " + dir.string() + ": " + ec.message());
+  const fs::path probe = dir / (".perfval-bench-probe-" + std::to_string(::getpid()));
+  std::FILE* f = std::fopen(probe.c_str(), "w");
+  if (!f) throw Error(option + ": cannot write " + path + ": " + std::strerror(errno));
+  std::fclose(f);
+  fs::remove(probe, ec);
+}
+
+BenchOptions bench_options_from_args(const ParsedArgs& args) {
+  if (!args.positionals.empty()) {
+    throw Error("perfval bench: unexpected argument \"" + args.positionals.front() +
+                "\" (Google Benchmark flags are spelled --benchmark_NAME=VALUE; see perfval bench --help)");
+  }
+  BenchOptions o;
+  std::string list;
+  for (const auto& v : args.all("category")) list += (list.empty() ? "" : ",") + v;
+  o.categories = parse_categories(list.empty() ? "all" : list);
+  o.quick = args.has("quick");
+  if (const auto n = args.get("repetitions")) {
+    const long long r = parse_int_arg("repetitions", *n);
+    if (r < 1 || r > 100) throw Error("option --repetitions: must be between 1 and 100, got " + *n);
+    o.repetitions = static_cast<int>(r);
+  }
+  if (const auto t = args.get("target")) {
+    parse_endpoint(*t, "option --target");
+    o.target = *t;
+  }
+  if (const auto out = args.get("out")) {
+    check_writable(*out, "option --out");
+    o.out = *out;
+  }
+  o.passthrough = args.passthrough;
+  return o;
+}
+
+std::vector<std::string> child_arguments(const BenchOptions& o, const std::string& json_path) {
+  std::vector<std::string> a;
+  if (o.categories.size() != categories().size()) {
+    std::string list;
+    for (const auto& c : o.categories) list += (list.empty() ? "" : ",") + c;
+    a.push_back("--perfval_categories=" + list);
+  }
+  if (o.quick) a.push_back("--perfval_quick");
+  if (!o.target.empty()) a.push_back("--perfval_target=" + o.target);
+  a.push_back("--benchmark_repetitions=" + std::to_string(o.repetitions));
+  if (!json_path.empty()) {
+    a.push_back("--benchmark_out=" + json_path);
+    a.push_back("--benchmark_out_format=json");
+  }
+  a.insert(a.end(), o.passthrough.begin(), o.passthrough.end());
+  return a;
+}
+
+}  // namespace perfval::bench

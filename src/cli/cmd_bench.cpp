@@ -1,0 +1,115 @@
+// `perfval bench`: runs build/perfval-bench (next to this executable) with the chosen categories, passes Google
+// Benchmark flags through, and writes its JSON atomically to --out.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "perfval/bench/bench_options.hpp"
+#include "perfval/bench/categories.hpp"
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/common/error.hpp"
+
+extern char** environ;
+
+namespace perfval::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string bench_executable() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error("perfval bench: cannot locate this executable (/proc/self/exe): " + ec.message(), 1);
+  const fs::path bench = self.parent_path() / "perfval-bench";
+  if (!fs::exists(bench)) {
+    throw Error("perfval bench: " + bench.string() + " not found; build it with `scripts/build.sh perfval-bench`",
+                exit_code::internal_error);
+  }
+  return bench.string();
+}
+
+// Runs the child with SIGINT reset to default there and ignored here, so Ctrl-C stops the suite and we report it.
+int run_child(const std::string& exe, const std::vector<std::string>& args) {
+  std::vector<std::string> all{exe};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  auto* previous = std::signal(SIGINT, SIG_IGN);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, exe.c_str(), nullptr, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  int status = 0;
+  if (rc == 0) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  std::signal(SIGINT, previous);
+  if (rc != 0) throw Error("perfval bench: cannot start " + exe + ": " + std::strerror(rc), exit_code::internal_error);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) return exit_code::interrupted;
+  std::fprintf(stderr, "perfval bench: perfval-bench died of signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return exit_code::internal_error;
+}
+
+// Names of benchmarks whose rows carry error_occurred.
+std::vector<std::string> failed_benchmarks(const nlohmann::json& doc) {
+  std::vector<std::string> failed;
+  for (const auto& row : doc.value("benchmarks", nlohmann::json::array())) {
+    if (row.value("error_occurred", false)) failed.push_back(row.value("name", "?") + ": " + row.value("error_message", ""));
+  }
+  return failed;
+}
+
+int bench(const std::vector<std::string>& args) {
+  const ArgParser parser = bench::bench_arg_parser();
+  const ParsedArgs parsed = parser.parse(args);
+  if (parsed.help) {
+    std::printf("%s\ncategories:\n", parser.help().c_str());
+    for (const auto& c : bench::categories()) std::printf("  %-12s %s\n", c.name.c_str(), c.summary.c_str());
+    std::printf("\nGoogle Benchmark flags (--benchmark_filter=memory/, --benchmark_min_time=...) pass through.\n");
+    return exit_code::ok;
+  }
+  const bench::BenchOptions options = bench::bench_options_from_args(parsed);
+  const std::string exe = bench_executable();
+  const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
+  const int code = run_child(exe, bench::child_arguments(options, json_path.string()));
+  std::error_code ec;
+  if (code != exit_code::ok || !fs::exists(json_path, ec)) {
+    fs::remove(json_path, ec);
+    return code;
+  }
+  const std::string text = read_file(json_path.string());
+  fs::remove(json_path, ec);
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded()) throw Error("perfval bench: perfval-bench wrote malformed JSON", exit_code::internal_error);
+  if (!options.out.empty()) {
+    write_file_atomic(options.out, text);
+    std::printf("wrote %zu rows to %s\n", doc.value("benchmarks", nlohmann::json::array()).size(), options.out.c_str());
+  }
+  const auto failed = failed_benchmarks(doc);
+  for (const auto& f : failed) std::fprintf(stderr, "perfval bench: failed: %s\n", f.c_str());
+  return exit_code::ok;
+}
+
+const CommandRegistration reg{"bench", "run the benchmark suite (memory, cpu, network, scalability)", &bench};
+
+}  // namespace
+}  // namespace perfval::cli
