@@ -1,0 +1,77 @@
+// `perfval bench` options: what reaches perfval-bench, and each bad input refused with the option named.
+#include "perfval/bench/bench_options.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "perfval/common/error.hpp"
+
+namespace perfval::bench {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+BenchOptions parse(const std::vector<std::string>& args) {
+  return bench_options_from_args(bench_arg_parser().parse(args));
+}
+
+std::string error_of(const std::vector<std::string>& args) {
+  try {
+    parse(args);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.exit_code(), exit_code::usage);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(BenchOptions, DefaultsRunEverythingWithFiveRepetitions) {
+  const auto a = child_arguments(parse({}), "/tmp/x.json");
+  EXPECT_THAT(a, Contains("--benchmark_repetitions=5"));
+  EXPECT_THAT(a, Contains("--benchmark_out=/tmp/x.json"));
+  EXPECT_THAT(a, Contains("--benchmark_out_format=json"));
+  for (const auto& arg : a) EXPECT_THAT(arg, Not(HasSubstr("--perfval_categories")));
+}
+
+TEST(BenchOptions, CategoriesQuickTargetAndPassthroughReachTheChild) {
+  const auto a = child_arguments(parse({"--category", "network", "--category=cpu", "--quick", "--repetitions", "3",
+                                        "--target", "http://127.0.0.1:8080", "--benchmark_filter=ping"}),
+                                 "");
+  EXPECT_THAT(a, Contains("--perfval_categories=cpu,network"));
+  EXPECT_THAT(a, Contains("--perfval_quick"));
+  EXPECT_THAT(a, Contains("--perfval_target=http://127.0.0.1:8080"));
+  EXPECT_THAT(a, Contains("--benchmark_repetitions=3"));
+  EXPECT_EQ(a.back(), "--benchmark_filter=ping");  // last, so the user's flags win
+  for (const auto& arg : a) EXPECT_THAT(arg, Not(HasSubstr("--benchmark_out")));
+}
+
+TEST(BenchOptions, BadInputNamesTheOption) {
+  EXPECT_THAT(error_of({"--category", "gpu"}), HasSubstr("unknown category \"gpu\""));
+  EXPECT_THAT(error_of({"--repetitions", "0"}), HasSubstr("--repetitions: must be between 1 and 100"));
+  EXPECT_THAT(error_of({"--repetitions", "many"}), HasSubstr("--repetitions"));
+  EXPECT_THAT(error_of({"--target", "http://192.168.1.5:80"}), HasSubstr("loopback only"));
+  EXPECT_THAT(error_of({"memory"}), HasSubstr("unexpected argument \"memory\""));
+}
+
+TEST(BenchOptions, UnwritableOutIsRefusedBeforeRunning) {
+  const auto dir = std::filesystem::temp_directory_path() / ("perfval-bench-opts-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "plain-file";
+  std::ofstream(file) << "x";
+  EXPECT_THAT(error_of({"--out", (file / "result.json").string()}), HasSubstr("option --out: cannot create directory"));
+  EXPECT_THAT(error_of({"--out", dir.string()}), HasSubstr("is a directory"));
+  const auto ok = parse({"--out", (dir / "new" / "result.json").string()});
+  EXPECT_EQ(ok.out, (dir / "new" / "result.json").string());
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "new"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / "new"), {}), 0);  // probe removed
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace perfval::bench
