@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# CI performance gate: a short load test against a target, then `perfval regress` against the baselines.
+# The last line is exactly "✅ LOAD TEST PASSED" or "❌ LOAD TEST FAILED"; the exit code is 0 only on a pass.
+# docs/ci-gate.md
+set -uo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: ci/perf-gate.sh --target URL [options]
+
+  --target URL        the service to test (required; or env PERFVAL_TARGET)
+  --scenario FILE     scenario file (default scenarios/baseline.yaml)
+  --duration D        load-test length, e.g. 60s (default 60s)
+  --vus N             override the scenario's VUs
+  --baseline FILE     baselines for perfval regress (default baselines/performance-baselines.yaml;
+                      "none" skips the regression step)
+  --previous PATH     results of a previous run to compare with (e.g. the main branch's), optional
+  --out DIR           where results and reports go (default perf-results)
+  --perfval BIN       the perfval binary (default: build/perfval of this checkout, else perfval on PATH)
+
+exit codes: 0 passed, 99 a threshold, regression or SLA gate failed, 2 bad usage or input, other: perfval's
+USAGE
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+target=${PERFVAL_TARGET:-}
+scenario="$root/scenarios/baseline.yaml"
+duration=60s
+vus=""
+baseline="$root/baselines/performance-baselines.yaml"
+previous=""
+out=perf-results
+perfval=""
+
+fail_usage() { echo "perf-gate: $*" >&2; echo "❌ LOAD TEST FAILED"; exit 2; }
+need_value() { [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "option $1 needs a value (see --help)"; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --target) need_value "$@"; target=$2; shift 2 ;;
+    --scenario) need_value "$@"; scenario=$2; shift 2 ;;
+    --duration) need_value "$@"; duration=$2; shift 2 ;;
+    --vus) need_value "$@"; vus=$2; shift 2 ;;
+    --baseline) need_value "$@"; baseline=$2; shift 2 ;;
+    --previous) need_value "$@"; previous=$2; shift 2 ;;
+    --out) need_value "$@"; out=$2; shift 2 ;;
+    --perfval) need_value "$@"; perfval=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) fail_usage "unknown option \"$1\" (see --help)" ;;
+  esac
+done
+
+if [ -z "$perfval" ]; then
+  if [ -x "$root/build/perfval" ]; then perfval="$root/build/perfval"; else perfval=perfval; fi
+fi
+command -v "$perfval" >/dev/null 2>&1 || fail_usage "perfval binary \"$perfval\" not found (build it with scripts/build.sh perfval, or pass --perfval)"
+[ -n "$target" ] || fail_usage "--target URL is required (or set PERFVAL_TARGET)"
+[ -f "$scenario" ] || fail_usage "--scenario: $scenario: no such file"
+if [ "$baseline" != none ] && [ ! -f "$baseline" ]; then fail_usage "--baseline: $baseline: no such file (use --baseline none to skip the regression step)"; fi
+if [ -n "$previous" ] && [ ! -e "$previous" ]; then fail_usage "--previous: $previous: no such file or folder"; fi
+mkdir -p "$out" || fail_usage "--out: cannot create $out"
+
+echo "perf-gate: load test $(basename "$scenario") for $duration against $target"
+run_args=(run "$scenario" --target "$target" --duration "$duration" --out "$out/run" --quiet)
+[ -z "$vus" ] || run_args+=(--vus "$vus")
+"$perfval" "${run_args[@]}"
+run_rc=$?
+echo "perf-gate: perfval run exited $run_rc"
+
+regress_rc=skipped
+if [ "$baseline" = none ]; then
+  echo "perf-gate: regression step skipped (--baseline none)"
+elif [ "$run_rc" -ne 0 ] && [ ! -f "$out/run/summary.json" ]; then
+  echo "perf-gate: no summary to judge; regression step skipped"
+else
+  echo "perf-gate: regression check against $baseline"
+  regress_args=(regress --baseline "$baseline" --current "$out/run" --format markdown --report "$out/regress.md")
+  [ -z "$previous" ] || regress_args+=(--previous "$previous")
+  "$perfval" "${regress_args[@]}"
+  regress_rc=$?
+  echo "perf-gate: perfval regress exited $regress_rc (report: $out/regress.md)"
+fi
+
+# The gate's verdict: the run's exit code first (a failed threshold is the clearest reason), then regress's.
+rc=$run_rc
+if [ "$rc" -eq 0 ] && [ "$regress_rc" != skipped ]; then rc=$regress_rc; fi
+echo "perf-gate: results in $out/ (run: $run_rc, regress: $regress_rc)"
+if [ "$rc" -eq 0 ]; then
+  echo "✅ LOAD TEST PASSED"
+else
+  echo "❌ LOAD TEST FAILED"
+fi
+exit "$rc"
