@@ -3,6 +3,8 @@
 #include "server_session.hpp"
 
 #include <algorithm>
+#include <boost/asio/write.hpp>
+#include <string_view>
 
 namespace perfval::http::detail {
 
@@ -48,6 +50,20 @@ void Session::do_read() {
 
 void Session::on_read_header(beast::error_code ec, std::size_t bytes) {
   if (ec || parser_->is_done()) return on_read(ec, bytes);
+  if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+    // curl and others wait for this before sending a large body; the body limit was already checked.
+    static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(config_.idle_timeout);
+    net::async_write(stream_, net::buffer(continue_line.data(), continue_line.size()),
+                     beast::bind_front_handler(&Session::on_continue_sent, shared_from_this()));
+    return;
+  }
+  on_continue_sent({}, 0);
+}
+
+void Session::on_continue_sent(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read(ec, 0);
+  stream_.expires_after(config_.idle_timeout);
   bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 

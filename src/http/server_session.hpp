@@ -44,6 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_read();
   void on_read_header(boost::beast::error_code ec, std::size_t bytes);
+  void on_continue_sent(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_request();
   void prepare(ServerResponse&& response, unsigned version, bool keep_alive, bool head);

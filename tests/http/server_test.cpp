@@ -248,6 +248,19 @@ TEST(Server, OversizedChunkedBodyGets413) {
   EXPECT_THAT(*response, StartsWith("HTTP/1.1 413"));
 }
 
+TEST(Server, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  RunningServer s;
+  RawSocket sock(s.server.port());
+  ASSERT_TRUE(sock.send_all("POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
+  const auto interim = sock.read_response();
+  ASSERT_TRUE(interim);
+  EXPECT_THAT(*interim, StartsWith("HTTP/1.1 100 Continue\r\n"));
+  ASSERT_TRUE(sock.send_all("data"));
+  const auto response = sock.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(body_of(*response), "POST /up data");
+}
+
 TEST(Server, BodyWithinTheLimitIsAccepted) {
   ServerOptions options;
   options.max_body_bytes = 1024;
