@@ -188,7 +188,9 @@ nlohmann::json summary_to_json(const RunSummary& s) {
   json doc;
   doc["schema"] = "perfval/summary/v1";
   doc["perfval_version"] = "0.1.0";
-  doc["status"] = s.aborted && s.interrupted ? "aborted" : (s.passed() ? "passed" : "failed");
+  // One segment of a distributed run is not judged alone; `perfval merge` writes the verdict.
+  const bool partial = s.segment != "0/1" && !s.aborted;
+  doc["status"] = s.aborted && s.interrupted ? "aborted" : partial ? "partial" : (s.passed() ? "passed" : "failed");
   doc["aborted"] = s.aborted;
   doc["interrupted"] = s.interrupted;
   doc["abort_reason"] = s.abort_reason;

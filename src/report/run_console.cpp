@@ -140,6 +140,11 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
     }
   }
   if (s.aborted) out += "\n  run aborted: " + s.abort_reason + "\n";
+  if (s.segment != "0/1" && !s.aborted) {
+    // No verdict for one segment of a distributed run: its thresholds are judged after `perfval merge`.
+    return out + "\n  segment " + s.segment + " done: thresholds above are this segment's share only; "
+                 "`perfval merge` judges the whole run\n";
+  }
   out += s.passed() ? "\n✅ LOAD TEST PASSED\n" : "\n❌ LOAD TEST FAILED\n";
   return out;
 }

@@ -127,6 +127,11 @@ std::string Child::wait_for_line(const std::string& needle, std::chrono::millise
 int Child::stop(int sig, std::chrono::milliseconds limit) {
   if (pid_ <= 0) return -1;
   kill(pid_, sig);
+  return wait(limit);
+}
+
+int Child::wait(std::chrono::milliseconds limit) {
+  if (pid_ <= 0) return -1;
   const auto deadline = Clock::now() + limit;
   int status = 0;
   while (Clock::now() < deadline) {
@@ -136,6 +141,9 @@ int Child::stop(int sig, std::chrono::milliseconds limit) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
   return -1;
 }
 

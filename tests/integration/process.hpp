@@ -32,6 +32,8 @@ class Child {
   std::string wait_for_line(const std::string& needle, std::chrono::milliseconds limit);
   // Sends `sig` and waits up to `limit` for the exit; returns the exit code (or -1 on timeout, then killed).
   int stop(int sig, std::chrono::milliseconds limit);
+  // Waits up to `limit` for the child to exit by itself; returns its exit code (-1 on timeout, then killed).
+  int wait(std::chrono::milliseconds limit);
   int pid() const { return pid_; }
 
  private:

@@ -1,0 +1,212 @@
+// summary_from_json: rebuilds a RunSummary from perfval/summary/v1, exactly for counters and histograms.
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/common/duration.hpp"
+#include "perfval/common/error.hpp"
+#include "perfval/loadgen/summary_io.hpp"
+
+namespace perfval::loadgen {
+
+namespace {
+using json = nlohmann::json;
+
+class Reader {
+ public:
+  explicit Reader(const std::string& file) : file_(file) {}
+
+  [[noreturn]] void fail(const std::string& field, const std::string& why) const {
+    throw Error(SourceLocation{file_, 0, 0}, field, why);
+  }
+  const json& at(const json& obj, const std::string& key, const std::string& path) const {
+    if (!obj.is_object() || !obj.contains(key)) fail(path.empty() ? key : path + "." + key, "missing");
+    return obj.at(key);
+  }
+  std::uint64_t count(const json& obj, const std::string& key, const std::string& path) const {
+    const json& v = at(obj, key, path);
+    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
+      fail(path + "." + key, "expected a non-negative integer");
+    }
+    return v.get<std::uint64_t>();
+  }
+  std::string text(const json& obj, const std::string& key, const std::string& path) const {
+    const json& v = at(obj, key, path);
+    if (!v.is_string()) fail(path.empty() ? key : path + "." + key, "expected a string");
+    return v.get<std::string>();
+  }
+  Histogram histogram(const json& obj, const std::string& key, const std::string& path) const {
+    try {
+      return Histogram::deserialize(text(obj, key, path));
+    } catch (const Error& e) {
+      fail(path + "." + key, std::string("incompatible histogram: ") + e.what());
+    }
+  }
+
+ private:
+  std::string file_;
+};
+
+std::size_t error_kind_index(const std::string& kind) {
+  for (std::size_t i = 0; i < ErrorCounts::kKinds.size(); ++i) {
+    if (kind == ErrorCounts::kKinds[i]) return i;
+  }
+  return ErrorCounts::kKinds.size();
+}
+
+RequestStats read_request(const Reader& r, const json& e, const std::string& path) {
+  RequestStats s;
+  s.requests = r.count(e, "requests", path);
+  s.failed = r.count(e, "failed", path);
+  s.unavailable = r.count(e, "unavailable", path);
+  s.bytes_sent = r.count(e, "bytes_sent", path);
+  s.bytes_received = r.count(e, "bytes_received", path);
+  for (const auto& [code, n] : r.at(e, "status", path).items()) {
+    s.status.add(static_cast<unsigned>(std::stoul(code)), n.get<std::uint64_t>());
+  }
+  for (const auto& [kind, n] : r.at(e, "errors", path).items()) {
+    const std::size_t k = error_kind_index(kind);
+    if (k >= ErrorCounts::kKinds.size()) r.fail(path + ".errors." + kind, "unknown error kind");
+    s.errors.by_index(k) = n.get<std::uint64_t>();
+  }
+  s.duration = r.histogram(e, "duration", path);
+  s.duration_uncorrected = r.histogram(e, "duration_uncorrected", path);
+  return s;
+}
+
+Scenario read_scenario(const Reader& r, const json& j, const std::string& path) {
+  Scenario s;
+  s.name = r.text(j, "name", path);
+  if (j.contains("description") && j["description"].is_string()) s.description = j["description"];
+  const json& target = r.at(j, "target", path);
+  if (target.contains("base_url") && target["base_url"].is_string()) s.base_url = target["base_url"];
+  const json& ex = r.at(j, "executor", path);
+  const std::string kind = r.text(ex, "executor", path + ".executor");
+  bool known = false;
+  for (auto k : {ExecutorKind::constant_vus, ExecutorKind::ramping_vus, ExecutorKind::constant_arrival_rate,
+                 ExecutorKind::ramping_arrival_rate, ExecutorKind::per_vu_iterations, ExecutorKind::shared_iterations}) {
+    if (kind == to_string(k)) {
+      s.executor.kind = k;
+      known = true;
+    }
+  }
+  if (!known) r.fail(path + ".executor.executor", "unknown executor \"" + kind + "\"");
+  auto dur = [&](const char* key, Nanos& out) {
+    if (ex.contains(key) && ex[key].is_string()) {
+      if (auto d = parse_duration(ex[key].get<std::string>())) out = *d;
+    }
+  };
+  auto num = [&](const char* key, auto& out) {
+    if (ex.contains(key) && ex[key].is_number()) out = ex[key].get<std::remove_reference_t<decltype(out)>>();
+  };
+  dur("duration", s.executor.duration);
+  dur("timeUnit", s.executor.time_unit);
+  dur("maxDuration", s.executor.max_duration);
+  dur("gracefulStop", s.executor.graceful_stop);
+  num("vus", s.executor.vus);
+  num("startVUs", s.executor.start_vus);
+  num("rate", s.executor.rate);
+  num("startRate", s.executor.start_rate);
+  num("preAllocatedVUs", s.executor.pre_allocated_vus);
+  num("maxVUs", s.executor.max_vus);
+  num("iterations", s.executor.iterations);
+  if (ex.contains("stages") && ex["stages"].is_array()) {
+    for (const auto& st : ex["stages"]) {
+      Stage stage;
+      if (auto d = parse_duration(st.value("duration", ""))) stage.duration = *d;
+      stage.target = st.value("target", 0.0);
+      s.executor.stages.push_back(stage);
+    }
+  }
+  return s;
+}
+
+std::chrono::system_clock::time_point parse_time(const std::string& text) {
+  std::tm tm{};
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return {};
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+}  // namespace
+
+RunSummary summary_from_json(const json& doc, const std::string& file) {
+  const Reader r(file);
+  if (!doc.is_object()) r.fail("", "not a JSON object");
+  const std::string schema = doc.value("schema", "");
+  if (schema != "perfval/summary/v1") {
+    r.fail("schema", schema.empty() ? "missing: not a perfval run summary"
+                                     : "\"" + schema + "\" is not a schema this perfval reads (perfval/summary/v1)");
+  }
+  RunSummary s;
+  s.file = r.text(r.at(doc, "scenario", ""), "file", "scenario");
+  s.name = r.text(r.at(doc, "scenario", ""), "name", "scenario");
+  s.description = doc["scenario"].value("description", "");
+  const json& config = r.at(doc, "config", "");
+  s.segment = r.text(config, "segment", "config");
+  s.threads = config.value("threads", 1);
+  const json& scenarios = r.at(config, "scenarios", "config");
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    s.scenarios.push_back(read_scenario(r, scenarios[i], "config.scenarios[" + std::to_string(i) + "]"));
+    s.open_model = s.open_model || is_arrival_rate(s.scenarios.back().executor.kind);
+  }
+  s.started_at = parse_time(r.text(doc, "started_at", ""));
+  s.duration = r.at(doc, "duration_s", "").get<double>();
+  s.aborted = doc.value("aborted", false);
+  s.interrupted = doc.value("interrupted", false);
+  s.abort_reason = doc.value("abort_reason", "");
+  if (doc.contains("target") && doc["target"].contains("nodes")) s.target_nodes = doc["target"]["nodes"].get<int>();
+  const json& raw = r.at(doc, "raw", "");
+  const json& requests = r.at(raw, "requests", "raw");
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const std::string path = "raw.requests[" + std::to_string(i) + "]";
+    s.catalog.entries.push_back({r.text(requests[i], "scenario", path), r.text(requests[i], "name", path)});
+    s.totals.by_request.push_back(read_request(r, requests[i], path));
+  }
+  s.totals.iterations = r.count(raw, "iterations", "raw");
+  s.totals.dropped_iterations = r.count(raw, "dropped_iterations", "raw");
+  s.totals.interrupted_iterations = r.count(raw, "interrupted_iterations", "raw");
+  s.totals.vus_max = static_cast<std::int64_t>(r.count(raw, "vus_max", "raw"));
+  for (const auto& t : r.at(doc, "timeseries", "")) {
+    IntervalSample x;
+    x.t = t.value("t", 0.0);
+    x.length = t.value("length", 1.0);
+    x.requests = t.value("requests", std::uint64_t{0});
+    x.p50 = t.value("p50", 0.0);
+    x.p95 = t.value("p95", 0.0);
+    x.p99 = t.value("p99", 0.0);
+    x.errors = t.value("errors", std::uint64_t{0});
+    x.dropped = t.value("dropped", std::uint64_t{0});
+    x.vus = t.value("vus", std::int64_t{0});
+    x.bytes_received = t.value("bytes_received", std::uint64_t{0});
+    s.timeseries.push_back(x);
+  }
+  if (!s.timeseries.empty()) s.totals.vus = s.timeseries.back().vus;
+  for (const auto& e : doc.value("error_examples", json::array())) s.error_examples.push_back(e.get<std::string>());
+  // Thresholds are re-parsed from their text so they can be evaluated again (on merged data).
+  for (const auto& t : r.at(doc, "thresholds", "")) {
+    Threshold th;
+    try {
+      th.selector = parse_metric_selector(t.at("metric").get<std::string>());
+      th.expr = parse_threshold_expression(t.at("expression").get<std::string>());
+    } catch (const std::exception& e) {
+      r.fail("thresholds", e.what());
+    }
+    th.abort_on_fail = t.value("abort_on_fail", false);
+    s.threshold_specs.push_back(th);
+  }
+  evaluate_summary_thresholds(s);
+  return s;
+}
+
+RunSummary read_summary(const std::string& path) {
+  const std::string text = read_file(path);
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw Error(path + ": not valid JSON: " + e.what());
+  }
+  return summary_from_json(doc, path);
+}
+
+}  // namespace perfval::loadgen
