@@ -23,6 +23,7 @@ namespace {
 
 struct Flags {
   std::vector<std::string> categories;  // selected categories in suite order
+  bool categories_given = false;        // --perfval_categories given (else every registered benchmark runs)
   SuiteConfig suite;
   std::string target;                   // external target URL, "" for the embedded one
   std::string format;                   // --benchmark_format value; "" for the grouped table
@@ -42,7 +43,10 @@ Flags take_perfval_flags(std::vector<char*>& args) {
   f.categories = parse_categories("all");
   std::vector<char*> rest;
   for (char* a : args) {
-    if (starts_with(a, "--perfval_categories=")) f.categories = parse_categories(a + std::strlen("--perfval_categories="));
+    if (starts_with(a, "--perfval_categories=")) {
+      f.categories = parse_categories(a + std::strlen("--perfval_categories="));
+      f.categories_given = true;
+    }
     else if (std::strcmp(a, "--perfval_quick") == 0) f.suite.quick = true;
     else if (starts_with(a, "--perfval_target=")) f.target = a + std::strlen("--perfval_target=");
     else if (starts_with(a, "--perfval_")) throw Error(std::string("unknown option ") + a);
@@ -124,9 +128,10 @@ int run(int argc, char** argv) {
   for (const auto& [name, fn] : table)
     if (std::find(flags.categories.begin(), flags.categories.end(), name) != flags.categories.end()) fn(flags.suite);
 
-  // Benchmarks registered statically elsewhere (other modules' files) are kept only inside the chosen categories.
+  // Benchmarks registered statically by other files (capacity_bench.cpp) run unless categories were chosen.
   std::string filter = benchmark::GetBenchmarkFilter();
-  if (filter.empty() || filter == "." || filter == "all") filter = category_filter(flags.categories);
+  const bool no_filter = filter.empty() || filter == "." || filter == "all";
+  if (no_filter && flags.categories_given) filter = category_filter(flags.categories);
 
   // Interleaved repetitions would report results out of the order the ledger pairs them in: no memory fields then.
   MemoryResultLedger ledger;

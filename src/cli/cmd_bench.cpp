@@ -16,6 +16,7 @@
 #include "command.hpp"
 #include "perfval/bench/bench_options.hpp"
 #include "perfval/bench/categories.hpp"
+#include "perfval/bench/push.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
 
@@ -103,6 +104,12 @@ int bench(const std::vector<std::string>& args) {
   if (!options.out.empty()) {
     write_file_atomic(options.out, text);
     std::printf("wrote %zu rows to %s\n", doc.value("benchmarks", nlohmann::json::array()).size(), options.out.c_str());
+  }
+  if (!options.pushgateway.empty()) {
+    const std::string body = bench::benchmark_exposition(doc, options.metric_prefix);
+    bench::push_to_gateway(options.pushgateway, options.push_job, body);
+    std::printf("pushed %s_benchmark_* to %s (job %s)\n", options.metric_prefix.c_str(), options.pushgateway.c_str(),
+                options.push_job.c_str());
   }
   const auto failed = failed_benchmarks(doc);
   for (const auto& f : failed) std::fprintf(stderr, "perfval bench: failed: %s\n", f.c_str());
