@@ -34,6 +34,7 @@ std::string form_encode(const std::string& s) {
 std::string labels_of(const json& metric) {
   std::string out;
   for (const auto& [k, v] : metric.items()) {
+    if (k == "__name__") continue;  // the query already says which metric it is
     out += (out.empty() ? "{" : ",") + k + "=\"" + (v.is_string() ? v.get<std::string>() : v.dump()) + "\"";
   }
   return out.empty() ? out : out + "}";

@@ -1,0 +1,97 @@
+// `perfval capacity` from the command line with --data files: exit codes 0/99/2, --out, formats, simulate.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class CapacityCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("perfval_capacity_cli_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  int perfval(const std::string& args) {
+    const std::string cmd = std::string("timeout 60 ") + PERFVAL_BIN + " " + args + " > " + (dir_ / "out.txt").string() +
+                            " 2> " + (dir_ / "err.txt").string();
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string read(const std::string& name) {
+    std::ifstream in(dir_ / name);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  // 60 days hourly: cpu = a + b * day.
+  std::string csv(double a, double b) {
+    const auto path = dir_ / "data.csv";
+    std::ofstream out(path);
+    out << "timestamp,cpu\n";
+    for (int h = 0; h <= 60 * 24; ++h) out << 1700000000 + h * 3600 << "," << a + b * h / 24.0 + 0.1 * (h % 3) << "\n";
+    return path.string();
+  }
+  std::string config(const std::string& text) {
+    const auto path = dir_ / "cap.yaml";
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(CapacityCli, CrossingTheThresholdExits99AndWritesTheReport) {
+  const std::string cfg = config("metrics:\n  cpu: {}\n");
+  const std::string out = (dir_ / "report.json").string();
+  EXPECT_EQ(perfval("capacity analyze --config " + cfg + " --data " + csv(40, 0.5) + " --format json --out " + out), 99)
+      << read("err.txt");
+  const auto doc = nlohmann::json::parse(read("report.json"));
+  EXPECT_EQ(doc["alert"], true);
+  EXPECT_EQ(doc["recommendations"][0]["recommended"], "1500m");
+  EXPECT_TRUE(read("out.txt").empty());  // --out replaces stdout
+}
+
+TEST_F(CapacityCli, SlowGrowthExits0InMarkdown) {
+  const std::string cfg = config("metrics:\n  cpu: {}\n");
+  EXPECT_EQ(perfval("capacity analyze --config " + cfg + " --data " + csv(20, 0.05) + " --format markdown"), 0) << read("err.txt");
+  EXPECT_NE(read("out.txt").find("# Capacity plan"), std::string::npos);
+}
+
+TEST_F(CapacityCli, BadConfigNamesFileLineAndField) {
+  const std::string cfg = config("metrics:\n  cpu:\n    capacity_treshold: 80\n");
+  EXPECT_EQ(perfval("capacity analyze --config " + cfg + " --data " + csv(20, 0.05)), 2);
+  EXPECT_NE(read("err.txt").find("cap.yaml:3:5: metrics.cpu.capacity_treshold: unknown key"), std::string::npos) << read("err.txt");
+}
+
+TEST_F(CapacityCli, NothingAnalysableExits2AndSaysWhy) {
+  const std::string cfg = config("metrics:\n  cpu: {}\n  memory: {}\n");
+  std::ofstream(dir_ / "short.csv") << "timestamp,cpu\n1,1\n2,2\n3,-1\n";
+  EXPECT_EQ(perfval("capacity analyze --config " + cfg + " --data " + (dir_ / "short.csv").string()), 2);
+  const std::string err = read("err.txt");
+  EXPECT_NE(err.find("short.csv:4:3: cpu: negative value -1"), std::string::npos) << err;
+  EXPECT_NE(err.find("memory: column \"memory\" is not in"), std::string::npos) << err;
+  EXPECT_NE(err.find("no metric could be analysed"), std::string::npos) << err;
+}
+
+TEST_F(CapacityCli, SimulateProjectsTheCheckpoints) {
+  const std::string cfg = std::string(PERFVAL_SOURCE_DIR) + "/baselines/capacity-planning.yaml";
+  EXPECT_EQ(perfval("capacity simulate --config " + cfg + " --scenario aggressive --format json"), 0) << read("err.txt");
+  const auto doc = nlohmann::json::parse(read("out.txt"));
+  ASSERT_EQ(doc["points"].size(), 4u);
+  EXPECT_EQ(doc["points"][3]["day"], 365);
+  EXPECT_EQ(doc["points"][3]["nodes"], 10000);
+  EXPECT_EQ(doc["points"][3]["tier"]["name"], "large");
+  EXPECT_EQ(perfval("capacity simulate --config " + cfg + " --scenario wild"), 2);
+  EXPECT_NE(read("err.txt").find("unknown scenario \"wild\""), std::string::npos);
+}
+
+}  // namespace
