@@ -62,9 +62,9 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
     return judge_single_values(row, bad, beyond, o, f);
   row.test = "mann-whitney";
   row.p_value = mann_whitney_u(prev.samples, cur.samples).p_value;
-  const ShiftInterval ci = shift_interval(prev.samples, cur.samples, o.alpha);
-  row.change_ci_low_pct = ci.lower / std::fabs(prev.value) * 100;
-  row.change_ci_high_pct = ci.upper / std::fabs(prev.value) * 100;
+  const ShiftInterval interval = shift_interval(prev.samples, cur.samples, o.alpha);
+  row.change_ci_low_pct = interval.lower / std::fabs(prev.value) * 100;
+  row.change_ci_high_pct = interval.upper / std::fabs(prev.value) * 100;
   const std::size_t fewest = std::min(prev.samples.size(), cur.samples.size());
   if (fewest < o.warn_samples)
     f.reasons.push_back(std::to_string(fewest) + " samples (below " + std::to_string(o.warn_samples) +
@@ -75,18 +75,22 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   const double reach_good = -badness(row.direction == Direction::lower_is_better ? *row.change_ci_low_pct
                                                                                  : *row.change_ci_high_pct, row.direction);
   const bool significant = *row.p_value < o.alpha;
-  const std::string detail = format_change(row.change_vs_previous_pct) + " vs previous (" +
-                             format_number(100 * (1 - o.alpha)) + "% CI " + format_change(row.change_ci_low_pct) +
-                             ".." + format_change(row.change_ci_high_pct) + ", p=" + format_p_value(row.p_value) +
-                             ", threshold " + format_number(o.threshold_pct) + "%)";
+  const std::string change = format_change(row.change_vs_previous_pct) + " vs previous";
+  const std::string ci = format_number(100 * (1 - o.alpha)) + "% CI " + format_change(row.change_ci_low_pct) + ".." +
+                         format_change(row.change_ci_high_pct);
+  const std::string p = "p=" + format_p_value(row.p_value);
+  const std::string threshold = "the " + format_number(o.threshold_pct) + "% threshold";
   if (!significant) {
-    if (beyond) f.not_significant = true, f.reasons.push_back("not significant: " + detail);
+    if (beyond)
+      f.not_significant = true, f.reasons.push_back("not significant: " + change + " (" + p + ", not below alpha " +
+                                                    format_number(o.alpha) + "; " + ci + ")");
   } else if (bad > 0 && reach_bad >= o.threshold_pct) {
-    f.regressed = true, f.reasons.push_back("regressed: " + detail);
+    f.regressed = true, f.reasons.push_back("regressed: " + change + " (" + p + "; " + ci + " reaches " + threshold + ")");
   } else if (bad < 0 && reach_good >= o.threshold_pct) {
-    f.improved = true, f.reasons.push_back("improved: " + detail);
+    f.improved = true, f.reasons.push_back("improved: " + change + " (" + p + "; " + ci + " reaches " + threshold + ")");
   } else {
-    f.reasons.push_back("significant but within threshold: " + detail);
+    f.reasons.push_back("significant but within threshold: " + change + " (" + p + "; " + ci + " stays inside " +
+                        threshold + ")");
   }
 }
 
