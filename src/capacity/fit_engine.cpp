@@ -364,6 +364,22 @@ static void evaluate_logistic(const FitData& d, const Mat& x, const std::vector<
   }
 }
 
+// Least-squares slope of the weighted rows [begin, end), metric units per second.
+static double slope_of(const FitData& d, std::size_t begin, std::size_t end) {
+  double n = 0, st = 0, sy = 0, stt = 0, sty = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (d.w[i] <= 0) continue;
+    const double t = d.t[i] - d.t[begin];
+    n += 1;
+    st += t;
+    sy += d.y[i];
+    stt += t * t;
+    sty += t * d.y[i];
+  }
+  const double den = n * stt - st * st;
+  return n >= 2 && den > 0 ? (n * sty - st * sy) / den : 0;
+}
+
 std::vector<Evaluation> evaluate(const FitData& data, const std::vector<Candidate>& candidates,
                                  const std::vector<Fold>& folds) {
   const Mat x = build_design(data);
@@ -386,13 +402,10 @@ std::vector<Evaluation> evaluate(const FitData& data, const std::vector<Candidat
   }
   if (!direct.empty()) evaluate_direct(data, x, folds, false, direct, candidates, out);
   if (!logs.empty()) evaluate_direct(data, x, folds, true, logs, candidates, out);
-  // A saturating curve is only worth trying where growth is slowing: the quadratic fit bends down.
-  bool concave = true;
-  for (const auto i : direct) {
-    if (candidates[i].kind == ModelKind::quadratic && out[i].model.coef.size() > 2) {
-      concave = concave && out[i].model.coef[2] < 0;
-    }
-  }
+  // A saturating curve is only worth trying where growth is slowing: the last quarter rises more slowly than
+  // the quarter before it.
+  const std::size_t q = data.t.size() / 4;
+  const bool concave = q >= 4 && slope_of(data, data.t.size() - q, data.t.size()) < slope_of(data, data.t.size() - 2 * q, data.t.size() - q);
   if (!logistic.empty() && concave) evaluate_logistic(data, x, folds, logistic, candidates, out);
   return out;
 }
