@@ -19,6 +19,11 @@ std::string unit_for(const std::string& type, const std::string& metric, const s
   return "";
 }
 
+bool is_value_field(const std::string& k) {
+  return k == "avg" || k == "min" || k == "med" || k == "max" || k == "count" || k == "rate" || k == "value" ||
+         k == "passes" || k == "fails" || k.rfind("p(", 0) == 0;
+}
+
 std::string resource_unit(const std::string& field) {
   auto ends = [&](const std::string& s) {
     return field.size() >= s.size() && field.compare(field.size() - s.size(), s.size(), s) == 0;
@@ -82,10 +87,9 @@ void read_metrics(const json& doc, const std::string& file, const std::string& s
     const auto type_it = it->find("type");
     const std::string type = type_it != it->end() && type_it->is_string() ? type_it->get<std::string>() : "";
     for (auto f = it->begin(); f != it->end(); ++f) {
-      // Descriptive fields; every other field is a value and must be a number.
-      if (f.key() == "type" || f.key() == "unit" || f.key() == "description" || f.key() == "contains" ||
-          f->is_boolean())
-        continue;
+      // Numbers are values; nested objects (thresholds), flags and descriptive strings are not. A known value
+      // field holding anything but a number is an error.
+      if (!f->is_number() && !is_value_field(f.key())) continue;
       const auto v = number_at(*it, f.key().c_str(), file, where + "." + f.key());
       if (!v) continue;
       Measurement m{"summary:" + scenario + ":" + it.key() + ":" + f.key(), *v,

@@ -47,7 +47,7 @@ const char* summary_json = R"json({"schema":"perfval/summary/v1","status":"passe
  "started_at":"2026-11-22T10:00:00Z","duration_s":3.0,
  "metrics":{"http_reqs":{"type":"counter","count":30,"rate":10.0},
    "http_req_duration":{"type":"trend","avg":12.1,"min":1.0,"med":10.0,"max":300.0,"p(90)":20.0,"p(95)":25.0,"p(99)":60.0,"p(99.9)":200.0},
-   "http_req_failed":{"type":"rate","rate":0.1,"passes":3,"fails":27},
+   "http_req_failed":{"type":"rate","rate":0.1,"passes":3,"fails":27,"thresholds":{"rate<0.01":{"ok":false}}},
    "data_received":{"type":"counter","count":123456,"rate":205.7},
    "http_req_duration{name:metrics}":{"type":"trend","avg":5.0,"p(95)":9.0}},
  "thresholds":[{"metric":"http_req_duration","expression":"p(95)<5s","ok":true,"observed":25.0}],
@@ -126,6 +126,7 @@ TEST(SummaryJson, MetricsResourcesTargetAndIntervalSamples) {
   EXPECT_EQ(run.find("resource:baseline:memory_bytes")->unit, "bytes");
   EXPECT_EQ(run.find("resource:baseline:cpu_cores")->unit, "cores");
   EXPECT_EQ(run.find("summary:baseline:data_received:count")->unit, "bytes");
+  EXPECT_EQ(run.find("summary:baseline:http_req_failed:thresholds"), nullptr);  // nested objects are not values
 }
 
 TEST(SummaryJson, AbortedRunIsNoted) {
