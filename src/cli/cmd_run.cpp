@@ -14,7 +14,10 @@
 #include "perfval/common/duration.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/loadgen/engine.hpp"
+#include "perfval/report/prometheus.hpp"
 #include "perfval/report/run_console.hpp"
+#include "perfval/report/run_slack.hpp"
+#include "perfval/report/slack_client.hpp"
 #include "perfval/target/embedded.hpp"
 
 namespace perfval::cli {
@@ -31,8 +34,13 @@ ArgParser run_parser() {
       .option("out", "DIR", "write DIR/summary.json (atomically; also when interrupted)")
       .option("segment", "i/N", "run only segment i of N of the load (distributed runs)")
       .option("start-at", "TIME", "start at this instant (RFC 3339 or Unix seconds), for distributed runs")
+      .option("metrics-listen", "HOST:PORT", "serve live Prometheus metrics here while the run goes on")
+      .flag("slack", "post the summary to Slack (webhook from SLACK_WEBHOOK_URL or --slack-webhook-file)")
+      .option("slack-webhook-file", "PATH", "file holding the Slack webhook URL (a mounted Secret)")
+      .option("ca-file", "PEM", "CA bundle to verify the Slack endpoint with (private CAs)")
       .flag("quiet", "no live progress line")
       .flag("dry-run", "validate the scenario and options, print the plan, and exit");
+  report::add_push_options(p);
   return p;
 }
 
@@ -88,6 +96,14 @@ std::vector<std::unique_ptr<target::EmbeddedTarget>> start_embedded(loadgen::Tes
   return started;
 }
 
+void post_summary_to_slack(const loadgen::RunSummary& summary, const std::string& url, const std::string& ca_file) {
+  report::SlackOptions o;
+  o.ca_file = ca_file;
+  const auto r = report::post_to_slack(url, report::run_slack_payload(summary), o);
+  if (r.ok) std::fprintf(stderr, "posted the summary to Slack\n");
+  else std::fprintf(stderr, "perfval: warning: Slack post failed after %d attempt(s): %s (exit code unaffected)\n", r.attempts, r.error.c_str());
+}
+
 void print_plan(const loadgen::TestPlan& plan) {
   std::printf("scenario file %s is valid: %zu scenario(s), %zu threshold(s), at most %s\n", plan.file.c_str(),
               plan.scenarios.size(), plan.thresholds.size(), format_duration(loadgen::max_total_duration(plan)).c_str());
@@ -115,24 +131,34 @@ int run(const std::vector<std::string>& args) {
   if (auto v = a.get("segment")) options.segment = loadgen::parse_segment(*v);
   if (auto v = a.get("start-at")) options.start_at = parse_start_at(*v);
   const auto out_dir = a.get("out");
+  const auto push = report::push_options_from(a);
+  std::string slack_url;
+  if (a.has("slack")) slack_url = report::slack_webhook_url(a.get_or("slack-webhook-file", ""));
   if (a.has("dry-run")) {
     print_plan(plan);
     return exit_code::ok;
   }
   raise_file_limit();
+  std::unique_ptr<report::LiveMetrics> live;
+  if (auto listen = a.get("metrics-listen")) {
+    live = std::make_unique<report::LiveMetrics>(*listen);
+    std::fprintf(stderr, "serving live metrics on http://%s/metrics\n", listen->c_str());
+    options.on_delta = [&live](const loadgen::Stats& d, const loadgen::RequestCatalog& c) { live->add(d, c); };
+  }
   auto targets = start_embedded(plan);
   const bool tty = isatty(STDERR_FILENO) == 1;
-  if (!a.has("quiet")) {
-    // A terminal gets one updating line; logs (Kubernetes) get a plain line every 10 s.
-    options.on_progress = [tty, tick = 0](const loadgen::LiveView& v) mutable {
-      const std::string line = report::render_progress(v);
-      if (tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
-      else if (++tick % 10 == 0) std::fprintf(stderr, "%s\n", line.c_str());
-      std::fflush(stderr);
-    };
-  }
+  const bool quiet = a.has("quiet");
+  // A terminal gets one updating line; logs (Kubernetes) get a plain line every 10 s.
+  options.on_progress = [tty, quiet, tick = 0, &live](const loadgen::LiveView& v) mutable {
+    if (live && v.last) live->set_vus(v.last->vus);
+    if (quiet) return;
+    const std::string line = report::render_progress(v);
+    if (tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+    else if (++tick % 10 == 0) std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  };
   loadgen::RunSummary summary = loadgen::run_plan(plan, options);
-  if (tty && !a.has("quiet")) std::fprintf(stderr, "\n");
+  if (tty && !quiet) std::fprintf(stderr, "\n");
   for (auto& t : targets) t->stop();
   if (out_dir) {
     const std::string path = *out_dir + "/summary.json";
@@ -141,6 +167,9 @@ int run(const std::vector<std::string>& args) {
   std::fputs(report::render_run_summary(summary).c_str(), stdout);
   if (out_dir) std::printf("summary written to %s/summary.json\n", out_dir->c_str());
   std::fflush(stdout);
+  // Notifications come last: a Pushgateway or Slack that is down is reported but changes no verdict or file.
+  report::push_and_report(push, report::load_test_metrics(summary, push ? push->prefix : "slurm"));
+  if (a.has("slack")) post_summary_to_slack(summary, slack_url, a.get_or("ca-file", ""));
   if (summary.interrupted) return exit_code::interrupted;
   // A segment's share alone cannot be judged (a count or rate threshold is about the whole run):
   // `perfval merge` evaluates the thresholds on the merged segments. abortOnFail still stops a segment.

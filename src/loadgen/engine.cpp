@@ -83,6 +83,7 @@ class Coordinator {
   asio::io_context& io() { return io_; }
 
   void on_snapshot(int interval, Stats&& delta, bool final) {
+    if (options_.on_delta) options_.on_delta(delta, summary_.catalog);
     auto& slot = intervals_.try_emplace(interval, Stats(summary_.catalog.entries.size())).first->second;
     slot += delta;
     summary_.totals += delta;

@@ -39,7 +39,9 @@ class MergeTest : public ::testing::Test {
                            "thresholds:\n  http_req_duration: [\"p(95)<2s\"]\n  http_reqs: [\"count>=1190\"]\n");
   }
   void TearDown() override {
-    if (serve_) EXPECT_EQ(serve_->stop(SIGTERM, 10s), 0) << "perfval serve exits 0 on SIGTERM";
+    if (serve_) {
+      EXPECT_EQ(serve_->stop(SIGTERM, 10s), 0) << "perfval serve exits 0 on SIGTERM";
+    }
   }
 
   TempDir dir_;

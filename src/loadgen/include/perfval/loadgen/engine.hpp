@@ -18,6 +18,8 @@ struct EngineOptions {
   std::optional<std::chrono::system_clock::time_point> start_at;  // wait until this instant (`--start-at`)
   // Called on the coordinator thread about once a second with the merged live view.
   std::function<void(const LiveView&)> on_progress;
+  // Called on the coordinator thread with each worker's per-second delta (for live metrics exporters).
+  std::function<void(const Stats& delta, const RequestCatalog& catalog)> on_delta;
   // Seconds between live threshold evaluations (k6 uses 2 s).
   std::chrono::milliseconds threshold_interval{2000};
   bool handle_signals = true;  // SIGINT/SIGTERM stop the run (exit 105) instead of killing the process
