@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "perfval/capacity/report.hpp"
 #include "perfval/capacity/simulate.hpp"
+#include "perfval/report/prometheus.hpp"
 #include "perfval/capacity/sources.hpp"
 #include "perfval/common/args.hpp"
 #include "perfval/common/atomic_file.hpp"
@@ -25,16 +26,19 @@ double now_unix() {
 }
 
 ArgParser analyze_parser() {
-  return ArgParser("capacity analyze",
-                   "forecast each configured metric and recommend limits and replicas.\n"
-                   "Exit codes: 0 analysed, 99 a metric reaches its capacity threshold within its horizon, "
-                   "2 bad input or nothing could be analysed")
-      .option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
+  ArgParser p("capacity analyze",
+              "forecast each configured metric and recommend limits and replicas.\n"
+              "Exit codes: 0 analysed, 99 a metric reaches its capacity threshold within its horizon, "
+              "2 bad input or nothing could be analysed");
+  p.option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
       .option("prometheus", "URL", "read each metric's query from this Prometheus (query_range)")
       .option("data", "FILE", "read metrics from a CSV or JSON file (timestamp + one column per metric)")
       .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
       .option("format", "FORMAT", "console (default), json or markdown")
-      .option("out", "FILE", "write the report here (atomically) instead of stdout");
+      .option("out", "FILE", "write the report here (atomically) instead of stdout")
+      .flag("dry-run", "read and check the config, say what would be analysed, and exit");
+  report::add_push_options(p);
+  return p;
 }
 
 ArgParser simulate_parser() {
@@ -48,7 +52,8 @@ ArgParser simulate_parser() {
       .option("data", "FILE", "fit today's values and growth from this CSV or JSON file")
       .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
       .option("format", "FORMAT", "console (default), json or markdown")
-      .option("out", "FILE", "write the result here (atomically) instead of stdout");
+      .option("out", "FILE", "write the result here (atomically) instead of stdout")
+      .flag("dry-run", "read and check the config and scenario name, and exit");
 }
 
 void emit(const ParsedArgs& a, const std::string& text) {
@@ -76,6 +81,26 @@ CapacityReport run_analysis(const CapacityConfig& config, const ParsedArgs& a) {
   return analyze(config, collect_inputs(config, o), tp, o.now_unix);
 }
 
+// <prefix>_capacity_* gauges (docs/metrics.md): forecasts per metric and the time of the analysis.
+std::vector<report::PushedMetric> capacity_metrics(const CapacityReport& r, const std::string& prefix) {
+  std::vector<report::PushedMetric> out;
+  for (const auto& m : r.metrics) {
+    if (!m.analysed()) continue;
+    const std::map<std::string, std::string> l = {{"metric", m.name}};
+    out.push_back({prefix + "_capacity_current_value", "Latest level of the metric, in its configured unit", l, m.current});
+    out.push_back({prefix + "_capacity_projected_value", "Forecast at the horizon, in the metric's unit", l, m.projected});
+    out.push_back({prefix + "_capacity_growth_percent", "Trend growth over the horizon, percent", l, m.growth_pct});
+    out.push_back({prefix + "_capacity_horizon_days", "Forecast horizon, days", l, m.horizon_days});
+    // Not within the horizon is pushed as the horizon itself, so "less than N days" alerts stay simple.
+    out.push_back({prefix + "_capacity_days_to_threshold", "Days until the capacity threshold is reached (horizon if not within it)",
+                   l, m.days_to_threshold.value_or(m.horizon_days)});
+    out.push_back({prefix + "_capacity_alert", "1 if the capacity threshold is reached within the horizon", l, m.alert ? 1.0 : 0.0});
+  }
+  out.push_back({prefix + "_last_capacity_analysis_timestamp", "Unix time of the last capacity analysis", {},
+                 std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()});
+  return out;
+}
+
 int analyze_cmd(const std::vector<std::string>& args) {
   const ArgParser parser = analyze_parser();
   const ParsedArgs a = parser.parse(args);
@@ -87,8 +112,15 @@ int analyze_cmd(const std::vector<std::string>& args) {
   const std::string format = a.get_or("format", "console");
   check_format(format);
   const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
+  const auto push = report::push_options_from(a);
+  if (a.has("dry-run")) {
+    std::printf("capacity config %s is valid: %zu metrics; would read them from %s\n", a.get_or("config", kDefaultConfig).c_str(),
+                config.metrics.size(), a.has("data") ? "the data file" : a.has("prometheus") ? "Prometheus" : "the configured sources");
+    return exit_code::ok;
+  }
   const CapacityReport report = run_analysis(config, a);
   emit(a, render(report, format));
+  report::push_and_report(push, capacity_metrics(report, push ? push->prefix : "slurm"));
   for (const auto& m : report.metrics) {
     if (!m.analysed()) std::fprintf(stderr, "perfval: capacity: %s\n", m.error.c_str());
   }
@@ -108,6 +140,12 @@ int simulate_cmd(const std::vector<std::string>& args) {
   check_format(format);
   const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
   const Throughput tp = measured_throughput(config, a.all("run-summary"));
+  if (a.has("dry-run")) {
+    simulate(config, a.get_or("scenario", "expected"), nullptr, tp);  // validates the scenario name
+    std::printf("capacity config %s is valid; scenario %s can be simulated\n", a.get_or("config", kDefaultConfig).c_str(),
+                a.get_or("scenario", "expected").c_str());
+    return exit_code::ok;
+  }
   std::optional<CapacityReport> fitted;
   if (a.has("data") || a.has("prometheus")) fitted = run_analysis(config, a);
   const SimulationResult result = simulate(config, a.get_or("scenario", "expected"), fitted ? &*fitted : nullptr, tp);

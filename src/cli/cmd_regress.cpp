@@ -10,6 +10,7 @@
 #include "perfval/common/error.hpp"
 #include "perfval/regression/gate.hpp"
 #include "perfval/regression/history.hpp"
+#include "perfval/report/prometheus.hpp"
 #include "perfval/report/regress_reporter.hpp"
 #include "perfval/report/slack_client.hpp"
 
@@ -41,7 +42,9 @@ ArgParser regress_parser() {
       .flag("slack", "post the result to Slack (SLACK_WEBHOOK_URL or --slack-webhook-file)")
       .option("slack-webhook-file", "PATH", "file holding the webhook URL (e.g. a mounted Kubernetes Secret)")
       .option("ca-file", "PATH", "PEM CA bundle for the Slack HTTPS connection (private CAs)")
-      .option("link", "TEXT=URL", "a link to show in the Slack message (repeatable)");
+      .option("link", "TEXT=URL", "a link to show in the Slack message (repeatable)")
+      .flag("dry-run", "read and check the baselines and inputs, say what would be compared, and exit");
+  report::add_push_options(p);
   return p;
 }
 
@@ -134,6 +137,30 @@ void post_slack(const regression::RegressionReport& report, const std::string& u
   else std::fprintf(stderr, "perfval: warning: slack: %s; the gate result is unchanged\n", r.error.c_str());
 }
 
+// <prefix>_regression_* gauges (docs/metrics.md): one verdict per row, the count of failing rows, the time.
+std::vector<report::PushedMetric> regression_metrics(const regression::RegressionReport& r, const std::string& prefix) {
+  std::vector<report::PushedMetric> out;
+  double failing = 0;
+  for (const auto& m : r.metrics) {
+    double code = 0;  // ok, improved, not significant
+    if (m.verdict == regression::Verdict::regressed) code = 1;
+    if (m.verdict == regression::Verdict::sla_breach) code = 2;
+    if (m.verdict == regression::Verdict::missing_data) code = 3;
+    if (code == 1 || code == 2) ++failing;
+    out.push_back({prefix + "_regression_verdict", "Verdict per metric: 0 ok, 1 regressed, 2 SLA breach, 3 missing data",
+                   {{"metric", m.name}}, code});
+    if (m.change_vs_previous_pct) {
+      out.push_back({prefix + "_regression_change_percent", "Change against the previous run, percent",
+                     {{"metric", m.name}}, *m.change_vs_previous_pct});
+    }
+  }
+  out.push_back({prefix + "_regression_regressions", "Metrics regressed or in SLA breach", {}, failing});
+  out.push_back({prefix + "_regression_gate_failed", "1 if the regression gate failed, else 0", {}, r.gate_failed() ? 1.0 : 0.0});
+  out.push_back({prefix + "_last_regression_check_timestamp", "Unix time of the last regression check", {},
+                 std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()});
+  return out;
+}
+
 int run_regress(const std::vector<std::string>& args) {
   const ArgParser parser = regress_parser();
   const ParsedArgs a = parser.parse(args);
@@ -148,7 +175,13 @@ int run_regress(const std::vector<std::string>& args) {
   const regression::GateOptions options = gate_options(a);
   const auto reporter = report::make_regress_reporter(a.get_or("format", "console"), links(a));
   const std::string slack_url = a.has("slack") ? report::slack_webhook_url(a.get_or("slack-webhook-file", "")) : "";
+  const auto push = report::push_options_from(a);
   Inputs in = load_inputs(a);
+  if (a.has("dry-run")) {
+    std::printf("baselines %s: %zu entries; inputs read; would compare %s\n", baseline_path->c_str(),
+                baselines.entries.size(), in.previous ? "the current run with the previous one" : "the current run with the baselines");
+    return exit_code::ok;
+  }
   if (a.has("update-baseline")) return update_baseline(baselines, in.current);
 
   regression::RegressionReport report = regression::evaluate(baselines, in.current, in.previous, in.history, options);
@@ -161,6 +194,7 @@ int run_regress(const std::vector<std::string>& args) {
   }
   std::cout.flush();
   if (!slack_url.empty()) post_slack(report, slack_url, a);
+  report::push_and_report(push, regression_metrics(report, push ? push->prefix : "slurm"));
   if (report.nothing_judged() && !report.gate_failed())
     std::fprintf(stderr, "perfval: error: nothing could be judged: every metric is missing data (see the reasons above)\n");
   return report.exit_code();
