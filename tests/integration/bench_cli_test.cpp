@@ -1,0 +1,257 @@
+// End-to-end tests of `perfval bench`: one real `--quick` run (what CI runs) checked for every category,
+// repetitions, aggregates, the memory figures and the counters the baselines file maps to; bad input exits 2.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "integration/process.hpp"
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/http/simple_client.hpp"
+
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+using perfval::test::ProcessResult;
+using perfval::test::TempDir;
+using namespace std::chrono_literals;
+
+ProcessResult perfval(std::vector<std::string> args, std::chrono::milliseconds limit = 60s) {
+  args.insert(args.begin(), PERFVAL_BIN);
+  return perfval::test::run_process(args, limit);
+}
+
+// One quick run shared by the tests that read its output (it takes about 40 s on 2 cores).
+class BenchQuick : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    out_path_ = dir_->path() + "/results/bench.json";
+    const auto start = std::chrono::steady_clock::now();
+    run_ = new ProcessResult(perfval({"bench", "--quick", "--out", out_path_}, 300s));
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("perfval bench --quick took %.1f s\n", seconds_);
+    if (run_->exit_code == 0) doc_ = new json(json::parse(perfval::read_file(out_path_)));
+  }
+  static void TearDownTestSuite() {
+    delete doc_;
+    delete run_;
+    delete dir_;
+  }
+  void SetUp() override {
+    ASSERT_EQ(run_->exit_code, 0) << run_->err;
+    ASSERT_NE(doc_, nullptr);
+  }
+
+  // Iteration rows by run name.
+  static std::map<std::string, std::vector<json>> repetitions() {
+    std::map<std::string, std::vector<json>> by;
+    for (const auto& row : (*doc_)["benchmarks"])
+      if (row["run_type"] == "iteration") by[row["run_name"].get<std::string>()].push_back(row);
+    return by;
+  }
+
+  static TempDir* dir_;
+  static std::string out_path_;
+  static ProcessResult* run_;
+  static json* doc_;
+  static double seconds_;
+};
+
+TempDir* BenchQuick::dir_ = nullptr;
+std::string BenchQuick::out_path_;
+ProcessResult* BenchQuick::run_ = nullptr;
+json* BenchQuick::doc_ = nullptr;
+double BenchQuick::seconds_ = 0;
+
+TEST_F(BenchQuick, AllFourCategoriesRunWithoutFailures) {
+  std::set<std::string> categories;
+  for (const auto& row : (*doc_)["benchmarks"]) {
+    EXPECT_FALSE(row.value("error_occurred", false)) << row.dump();
+    const std::string name = row["run_name"];
+    categories.insert(name.substr(0, name.find('/')));
+  }
+  EXPECT_THAT(categories, ::testing::IsSupersetOf({"memory", "cpu", "network", "scalability"}));
+  EXPECT_THAT(run_->out, HasSubstr("wrote "));
+  EXPECT_THAT(run_->out, HasSubstr(" 0 failed"));
+  EXPECT_EQ(run_->err, "");
+}
+
+TEST_F(BenchQuick, ConsoleTableIsGroupedByCategoryInSuiteOrder) {
+  const auto& out = run_->out;
+  const auto memory = out.find("\nmemory/"), cpu = out.find("\ncpu/"), network = out.find("\nnetwork/"),
+             scalability = out.find("\nscalability/");
+  ASSERT_NE(memory, std::string::npos) << out;
+  EXPECT_LT(memory, cpu);
+  EXPECT_LT(cpu, network);
+  EXPECT_LT(network, scalability);
+  EXPECT_LT(std::count(out.begin(), out.end(), '\n'), 70);  // one screen, not one line per repetition
+}
+
+TEST_F(BenchQuick, EveryBenchmarkHasFiveRepetitionsAndAggregates) {
+  std::map<std::string, std::set<std::string>> aggregates;
+  for (const auto& row : (*doc_)["benchmarks"])
+    if (row["run_type"] == "aggregate") aggregates[row["run_name"]].insert(row["aggregate_name"].get<std::string>());
+  const auto reps = repetitions();
+  EXPECT_GT(reps.size(), 40u);
+  for (const auto& [name, rows] : reps) {
+    std::set<int> indexes;
+    for (const auto& r : rows) indexes.insert(r["repetition_index"].get<int>());
+    EXPECT_EQ(indexes, (std::set<int>{0, 1, 2, 3, 4})) << name;
+    EXPECT_THAT(aggregates[name], ::testing::IsSupersetOf({"mean", "median", "stddev", "cv"})) << name;
+  }
+  EXPECT_THAT(aggregates["memory/reclaim_pause/snapshot/5000"], ::testing::Contains("p99"));
+  EXPECT_THAT(aggregates["cpu/metric_render"], ::testing::Contains("BigO"));
+  EXPECT_THAT(aggregates["scalability/cluster_metrics"], ::testing::Contains("BigO"));
+}
+
+TEST_F(BenchQuick, MemoryManagerFiguresAndRatesAreThere) {
+  const auto reps = repetitions();
+  for (const auto& row : reps.at("memory/allocation/mixed")) {
+    EXPECT_GE(row["allocs_per_iter"].get<double>(), 641.0);
+    EXPECT_LT(row["allocs_per_iter"].get<double>(), 660.0);
+    EXPECT_GT(row["max_bytes_used"].get<double>(), 10000.0);
+    EXPECT_LT(row["max_bytes_used"].get<double>(), 1e6);
+  }
+  for (const auto& row : reps.at("network/api_latency/ping/real_time")) {
+    EXPECT_GT(row["api_response_time_p50"].get<double>(), 0.0);
+    EXPECT_LE(row["api_response_time_p50"].get<double>(), row["api_response_time_p95"].get<double>());
+    EXPECT_LE(row["api_response_time_p95"].get<double>(), row["api_response_time_p99"].get<double>());
+  }
+  for (const auto& row : reps.at("cpu/json_parse/nodes/5000")) EXPECT_GT(row["bytes_per_second"].get<double>(), 1e6);
+  for (const auto& row : reps.at("scalability/memory_under_load/5000/real_time"))
+    EXPECT_GT(row["peak_rss_bytes"].get<double>(), 1e6);
+  // Both regex engines agree on what matches.
+  EXPECT_EQ(reps.at("cpu/regex_std/label_filter")[0]["lines_matched"],
+            reps.at("cpu/regex_boost/label_filter")[0]["lines_matched"]);
+}
+
+// Every baselines entry that names a benchmark finds exactly one run with that counter in a real quick run.
+TEST_F(BenchQuick, BaselineEntriesMapToRealBenchmarksAndCounters) {
+  const YAML::Node file = YAML::LoadFile(std::string(PERFVAL_SOURCE_DIR) + "/baselines/performance-baselines.yaml");
+  const auto reps = repetitions();
+  int checked = 0;
+  for (const auto& entry : file) {
+    const std::string key = entry.first.as<std::string>();
+    const YAML::Node source = entry.second["source"];
+    if (!source || !source["benchmark"]) continue;
+    const std::string bench = source["benchmark"].as<std::string>();
+    const std::string counter = source["counter"] ? source["counter"].as<std::string>() : "real_time";
+    std::vector<std::string> matches;
+    for (const auto& [name, rows] : reps)
+      if (name == bench || name.rfind(bench + "/", 0) == 0) matches.push_back(name);
+    ASSERT_EQ(matches.size(), 1u) << key << ": " << bench;
+    EXPECT_TRUE(reps.at(matches[0])[0].contains(counter)) << key << ": " << matches[0] << " has no " << counter;
+    ++checked;
+  }
+  for (const char* user : {"memory_allocation", "metric_processing", "slurm_api_latency", "gc_pressure"})
+    EXPECT_TRUE(file[user]["source"]["benchmark"]) << user << " does not name a benchmark";
+  EXPECT_GE(checked, 4);
+}
+
+// The regression detector reads the suite's JSON against the shipped baselines: every entry that names a
+// benchmark gets a verdict, none is missing data.
+TEST_F(BenchQuick, RegressFindsEveryBenchmarkBaselineInTheQuickRun) {
+  const std::string baselines = std::string(PERFVAL_SOURCE_DIR) + "/baselines/performance-baselines.yaml";
+  const auto r = perfval({"regress", "--baseline", baselines, "--current", out_path_});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 99) << r.exit_code << r.err;  // 99: this machine is slower today
+  int checked = 0;
+  for (const auto& entry : YAML::LoadFile(baselines)) {
+    if (!entry.second["source"] || !entry.second["source"]["benchmark"]) continue;
+    const std::string key = entry.first.as<std::string>();
+    const auto at = r.out.find("\n" + key + " ");
+    ASSERT_NE(at, std::string::npos) << key << " not in\n" << r.out;
+    const std::string line = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    EXPECT_THAT(line, ::testing::Not(HasSubstr("missing data"))) << line;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
+TEST(BenchCli, UnknownCategoryExitsTwo) {
+  const auto r = perfval({"bench", "--category", "memroy"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("perfval: error: --category: unknown category \"memroy\" (did you mean \"memory\"?)"));
+}
+
+TEST(BenchCli, FilterMatchingNothingExitsTwo) {
+  const auto r = perfval({"bench", "--quick", "--category", "cpu", "--benchmark_filter=no_such_benchmark"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("matches no benchmark"));
+}
+
+TEST(BenchCli, UnwritableOutExitsTwoBeforeRunning) {
+  TempDir dir;
+  const std::string file = dir.write("plain", "x");
+  const auto r = perfval({"bench", "--quick", "--out", file + "/bench.json"}, 10s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("option --out: cannot create directory " + file));
+  EXPECT_EQ(r.out, "");  // nothing ran
+}
+
+TEST(BenchCli, UnreachableTargetIsAnErrorRowNotAnAbort) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  TempDir dir;
+  const std::string out = dir.path() + "/bench.json";
+  const auto r = perfval({"bench", "--quick", "--category", "network", "--target", url, "--repetitions", "1",
+                          "--benchmark_filter=network/(api_latency|http_throughput/ping)", "--out", out});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("perfval bench: failed: network/api_latency/ping/real_time: connect " + url));
+  const json doc = json::parse(perfval::read_file(out));
+  ASSERT_EQ(doc["benchmarks"].size(), 2u);
+  for (const auto& row : doc["benchmarks"]) EXPECT_TRUE(row["error_occurred"].get<bool>());
+}
+
+// The Kubernetes benchmark Jobs push to a Pushgateway: a real one on loopback receives the suite's gauges.
+TEST(BenchCli, PushesResultsToARealPushgateway) {
+  const char* gateway_bin = "/usr/bin/prometheus-pushgateway";
+  if (::access(gateway_bin, X_OK) != 0) GTEST_SKIP() << "prometheus-pushgateway is not installed (scripts/install-deps.sh)";
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  const std::string listen = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  perfval::test::Child gateway({gateway_bin, "--web.listen-address=" + listen});
+  bool ready = false;
+  for (int i = 0; i < 100 && !ready; ++i) {
+    try {
+      ready = perfval::http::http_request("GET", "http://" + listen + "/-/ready").status == 200;
+    } catch (const perfval::http::HttpError&) {
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  ASSERT_TRUE(ready) << "pushgateway did not start on " << listen;
+  const auto r = perfval({"bench", "--quick", "--category", "memory", "--benchmark_filter=memory/allocation/",
+                          "--repetitions", "2", "--pushgateway", "http://" + listen, "--push-job", "bench-test"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("pushed slurm_benchmark_* to http://" + listen + " (job bench-test)"));
+  const std::string metrics = perfval::http::http_request("GET", "http://" + listen + "/metrics").body;
+  EXPECT_THAT(metrics, ::testing::ContainsRegex(
+                           "slurm_benchmark_value\\{benchmark=\"memory/allocation/mixed\",counter=\"allocations_per_second\","
+                           "instance=\"\",job=\"bench-test\"\\} [0-9.e+]+"));
+  EXPECT_THAT(metrics, HasSubstr("slurm_benchmark_memory_allocs_per_second{instance=\"\",job=\"bench-test\"}"));
+  gateway.stop(SIGTERM, 5s);
+}
+
+}  // namespace
