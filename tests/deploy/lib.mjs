@@ -132,13 +132,13 @@ export function materializeVolumes(podSpec, container, base, { secrets = {}, res
 }
 
 // Replaces container paths under a mount point by the local folder that stands for it.
+// One pass, so a local folder that itself starts with a mount path (/tmp/...) is not mapped twice.
 export function mapPaths(text, mounts) {
-  let out = text;
-  for (const m of mounts) {
-    const escaped = m.mountPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    out = out.replace(new RegExp(`(^|[\\s"'=])${escaped}(?=$|[/\\s"'])`, "g"), `$1${m.dir}`);
-  }
-  return out;
+  if (mounts.length === 0) return text;
+  const alternatives = mounts.map((m) => m.mountPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const byPath = new Map(mounts.map((m) => [m.mountPath, m.dir]));
+  return text.replace(new RegExp(`(^|[\\s"'=])(${alternatives})(?=$|[/\\s"'])`, "g"),
+    (_, lead, mountPath) => lead + byPath.get(mountPath));
 }
 
 // A `perfval` first on PATH that logs its arguments and runs the real binary with --dry-run appended.
@@ -154,11 +154,15 @@ export function dryRunShim(base) {
 // Runs a child process with a deadline; resolves {code, stdout, stderr}. A child past its deadline is killed.
 export function run(cmd, args, { env = process.env, cwd, timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so that a deadline also ends what a shell script started.
+    const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "", stderr = "";
     child.stdout.on("data", (d) => { stdout += d; });
     child.stderr.on("data", (d) => { stderr += d; });
-    const timer = setTimeout(() => { child.kill("SIGKILL"); }, timeoutMs);
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${timeoutMs} ms]`;
+      try { process.kill(-child.pid, "SIGKILL"); } catch { child.kill("SIGKILL"); }
+    }, timeoutMs);
     child.on("error", (e) => { clearTimeout(timer); reject(e); });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
