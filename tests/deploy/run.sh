@@ -9,7 +9,7 @@ root=$(cd "$here/../.." && pwd)
 missing=()
 for tool in node npm kubectl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "tests/deploy: missing ${missing[*]}: install them with scripts/install-deps.sh (Debian packages nodejs, npm, kubectl)" >&2
+  echo "tests/deploy: missing ${missing[*]}: install them with scripts/install-deps.sh (Debian packages nodejs, npm and kubernetes-client for kubectl)" >&2
   exit 1
 fi
 
