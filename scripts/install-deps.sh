@@ -17,8 +17,11 @@ tool_pkgs=(
 )
 runtime_pkgs=(
   libyaml-cpp0.7 libssl3 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprometheus-cpp-push1.0
-  libbenchmark1debian ca-certificates
+  libbenchmark1debian libboost-regex1.74.0 ca-certificates
 )
+# Tools the deployment tests run, installed only when the command is missing (a machine may already have a
+# newer node/npm/kubectl from elsewhere, which Debian's packages would conflict with): command:package.
+tool_cmds=(node:nodejs npm:npm kubectl:kubernetes-client)
 
 case "${1:-}" in
   --runtime) wanted=("${runtime_pkgs[@]}") ;;
@@ -28,6 +31,11 @@ case "${1:-}" in
 esac
 
 missing=()
+if [ "${1:-}" = "" ]; then
+  for pair in "${tool_cmds[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+fi
 for p in "${wanted[@]}"; do
   # dpkg-query prints "install ok installed" only for a fully installed package.
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
