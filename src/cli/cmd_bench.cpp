@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "perfval/bench/push.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
+#include "perfval/report/prometheus.hpp"
 
 extern char** environ;
 
@@ -80,7 +82,8 @@ std::vector<std::string> failed_benchmarks(const nlohmann::json& doc) {
 }
 
 int bench(const std::vector<std::string>& args) {
-  const ArgParser parser = bench::bench_arg_parser();
+  ArgParser parser = bench::bench_arg_parser();
+  report::add_push_options(parser);
   const ParsedArgs parsed = parser.parse(args);
   if (parsed.help) {
     std::printf("%s\ncategories:\n", parser.help().c_str());
@@ -89,6 +92,9 @@ int bench(const std::vector<std::string>& args) {
     return exit_code::ok;
   }
   const bench::BenchOptions options = bench::bench_options_from_args(parsed);
+  const auto push = report::push_options_from(parsed);
+  const std::int64_t started_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const std::string exe = bench_executable();
   const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
   const int code = run_child(exe, bench::child_arguments(options, json_path.string()));
@@ -105,11 +111,11 @@ int bench(const std::vector<std::string>& args) {
     write_file_atomic(options.out, text);
     std::printf("wrote %zu rows to %s\n", doc.value("benchmarks", nlohmann::json::array()).size(), options.out.c_str());
   }
-  if (!options.pushgateway.empty()) {
-    const std::string body = bench::benchmark_exposition(doc, options.metric_prefix);
-    bench::push_to_gateway(options.pushgateway, options.push_job, body);
-    std::printf("pushed %s_benchmark_* to %s (job %s)\n", options.metric_prefix.c_str(), options.pushgateway.c_str(),
-                options.push_job.c_str());
+  if (push) {
+    std::vector<report::PushedMetric> metrics;
+    for (auto& g : bench::benchmark_gauges(doc, push->prefix, started_unix))
+      metrics.push_back({std::move(g.name), std::move(g.help), std::move(g.labels), g.value, "gauge"});
+    report::push_and_report(push, metrics);
   }
   const auto failed = failed_benchmarks(doc);
   for (const auto& f : failed) std::fprintf(stderr, "perfval bench: failed: %s\n", f.c_str());

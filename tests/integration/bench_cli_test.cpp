@@ -279,15 +279,22 @@ TEST(BenchCli, PushesResultsToARealPushgateway) {
   }
   ASSERT_TRUE(ready) << "pushgateway did not start on " << listen;
   const auto r = perfval({"bench", "--quick", "--category", "memory", "--benchmark_filter=memory/allocation/",
-                          "--repetitions", "2", "--pushgateway", "http://" + listen, "--push-job", "bench-test"});
+                          "--repetitions", "2", "--pushgateway", "http://" + listen, "--push-job", "bench-test",
+                          "--push-instance", "ci-host"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("pushed slurm_benchmark_* to http://" + listen + " (job bench-test)"));
+  EXPECT_THAT(r.err, HasSubstr(" metrics to http://" + listen + " (job=bench-test, instance=ci-host)"));
   const std::string metrics = perfval::http::http_request("GET", "http://" + listen + "/metrics").body;
   EXPECT_THAT(metrics, ::testing::ContainsRegex(
                            "slurm_benchmark_value\\{benchmark=\"memory/allocation/mixed\",counter=\"allocations_per_second\","
-                           "instance=\"\",job=\"bench-test\"\\} [0-9.e+]+"));
-  EXPECT_THAT(metrics, HasSubstr("slurm_benchmark_memory_allocs_per_second{instance=\"\",job=\"bench-test\"}"));
+                           "instance=\"ci-host\",job=\"bench-test\"\\} [0-9.e+]+"));
+  EXPECT_THAT(metrics, HasSubstr("slurm_benchmark_memory_allocs_per_second{instance=\"ci-host\",job=\"bench-test\"}"));
+  EXPECT_THAT(metrics, HasSubstr("slurm_last_benchmark_timestamp{instance=\"ci-host\",job=\"bench-test\"}"));
+  // A Pushgateway that is gone is a warning: the results and the exit code stand.
   gateway.stop(SIGTERM, 5s);
+  const auto down = perfval({"bench", "--quick", "--category", "memory", "--benchmark_filter=memory/allocation/",
+                             "--repetitions", "1", "--pushgateway", "http://" + listen});
+  EXPECT_EQ(down.exit_code, 0);
+  EXPECT_THAT(down.err, HasSubstr("perfval: warning:"));
 }
 
 }  // namespace

@@ -10,9 +10,7 @@
 
 #include "perfval/bench/categories.hpp"
 #include "perfval/bench/loopback_client.hpp"
-#include "perfval/bench/push.hpp"
 #include "perfval/common/error.hpp"
-#include "perfval/http/url.hpp"
 
 namespace perfval::bench {
 
@@ -23,9 +21,6 @@ ArgParser bench_arg_parser() {
       .option("out", "FILE", "write Google Benchmark's JSON (every repetition plus aggregates) here")
       .option("repetitions", "N", "repetitions per benchmark, 1-100 (default 5)")
       .option("target", "URL", "benchmark a running `perfval serve` at http://IP:PORT instead of an embedded one")
-      .option("pushgateway", "URL", "push every benchmark's mean counters to this Prometheus Pushgateway")
-      .option("push-job", "NAME", "Pushgateway job name (default perfval-bench)")
-      .option("metric-prefix", "NAME", "prefix of the pushed metric names (default slurm)")
       .passthrough_prefix("--benchmark_");
   return p;
 }
@@ -69,15 +64,6 @@ BenchOptions bench_options_from_args(const ParsedArgs& args) {
     check_writable(*out, "option --out");
     o.out = *out;
   }
-  if (const auto url = args.get("pushgateway")) {
-    std::string why;
-    if (!http::parse_url(*url, &why)) throw Error("option --pushgateway: \"" + *url + "\" is not a URL: " + why);
-    o.pushgateway = *url;
-  }
-  o.push_job = args.get_or("push-job", o.push_job);
-  check_job_name(o.push_job, "option --push-job");
-  o.metric_prefix = args.get_or("metric-prefix", o.metric_prefix);
-  check_metric_prefix(o.metric_prefix, "option --metric-prefix");
   o.passthrough = args.passthrough;
   return o;
 }

@@ -16,9 +16,6 @@ struct BenchOptions {
   int repetitions = 5;                   // repetitions per benchmark (rows per repetition and aggregates kept)
   std::string target;                    // --target: http://IP:PORT of a running `perfval serve`; "" embedded
   std::vector<std::string> passthrough;  // --benchmark_* flags, verbatim, last so they win
-  std::string pushgateway;               // --pushgateway: Pushgateway base URL; "" to not push
-  std::string push_job = "perfval-bench";  // --push-job: the Pushgateway job (grouping key) replaced by a push
-  std::string metric_prefix = "slurm";   // --metric-prefix: first part of the pushed metric names
 };
 
 ArgParser bench_arg_parser();
