@@ -23,9 +23,9 @@ using Clock = std::chrono::steady_clock;
 
 // One scraped series as an exporter holds it between scrapes; every string is past the small-string buffer.
 struct Series {
-  std::string name;
-  std::vector<std::pair<std::string, std::string>> labels;
-  std::vector<double> samples;
+  std::string name;                                          // metric name
+  std::vector<std::pair<std::string, std::string>> labels;  // label name, value
+  std::vector<double> samples;                               // recent values
 };
 
 constexpr int kSeriesPerGraph = 64;
