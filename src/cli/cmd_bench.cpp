@@ -84,6 +84,7 @@ std::vector<std::string> failed_benchmarks(const nlohmann::json& doc) {
 int bench(const std::vector<std::string>& args) {
   ArgParser parser = bench::bench_arg_parser();
   report::add_push_options(parser);
+  parser.flag("dry-run", "check the options and that perfval-bench is installed, then exit without benchmarking");
   const ParsedArgs parsed = parser.parse(args);
   if (parsed.help) {
     std::printf("%s\ncategories:\n", parser.help().c_str());
@@ -96,6 +97,10 @@ int bench(const std::vector<std::string>& args) {
   const std::int64_t started_unix =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const std::string exe = bench_executable();
+  if (parsed.has("dry-run")) {
+    std::printf("would run %s%s%s\n", exe.c_str(), options.out.empty() ? "" : ", writing ", options.out.c_str());
+    return exit_code::ok;
+  }
   const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
   const int code = run_child(exe, bench::child_arguments(options, json_path.string()));
   std::error_code ec;

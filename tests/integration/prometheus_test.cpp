@@ -92,8 +92,12 @@ TEST(Prometheus, PushedResultsAreScrapedAndQueryableByName) {
     }
     ASSERT_FALSE(result.empty()) << name << " never became queryable";
     EXPECT_EQ(result[0]["metric"]["scenario"], "pushed") << name;
-    if (name == "slurm_load_test_passed") EXPECT_EQ(result[0]["value"][1], "1");
-    if (name == "slurm_load_test_requests_total") EXPECT_GT(std::stod(result[0]["value"][1].get<std::string>()), 50);
+    if (name == "slurm_load_test_passed") {
+      EXPECT_EQ(result[0]["value"][1], "1");
+    }
+    if (name == "slurm_load_test_requests_total") {
+      EXPECT_GT(std::stod(result[0]["value"][1].get<std::string>()), 50);
+    }
   }
 }
 
