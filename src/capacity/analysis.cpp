@@ -8,18 +8,13 @@
 
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
+#include "perfval/common/format.hpp"
 
 namespace perfval::capacity {
 
 namespace {
 
 constexpr double kDay = 86400;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 // Days from t_last until the point forecast first reaches `level`, within the horizon; nullopt if never.
 std::optional<double> days_until(const Forecast& f, double level, double horizon_days) {
@@ -52,7 +47,7 @@ double peak_upper(const Forecast& f, double level, double horizon_days) {
 
 void grade(MetricResult& r, const Forecast& f) {
   const double history_days = (f.t_last - f.t_first) / kDay;
-  const std::string span = fmt("%.1f", history_days) + " d of history for a " + fmt("%.0f", r.horizon_days) + " d horizon";
+  const std::string span = format_double("%.1f", history_days) + " d of history for a " + format_double("%.0f", r.horizon_days) + " d horizon";
   if (f.method != "backtest") {
     r.confidence = "low";
     r.confidence_reason = "chosen by AICc without a backtest; " + span;
@@ -64,8 +59,8 @@ void grade(MetricResult& r, const Forecast& f) {
     r.confidence = "low";
   }
   if (r.confidence_reason.empty()) {
-    r.confidence_reason = "backtest error " + fmt("%.1f", f.backtest_error_pct) + " % " +
-                          fmt("%.1f", f.backtest_horizon_days) + " d ahead; " + span;
+    r.confidence_reason = "backtest error " + format_double("%.1f", f.backtest_error_pct) + " % " +
+                          format_double("%.1f", f.backtest_horizon_days) + " d ahead; " + span;
   }
 }
 

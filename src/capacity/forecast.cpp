@@ -7,6 +7,7 @@
 #include "fit_engine.hpp"
 #include "perfval/capacity/forecast.hpp"
 #include "perfval/common/error.hpp"
+#include "perfval/common/format.hpp"
 
 namespace perfval::capacity {
 
@@ -15,12 +16,6 @@ namespace {
 constexpr int kFolds = 4;
 constexpr std::size_t kMinBacktestRows = 30;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 void validate(const std::vector<double>& t, const std::vector<double>& v, const ForecastOptions& opt) {
   if (t.size() != v.size()) throw Error("internal: timestamps and values differ in length");
   if (t.size() < opt.min_points) {
@@ -28,11 +23,11 @@ void validate(const std::vector<double>& t, const std::vector<double>& v, const 
                 std::to_string(opt.min_points));
   }
   for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i]) || v[i] < 0) throw Error("negative or NaN value " + fmt("%g", v[i]));
+    if (!std::isfinite(v[i]) || v[i] < 0) throw Error("negative or NaN value " + format_double("%g", v[i]));
     if (i > 0 && t[i] <= t[i - 1]) throw Error("timestamps must increase");
   }
   if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); })) {
-    throw Error("constant series: all " + std::to_string(v.size()) + " points equal " + fmt("%g", v.front()) +
+    throw Error("constant series: all " + std::to_string(v.size()) + " points equal " + format_double("%g", v.front()) +
                 "; there is no trend to fit");
   }
 }
@@ -131,22 +126,22 @@ std::string explain(const Forecast& f, const std::vector<engine::Evaluation>& ev
   const bool bt = f.method == "backtest";
   if (bt) {
     why = "lowest rolling-origin backtest error (" + std::to_string(plan.folds.size()) + " origins, " +
-          fmt("%.1f", plan.hb_days) + " d ahead): " + fmt("%.2f", score_of(evals[chosen], true)) + " %";
+          format_double("%.1f", plan.hb_days) + " d ahead): " + format_double("%.2f", score_of(evals[chosen], true)) + " %";
     if (chosen != best) {
       why = "simplest model within 5 % of the best backtest error (" + evals[best].model.name() + " " +
-            fmt("%.2f", score_of(evals[best], true)) + " %): " + fmt("%.2f", score_of(evals[chosen], true)) + " %";
+            format_double("%.2f", score_of(evals[best], true)) + " %): " + format_double("%.2f", score_of(evals[chosen], true)) + " %";
     }
   } else {
     why = "history of " + std::to_string(f.fit_points) + " points over " +
-          fmt("%.1f", (f.t_last - f.t_first) / basis::kDay) + " d is too short for a rolling-origin backtest; " +
+          format_double("%.1f", (f.t_last - f.t_first) / basis::kDay) + " d is too short for a rolling-origin backtest; " +
           (chosen == best ? "lowest AICc " : "simplest model within 2 of the lowest AICc: ") +
-          fmt("%.1f", score_of(evals[chosen], false));
+          format_double("%.1f", score_of(evals[chosen], false));
   }
   int listed = 0;
   std::string others;
   for (const auto& c : f.candidates) {
     if (c.model == f.model.name() || listed == 3) continue;
-    others += (listed++ ? ", " : "") + c.model + " " + fmt(bt ? "%.2f %%" : "%.1f", c.score);
+    others += (listed++ ? ", " : "") + c.model + " " + format_double(bt ? "%.2f %%" : "%.1f", c.score);
   }
   if (!others.empty()) why += " (next: " + others + ")";
   if (!note.empty()) why += "; " + note.substr(0, note.size() - 2);

@@ -5,18 +5,13 @@
 
 #include "perfval/capacity/analysis.hpp"
 #include "perfval/common/size.hpp"
+#include "perfval/common/format.hpp"
 
 namespace perfval::capacity {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string millicores(double m) { return fmt("%.0fm", m); }
+std::string millicores(double m) { return format_double("%.0fm", m); }
 
 // The planned peak in absolute units: millicores (cpu) or bytes (memory), from a percentage of the current
 // limit or an absolute unit. Returns false when the unit gives no way to convert.
@@ -52,12 +47,12 @@ std::optional<Recommendation> resource_limit(const MetricResult& r, const Resour
   const double share = threshold / s.limit;  // e.g. 0.8: the utilization we plan to stay under
   const double needed = peak / share;
   const double rounded = std::ceil(needed / s.increment - 1e-9) * s.increment;
-  const std::string peak_text = "projected peak " + show(peak) + " (upper " + fmt("%g", r.intervals.empty() ? 0 : r.intervals.front().level_pct) +
-                                " % bound within " + fmt("%.0f", r.horizon_days) + " d)";
+  const std::string peak_text = "projected peak " + show(peak) + " (upper " + format_double("%g", r.intervals.empty() ? 0 : r.intervals.front().level_pct) +
+                                " % bound within " + format_double("%.0f", r.horizon_days) + " d)";
   if (rounded <= s.limit) {
     rec.recommended_value = s.limit;
     rec.recommended = rec.current;
-    rec.action = "keep " + rec.current + ": " + peak_text + " stays under " + fmt("%.0f", share * 100) + " % of it";
+    rec.action = "keep " + rec.current + ": " + peak_text + " stays under " + format_double("%.0f", share * 100) + " % of it";
     return rec;
   }
   rec.change = true;
@@ -66,10 +61,10 @@ std::optional<Recommendation> resource_limit(const MetricResult& r, const Resour
   if (rounded > s.max) {
     rec.sufficient = false;
     rec.action = "raise to the maximum " + show(s.max) + ", which is not enough: " + peak_text + " needs " +
-                 show(rounded) + " for " + fmt("%.0f", share * 100) + " % headroom; add replicas or shard";
+                 show(rounded) + " for " + format_double("%.0f", share * 100) + " % headroom; add replicas or shard";
   } else {
     rec.action = "raise from " + rec.current + " to " + rec.recommended + ": " + peak_text + " needs " +
-                 show(needed) + " to stay under " + fmt("%.0f", share * 100) + " %";
+                 show(needed) + " to stay under " + format_double("%.0f", share * 100) + " %";
   }
   return rec;
 }
@@ -86,8 +81,8 @@ Recommendation replicas(const CapacityConfig& c, const MetricResult& r, const Th
   rec.current = std::to_string(s.min) + "-" + std::to_string(s.max);
   rec.recommended_value = std::min(wanted, s.recommended_max);
   rec.recommended = std::to_string(static_cast<int>(rec.recommended_value));
-  const std::string basis = "projected peak " + fmt("%.0f", r.peak_upper) + " rps / (" + fmt("%.1f", tp.per_replica_rps) +
-                            " rps per replica from " + tp.source + " at " + fmt("%.0f", s.target_utilization_pct) +
+  const std::string basis = "projected peak " + format_double("%.0f", r.peak_upper) + " rps / (" + format_double("%.1f", tp.per_replica_rps) +
+                            " rps per replica from " + tp.source + " at " + format_double("%.0f", s.target_utilization_pct) +
                             " %)";
   rec.change = wanted > s.min;
   if (wanted <= s.max) {
@@ -110,19 +105,19 @@ std::optional<Recommendation> growth_warning(const MetricResult& r) {
   rec.metric = r.name;
   rec.resource = r.kind == MetricKind::storage ? "storage" : "cardinality";
   rec.current_value = r.current;
-  rec.current = fmt("%.4g", r.current) + " " + r.unit;
+  rec.current = format_double("%.4g", r.current) + " " + r.unit;
   rec.change = true;
   const double factor = r.peak_upper / r.capacity_threshold;
   rec.recommended_value = factor;
-  const std::string when = r.days_to_threshold ? fmt("%.1f", *r.days_to_threshold) + " d" : "the horizon";
+  const std::string when = r.days_to_threshold ? format_double("%.1f", *r.days_to_threshold) + " d" : "the horizon";
   if (r.kind == MetricKind::storage) {
-    rec.recommended = "x" + fmt("%.2f", factor) + " volume";
-    rec.action = "grow the volume to " + fmt("%.2f", factor) + "x its size before " + when + " (capacity threshold " +
-                 fmt("%g", r.capacity_threshold) + " " + r.unit + " reached in " + when + "), or shorten retention";
+    rec.recommended = "x" + format_double("%.2f", factor) + " volume";
+    rec.action = "grow the volume to " + format_double("%.2f", factor) + "x its size before " + when + " (capacity threshold " +
+                 format_double("%g", r.capacity_threshold) + " " + r.unit + " reached in " + when + "), or shorten retention";
   } else {
     rec.recommended = "reduce series or shard";
-    rec.action = "series reach " + fmt("%g", r.capacity_threshold) + " in " + when +
-                 ": drop high-cardinality labels or shard before then (projected peak " + fmt("%.0f", r.peak_upper) + ")";
+    rec.action = "series reach " + format_double("%g", r.capacity_threshold) + " in " + when +
+                 ": drop high-cardinality labels or shard before then (projected peak " + format_double("%.0f", r.peak_upper) + ")";
   }
   return rec;
 }

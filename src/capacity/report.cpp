@@ -6,18 +6,13 @@
 
 #include "perfval/common/did_you_mean.hpp"
 #include "perfval/common/error.hpp"
+#include "perfval/common/format.hpp"
 
 namespace perfval::capacity {
 
 namespace {
 
 using nlohmann::json;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 json optional_days(const std::optional<double>& d) { return d ? json(*d) : json(nullptr); }
 
@@ -49,13 +44,13 @@ json metric_json(const MetricResult& r) {
 }
 
 std::string days_text(const std::optional<double>& d) {
-  return d ? fmt("%.1f d", *d) : std::string("not within horizon");
+  return d ? format_double("%.1f d", *d) : std::string("not within horizon");
 }
 
 std::string interval_text(const MetricResult& r) {
   std::string out;
   for (const auto& i : r.intervals) {
-    out += (out.empty() ? "" : ", ") + fmt("%g %%: ", i.level_pct) + fmt("%.4g", i.lower) + "–" + fmt("%.4g", i.upper);
+    out += (out.empty() ? "" : ", ") + format_double("%g %%: ", i.level_pct) + format_double("%.4g", i.lower) + "–" + format_double("%.4g", i.upper);
   }
   return out;
 }
@@ -91,9 +86,9 @@ std::string to_markdown(const CapacityReport& report) {
   out += "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : report.metrics) {
     if (!r.analysed()) continue;
-    out += "| " + r.name + " | " + r.model + " | " + fmt("%.4g", r.current) + " " + r.unit + " | " +
-           fmt("%.4g", r.projected) + " (" + fmt("%.0f d", r.horizon_days) + ") | " + interval_text(r) + " | " +
-           fmt("%+.1f %%", r.growth_pct) + (r.growth_exceeded ? " ⚠" : "") + " | " + days_text(r.days_to_threshold) +
+    out += "| " + r.name + " | " + r.model + " | " + format_double("%.4g", r.current) + " " + r.unit + " | " +
+           format_double("%.4g", r.projected) + " (" + format_double("%.0f d", r.horizon_days) + ") | " + interval_text(r) + " | " +
+           format_double("%+.1f %%", r.growth_pct) + (r.growth_exceeded ? " ⚠" : "") + " | " + days_text(r.days_to_threshold) +
            (r.alert ? " **ALERT**" : "") + " | " + days_text(r.days_to_limit) + " | " + r.confidence + " |\n";
   }
   out += "\n## Recommendations\n\n";
@@ -110,7 +105,7 @@ std::string to_markdown(const CapacityReport& report) {
   }
   out += "\n## Models\n\n";
   for (const auto& r : report.metrics) {
-    if (r.analysed()) out += "- **" + r.name + "**: " + r.model + ", R² " + fmt("%.3f", r.r2) + "; " + r.reason + ". Confidence " + r.confidence + ": " + r.confidence_reason + ".\n";
+    if (r.analysed()) out += "- **" + r.name + "**: " + r.model + ", R² " + format_double("%.3f", r.r2) + "; " + r.reason + ". Confidence " + r.confidence + ": " + r.confidence_reason + ".\n";
   }
   return out;
 }

@@ -6,16 +6,11 @@
 #include "perfval/common/did_you_mean.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/common/size.hpp"
+#include "perfval/common/format.hpp"
 
 namespace perfval::capacity {
 
 namespace {
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 std::string breaches_text(const SimulationPoint& p) {
   std::string out;
@@ -52,21 +47,21 @@ std::string to_json(const SimulationResult& r) {
 }
 
 std::string to_markdown(const SimulationResult& r) {
-  std::string out = "# Capacity simulation: " + r.scenario + " (growth x" + fmt("%g", r.multiplier) + ")\n\nBasis: " +
+  std::string out = "# Capacity simulation: " + r.scenario + " (growth x" + format_double("%g", r.multiplier) + ")\n\nBasis: " +
                     r.basis + ".\n\n| day | nodes | SLA tier | cpu % | memory | series | rps | storage % | cpu limit | memory limit | replicas | status |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& p : r.points) {
-    out += "| " + fmt("%.0f", p.day) + " | " + fmt("%.0f", p.nodes) + " | " + p.tier.name + " (p95 < " +
-           fmt("%g", p.tier.p95_ms / 1000) + " s, > " + fmt("%g", p.tier.min_rps) + " rps, < " +
-           format_bytes(p.tier.max_memory_bytes) + ") | " + fmt("%.1f", p.values[0]) + " | " + format_bytes(p.memory_bytes) +
-           " | " + fmt("%.0f", p.values[2]) + " | " + fmt("%.0f", p.values[3]) + " | " + fmt("%.1f", p.values[4]) + " | " +
-           fmt("%.0fm", p.cpu_limit_m) + " | " + format_bytes(p.memory_limit_bytes) + " | " + std::to_string(p.replicas) +
+    out += "| " + format_double("%.0f", p.day) + " | " + format_double("%.0f", p.nodes) + " | " + p.tier.name + " (p95 < " +
+           format_double("%g", p.tier.p95_ms / 1000) + " s, > " + format_double("%g", p.tier.min_rps) + " rps, < " +
+           format_bytes(p.tier.max_memory_bytes) + ") | " + format_double("%.1f", p.values[0]) + " | " + format_bytes(p.memory_bytes) +
+           " | " + format_double("%.0f", p.values[2]) + " | " + format_double("%.0f", p.values[3]) + " | " + format_double("%.1f", p.values[4]) + " | " +
+           format_double("%.0fm", p.cpu_limit_m) + " | " + format_bytes(p.memory_limit_bytes) + " | " + std::to_string(p.replicas) +
            " | " + breaches_text(p) + " |\n";
   }
   return out;
 }
 
 std::string to_console(const SimulationResult& r) {
-  std::string out = "scenario " + r.scenario + " (growth x" + fmt("%g", r.multiplier) + "), basis: " + r.basis + "\n";
+  std::string out = "scenario " + r.scenario + " (growth x" + format_double("%g", r.multiplier) + "), basis: " + r.basis + "\n";
   char line[512];
   std::snprintf(line, sizeof line, "%6s %7s %-7s %7s %9s %8s %7s %8s %9s %9s %8s  %s\n", "day", "nodes", "tier", "cpu%",
                 "memory", "series", "rps", "storage%", "cpu lim", "mem lim", "replicas", "status");

@@ -7,6 +7,7 @@
 #include "perfval/common/duration.hpp"
 #include "perfval/common/size.hpp"
 #include "perfval/loadgen/schedule.hpp"
+#include "perfval/common/format.hpp"
 
 namespace perfval::report {
 
@@ -14,17 +15,11 @@ namespace {
 using loadgen::Histogram;
 using loadgen::RequestStats;
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 // A latency in microseconds as "850µs", "12.3ms", "2.1s".
 std::string latency(double us) {
-  if (us < 1000) return fmt("%.0fµs", us);
-  if (us < 1e6) return fmt("%.2fms", us / 1000);
-  return fmt("%.2fs", us / 1e6);
+  if (us < 1000) return format_double("%.0fµs", us);
+  if (us < 1e6) return format_double("%.2fms", us / 1000);
+  return format_double("%.2fs", us / 1e6);
 }
 
 std::string dotted(const std::string& label) {
@@ -42,14 +37,14 @@ std::string trend_line(const Histogram& h) {
 }
 
 std::string percent(std::uint64_t part, std::uint64_t whole) {
-  return whole == 0 ? "n/a" : fmt("%.2f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return whole == 0 ? "n/a" : format_double("%.2f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
 std::string observed_text(const loadgen::ThresholdOutcome& t) {
   if (!t.observed) return "no data";
   const double v = *t.observed;
   if (t.metric.rfind("http_req_duration", 0) == 0) return latency(v * 1000.0);
-  return fmt("%g", v);
+  return format_double("%g", v);
 }
 
 std::string executor_text(const loadgen::Scenario& s) {
@@ -62,7 +57,7 @@ std::string executor_text(const loadgen::Scenario& s) {
       return out + ", up to " + std::to_string(loadgen::max_vus(e)) + " VUs over " +
              format_duration(loadgen::planned_duration(s));
     case loadgen::ExecutorKind::constant_arrival_rate:
-      return out + ", " + fmt("%g", e.rate) + " iterations per " + format_duration(e.time_unit) + " for " +
+      return out + ", " + format_double("%g", e.rate) + " iterations per " + format_duration(e.time_unit) + " for " +
              format_duration(e.duration) + " (VUs " + std::to_string(e.pre_allocated_vus) + ".." +
              std::to_string(e.max_vus) + ")";
     case loadgen::ExecutorKind::ramping_arrival_rate:
@@ -83,17 +78,17 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
     if (sc.embedded) out += " (embedded, " + std::to_string(sc.embedded->nodes) + " nodes)";
     out += "\n";
   }
-  out += "  duration: " + fmt("%.1fs", s.duration) + ", " + std::to_string(s.threads) + " worker threads";
+  out += "  duration: " + format_double("%.1fs", s.duration) + ", " + std::to_string(s.threads) + " worker threads";
   if (s.segment != "0/1") out += ", segment " + s.segment;
   out += "\n\n";
-  out += dotted("http_reqs") + std::to_string(total.requests) + "  " + fmt("%.1f/s", static_cast<double>(total.requests) / el) + "\n";
+  out += dotted("http_reqs") + std::to_string(total.requests) + "  " + format_double("%.1f/s", static_cast<double>(total.requests) / el) + "\n";
   out += dotted("http_req_duration") + trend_line(total.duration) + "\n";
   if (s.open_model) out += dotted("http_req_duration_uncorrected") + trend_line(total.duration_uncorrected) + "\n";
   out += dotted("http_req_failed") + percent(total.failed, total.requests) + "  (" + std::to_string(total.failed) +
          " of " + std::to_string(total.requests) + ")\n";
   out += dotted("availability") + percent(total.requests - total.unavailable, total.requests) + "\n";
   out += dotted("iterations") + std::to_string(s.totals.iterations) + "  " +
-         fmt("%.1f/s", static_cast<double>(s.totals.iterations) / el) + "\n";
+         format_double("%.1f/s", static_cast<double>(s.totals.iterations) / el) + "\n";
   if (s.open_model || s.totals.dropped_iterations > 0) {
     out += dotted("dropped_iterations") + std::to_string(s.totals.dropped_iterations) + "\n";
   }

@@ -1,5 +1,6 @@
 // run_slack_payload: Block Kit message for a load run, posted by `perfval run --slack`.
 #include "perfval/report/run_slack.hpp"
+#include "perfval/common/format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -7,32 +8,24 @@
 
 namespace perfval::report {
 
-namespace {
-std::string num(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-}  // namespace
-
 std::string run_slack_payload(const loadgen::RunSummary& s) {
   using nlohmann::json;
   const loadgen::RequestStats t = s.totals.total();
   const double reqs = static_cast<double>(t.requests);
   const bool ok = s.passed();
   const std::string verdict = ok ? "✅ LOAD TEST PASSED" : "❌ LOAD TEST FAILED";
-  auto ms = [&](double q) { return num("%.1f ms", static_cast<double>(t.duration.value_at_percentile(q)) / 1000.0); };
+  auto ms = [&](double q) { return format_double("%.1f ms", static_cast<double>(t.duration.value_at_percentile(q)) / 1000.0); };
   json fields = json::array({
-      {{"type", "mrkdwn"}, {"text", "*Requests*\n" + num("%.0f", reqs) + " (" + num("%.1f/s", s.duration > 0 ? reqs / s.duration : 0) + ")"}},
+      {{"type", "mrkdwn"}, {"text", "*Requests*\n" + format_double("%.0f", reqs) + " (" + format_double("%.1f/s", s.duration > 0 ? reqs / s.duration : 0) + ")"}},
       {{"type", "mrkdwn"}, {"text", "*p95 / p99*\n" + ms(95) + " / " + ms(99)}},
-      {{"type", "mrkdwn"}, {"text", "*Failed*\n" + num("%.3f %%", reqs > 0 ? 100.0 * static_cast<double>(t.failed) / reqs : 0)}},
-      {{"type", "mrkdwn"}, {"text", "*Duration*\n" + num("%.0f s", s.duration)}},
+      {{"type", "mrkdwn"}, {"text", "*Failed*\n" + format_double("%.3f %%", reqs > 0 ? 100.0 * static_cast<double>(t.failed) / reqs : 0)}},
+      {{"type", "mrkdwn"}, {"text", "*Duration*\n" + format_double("%.0f s", s.duration)}},
   });
   std::string failed;
   for (const auto& th : s.thresholds) {
     if (!th.ok) {
       failed += "• `" + th.metric + "` " + th.expression + " — observed " +
-                (th.observed ? num("%g", *th.observed) : std::string("no data")) + "\n";
+                (th.observed ? format_double("%g", *th.observed) : std::string("no data")) + "\n";
     }
   }
   json blocks = json::array({

@@ -1,0 +1,11 @@
+// printf-style formatting of one number into a std::string, for reports and messages.
+#pragma once
+
+#include <string>
+
+namespace perfval {
+
+// format_double("%.2f ms", 12.345) == "12.35 ms". `format` must contain exactly one double conversion.
+std::string format_double(const char* format, double value);
+
+}  // namespace perfval
