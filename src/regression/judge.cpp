@@ -69,14 +69,19 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   if (fewest < o.warn_samples)
     f.reasons.push_back(std::to_string(fewest) + " samples (below " + std::to_string(o.warn_samples) +
                         " the test has little power)");
-  // How far the interval reaches in the bad and in the good direction, percent.
-  const double reach_bad = badness(row.direction == Direction::lower_is_better ? *row.change_ci_high_pct
-                                                                               : *row.change_ci_low_pct, row.direction);
-  const double reach_good = -badness(row.direction == Direction::lower_is_better ? *row.change_ci_low_pct
-                                                                                 : *row.change_ci_high_pct, row.direction);
+  // The verdict uses the central 50 % interval of the shift: a significant change counts once it is at least
+  // as plausible that it reaches the threshold as that it stays well inside it. The 95 % interval alone would
+  // flag significant changes of a few percent whose interval merely touches the threshold (noise on a busy
+  // machine does that), while the point estimate alone misses about 1 in 20 real 25 % regressions at 9
+  // repetitions and 5 % noise.
+  const ShiftInterval likely = shift_interval(prev.samples, cur.samples, 0.5);
+  const double likely_low = likely.lower / std::fabs(prev.value) * 100, likely_high = likely.upper / std::fabs(prev.value) * 100;
+  const double reach_bad = badness(row.direction == Direction::lower_is_better ? likely_high : likely_low, row.direction);
+  const double reach_good = -badness(row.direction == Direction::lower_is_better ? likely_low : likely_high, row.direction);
   const bool significant = *row.p_value < o.alpha;
   const std::string change = format_change(row.change_vs_previous_pct) + " vs previous";
-  const std::string ci = format_number(100 * (1 - o.alpha)) + "% CI " + format_change(row.change_ci_low_pct) + ".." +
+  const std::string ci = "50% CI " + format_change(likely_low) + ".." + format_change(likely_high) + ", " +
+                         format_number(100 * (1 - o.alpha)) + "% CI " + format_change(row.change_ci_low_pct) + ".." +
                          format_change(row.change_ci_high_pct);
   const std::string p = "p=" + format_p_value(row.p_value);
   const std::string threshold = "the " + format_number(o.threshold_pct) + "% threshold";

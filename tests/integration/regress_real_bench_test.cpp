@@ -1,0 +1,111 @@
+// Issue 4 end to end with real measurements: two real `perfval bench --quick` runs compared pass the gate
+// (exit 0); the second run with its timings made 30 % worse fails it (exit 99) with a Markdown report naming
+// the regressed benchmarks. This machine's run-to-run noise is large (a slow spell of a few seconds moved a
+// benchmark's median by up to 80 % between runs), so the test uses the CPU-bound benchmarks whose medians
+// stayed within 8 % over five runs, 9 repetitions each, randomly interleaved so a slow spell spreads over all
+// benchmarks instead of landing on one.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "process.hpp"
+
+namespace {
+using nlohmann::json;
+using perfval::test::run_process;
+using perfval::test::TempDir;
+using namespace std::chrono_literals;
+
+const std::vector<std::string> kBenchmarks = {"cpu/metric_render/5000", "cpu/regex_boost/metric_names",
+                                              "cpu/json_parse/jobs/1000", "cpu/regex_boost/label_filter"};
+
+json load(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+void save(const std::string& path, const json& doc) { std::ofstream(path) << doc.dump(1); }
+
+std::string bench_run(const TempDir& dir, const std::string& name) {
+  const std::string out = dir.path() + "/" + name + ".json";
+  std::string filter = "--benchmark_filter=^(";
+  for (std::size_t i = 0; i < kBenchmarks.size(); ++i) filter += (i ? "|" : "") + kBenchmarks[i];
+  filter += ")$";
+  const auto r = run_process({PERFVAL_BIN, "bench", "--quick", "--category", "cpu", filter, "--repetitions", "9",
+                              "--benchmark_enable_random_interleaving=true", "--benchmark_min_time=0.05", "--out", out},
+                             240s);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  return out;
+}
+
+// Median real time (ms) of each benchmark in a Google Benchmark JSON file.
+std::map<std::string, double> medians(const json& doc) {
+  std::map<std::string, double> out;
+  for (const auto& b : doc["benchmarks"]) {
+    if (b.value("run_type", "") == "aggregate" && b.value("aggregate_name", "") == "median") {
+      const double scale = b["time_unit"] == "us" ? 1e-3 : b["time_unit"] == "ns" ? 1e-6 : 1.0;
+      out[b["run_name"]] = b["real_time"].get<double>() * scale;
+    }
+  }
+  return out;
+}
+
+TEST(RegressRealBench, TwoRealRunsPassAndThirtyPercentWorseFails) {
+  TempDir dir;
+  const std::string a = bench_run(dir, "week46");
+  std::string b = bench_run(dir, "week47");
+  const auto base = medians(load(a));
+  ASSERT_EQ(base.size(), kBenchmarks.size()) << "every benchmark ran";
+
+  // Baselines measured from the first run (as `--update-baseline` would), with a wide tolerance so the
+  // verdict rests on the comparison with the previous run and its significance test.
+  std::string yaml;
+  for (std::size_t i = 0; i < kBenchmarks.size(); ++i) {
+    yaml += "bench_" + std::to_string(i) + ": {metric: real_time, baseline: " + std::to_string(base.at(kBenchmarks[i])) +
+            ", tolerance: 50%, unit: ms, source: {benchmark: " + kBenchmarks[i] + ", counter: real_time}}\n";
+  }
+  const std::string baselines = dir.write("baselines.yaml", yaml);
+
+  auto compare = [&](const std::string& current) {
+    return run_process({PERFVAL_BIN, "regress", "--baseline", baselines, "--previous", a, "--current", current,
+                        "--no-change-points"}, 60s);
+  };
+  auto same = compare(b);
+  if (same.exit_code == 99) {
+    // Same build, flagged: a slow spell of the machine, or a real false alarm. As in practice, a regression
+    // must reproduce before it counts: measure again once. Two false alarms in a row fail the test.
+    std::fprintf(stderr, "first comparison flagged (re-measuring once):\n%s\n", same.out.c_str());
+    b = bench_run(dir, "week47-again");
+    same = compare(b);
+  }
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+
+  // The second run again, every repetition 30 % slower (times up, rates down).
+  json worse = load(b);
+  for (auto& row : worse["benchmarks"]) {
+    for (const char* t : {"real_time", "cpu_time"}) {
+      if (row.contains(t)) row[t] = row[t].get<double>() * 1.3;  // BigO/RMS rows have coefficients instead
+    }
+    for (const char* r : {"items_per_second", "bytes_per_second"}) {
+      if (row.contains(r)) row[r] = row[r].get<double>() / 1.3;
+    }
+  }
+  const std::string slow = dir.path() + "/week47-slow.json";
+  save(slow, worse);
+  const std::string report = dir.path() + "/report.md";
+  const auto regressed = run_process({PERFVAL_BIN, "regress", "--baseline", baselines, "--previous", a, "--current",
+                                      slow, "--no-change-points", "--format", "markdown", "--report", report}, 60s);
+  EXPECT_EQ(regressed.exit_code, 99) << regressed.out << regressed.err;
+  std::ifstream in(report);
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (std::size_t i = 0; i < kBenchmarks.size(); ++i) {
+    EXPECT_NE(md.find("bench_" + std::to_string(i)), std::string::npos) << md;
+  }
+  EXPECT_NE(md.find("regressed"), std::string::npos) << md;
+}
+
+}  // namespace
