@@ -103,12 +103,14 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
   auto codes = total.status.counts;
   std::sort(codes.begin(), codes.end());
   std::string codes_text;
-  for (const auto& [code, n] : codes) codes_text += std::to_string(code) + "=" + std::to_string(n) + " ";
+  for (const auto& [code, n] : codes) codes_text += (codes_text.empty() ? "" : " ") + std::to_string(code) + "=" + std::to_string(n);
   out += dotted("status codes") + (codes_text.empty() ? "none" : codes_text) + "\n";
   if (total.errors.total() > 0) {
     std::string e;
     for (std::size_t i = 0; i < loadgen::ErrorCounts::kKinds.size(); ++i) {
-      if (total.errors.by_index(i) > 0) e += std::string(loadgen::ErrorCounts::kKinds[i]) + "=" + std::to_string(total.errors.by_index(i)) + " ";
+      if (total.errors.by_index(i) > 0) {
+        e += (e.empty() ? "" : " ") + std::string(loadgen::ErrorCounts::kKinds[i]) + "=" + std::to_string(total.errors.by_index(i));
+      }
     }
     out += dotted("errors") + e + "\n";
     for (const auto& ex : s.error_examples) out += "      cause: " + ex + "\n";
