@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <map>
 #include <thread>
 
@@ -39,6 +40,7 @@ PreparedRequest prepare(const RequestSpec& r, const http::Url& url, std::uint32_
   p.id = id;
   p.weight = r.weight;
   p.head = r.method == "HEAD";
+  p.idempotent = r.method != "POST" && r.method != "PATCH";
   std::string& w = p.wire;
   w = r.method + " " + join_path(url.target, r.path) + " HTTP/1.1\r\n";
   if (!has_header(r, "host")) w += "Host: " + url.host_header() + "\r\n";
@@ -99,11 +101,7 @@ class Coordinator {
     if (options_.handle_signals) {
       signals_.add(SIGINT);
       signals_.add(SIGTERM);
-      signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
-        if (ec) return;
-        summary_.interrupted = true;
-        abort_run(std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
-      });
+      wait_for_signal();
     }
     arm_progress();
     arm_thresholds();
@@ -112,6 +110,16 @@ class Coordinator {
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - run_start_).count(); }
 
  private:
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec || finished_all_) return;
+      if (summary_.interrupted) std::_Exit(exit_code::interrupted);  // a second signal: stop waiting for workers
+      summary_.interrupted = true;
+      abort_run(std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+      wait_for_signal();
+    });
+  }
+
   void abort_run(const std::string& reason) {
     if (summary_.aborted) return;
     summary_.aborted = true;
@@ -120,6 +128,7 @@ class Coordinator {
   }
 
   void finish() {
+    finished_all_ = true;
     summary_.duration = std::max(0.0, elapsed());
     signals_.cancel();
     progress_timer_.cancel();
@@ -155,7 +164,7 @@ class Coordinator {
   void arm_progress() {
     progress_timer_.expires_at(run_start_ + std::chrono::seconds(++progress_second_) + std::chrono::milliseconds(50));
     progress_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
+      if (ec || finished_all_) return;  // cancel() cannot stop a handler whose expiry was already queued
       if (options_.on_progress) {
         const auto it = intervals_.find(progress_second_);
         IntervalSample last;
@@ -185,7 +194,7 @@ class Coordinator {
   void arm_thresholds() {
     threshold_timer_.expires_after(options_.threshold_interval);
     threshold_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
+      if (ec || finished_all_) return;
       check_abort_thresholds();
       arm_thresholds();
     });
@@ -214,6 +223,7 @@ class Coordinator {
   asio::steady_timer threshold_timer_;
   std::map<int, Stats> intervals_;   // interval number (1-based seconds) -> merged deltas
   int finished_ = 0;
+  bool finished_all_ = false;        // every worker sent its final snapshot: handlers must not re-arm
   int progress_second_ = 0;
   TimePoint run_start_{};
   std::vector<std::unique_ptr<Worker>>* workers_list_ = nullptr;
@@ -245,7 +255,14 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
     if (s.embedded) summary.target_nodes = s.embedded->nodes;
   }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const int threads = options.threads > 0 ? options.threads : static_cast<int>(cores);
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(cores);
+  // Arrivals and VUs are shared out to workers alike (item k to worker k mod T); a worker without VUs would
+  // drop every arrival it owns, so an open-model plan never uses more workers than its smallest VU pool.
+  const Share segment_share = Share::make(options.segment.index, options.segment.count, 0, 1);
+  for (const auto& s : plan.scenarios) {
+    if (!is_arrival_rate(s.executor.kind)) continue;
+    threads = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(threads, segment_share.count_below(max_vus(s.executor)))));
+  }
   summary.threads = threads;
 
   Coordinator coordinator(plan, options, summary, threads);
@@ -265,8 +282,16 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
   }
   coordinator.start(run_start, workers);
   std::vector<std::thread> threads_running;
-  for (auto& w : workers) threads_running.emplace_back([&w] { w->run(); });
-  coordinator.io().run();
+  try {
+    for (auto& w : workers) threads_running.emplace_back([&w] { w->run(); });
+    coordinator.io().run();
+  } catch (...) {
+    // A thread that cannot start, or a progress/metrics callback that throws: stop the workers cleanly
+    // instead of terminating with joinable threads.
+    for (auto& w : workers) w->stop();
+    for (auto& t : threads_running) t.join();
+    throw;
+  }
   for (auto& t : threads_running) t.join();
 
   for (std::size_t k = 0; k < summary.totals.error_examples.size(); ++k) {

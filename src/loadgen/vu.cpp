@@ -56,8 +56,9 @@ void on_io_error(Vu& vu, std::size_t kind, const boost::system::error_code& ec, 
     finish(vu, false);
     return;
   }
-  // A keep-alive connection the server closed while idle: resend once on a fresh one, as browsers do.
-  if (vu.reused && !response_started && !vu.retried && (kind == k_read || kind == k_write)) {
+  // A keep-alive connection the server closed while idle: resend once on a fresh one, as HTTP clients do
+  // (idempotent methods only: a POST the server may already have processed is not sent twice).
+  if (vu.reused && !response_started && !vu.retried && vu.request->idempotent && (kind == k_read || kind == k_write)) {
     vu.retried = true;
     start_request(vu);
     return;

@@ -31,6 +31,7 @@ using TimePoint = Clock::time_point;
 struct PreparedRequest {
   std::string wire;       // request line, headers and body
   bool head = false;      // HEAD: the response has no body
+  bool idempotent = true; // may be resent on a fresh connection if a stale keep-alive one was closed
   std::uint32_t id = 0;   // global request id (index into Stats::by_request)
   std::uint32_t weight = 1;
 };
