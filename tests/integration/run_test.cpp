@@ -128,6 +128,18 @@ TEST(RunExecutors, SharedIterationsRunsExactlyThatMany) {
   EXPECT_EQ(metric(r.summary, "http_reqs", "count"), 50);
 }
 
+TEST(RunExecutors, MoreThreadsThanVusDropNothing) {
+  TempDir dir;
+  // One VU and eight requested threads: a thread owning arrivals but no VU would drop every one of them.
+  const auto r = run_scenario(dir, std::string("name: pool\n") + kTarget + kMix +
+                                       "executor: constant-arrival-rate\nrate: 20\nduration: 2s\n"
+                                       "preAllocatedVUs: 1\nmaxVUs: 1\n",
+                              {"--threads", "8"});
+  ASSERT_EQ(r.process.exit_code, 0) << r.process.out << r.process.err;
+  EXPECT_EQ(metric(r.summary, "http_reqs", "count"), 40);
+  EXPECT_EQ(metric(r.summary, "dropped_iterations", "count"), 0);
+}
+
 TEST(RunFaults, InjectedErrorRateShowsInHttpReqFailed) {
   TempDir dir;
   const auto r = run_scenario(dir,
