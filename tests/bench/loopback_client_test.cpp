@@ -11,6 +11,7 @@
 #include "perfval/common/error.hpp"
 #include "perfval/http/simple_client.hpp"
 #include "perfval/target/embedded.hpp"
+#include "support/free_port.hpp"
 
 namespace perfval::bench {
 namespace {
@@ -84,17 +85,8 @@ TEST_F(LoopbackClientTest, ErrorStatusIsAFailureNotAnException) {
 }
 
 TEST(LoopbackClient, RefusedConnectionIsReportedWithTheStep) {
-  // A port that was free a moment ago: bind, read it back, close.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
   Endpoint e;
-  e.port = ntohs(addr.sin_port);
+  e.port = perfval::test::free_loopback_port();  // nothing listens there
   LoopbackClient client(e, {});
   const RoundResult r = client.round("/");
   EXPECT_EQ(r.failed, 1u);

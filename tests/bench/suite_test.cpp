@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include "support/free_port.hpp"
 
 namespace perfval::bench {
 namespace {
@@ -100,15 +101,8 @@ TEST_F(SuiteTest, MemoryManagerFiguresAreRealInEveryRepetition) {
 }
 
 TEST_F(SuiteTest, UnreachableTargetIsReportedPerBenchmarkAndTheSuiteGoesOn) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const std::uint16_t port = perfval::test::free_loopback_port();  // nothing listens there
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
   const Outcome r = bench("--perfval_categories=network --perfval_target=" + url +
                       " '--benchmark_filter=network/(api_latency|in_flight/4/)' --benchmark_repetitions=2 " +
                       out_flags());

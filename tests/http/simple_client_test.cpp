@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "perfval/http/server.hpp"
+#include "support/free_port.hpp"
 
 namespace perfval::http {
 namespace {
@@ -71,18 +72,6 @@ HttpError expect_error(const std::string& method, const std::string& url, const 
   }
   ADD_FAILURE() << "expected HttpError for " << url;
   return HttpError("none", "");
-}
-
-std::uint16_t unused_port() {  // bound then released: nothing listens there a moment later
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 TEST_F(SimpleClientTest, GetReturnsStatusBodyAndLowerCasedHeaders) {
@@ -140,7 +129,7 @@ TEST_F(SimpleClientTest, BodyLargerThanTheLimitIsAProtocolError) {
 }
 
 TEST(SimpleClient, ConnectionRefusedIsAConnectErrorThatHidesThePath) {
-  const std::string origin = "http://127.0.0.1:" + std::to_string(unused_port());
+  const std::string origin = "http://127.0.0.1:" + std::to_string(perfval::test::free_loopback_port());
   const auto error = expect_error("POST", origin + "/services/T000/B000/s3cretpath?token=abc");
   EXPECT_EQ(error.kind(), "connect");
   EXPECT_THAT(error.what(), HasSubstr(origin));

@@ -16,6 +16,7 @@
 #include "integration/process.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/http/simple_client.hpp"
+#include "support/free_port.hpp"
 
 namespace {
 
@@ -235,15 +236,8 @@ TEST(BenchCli, UnwritableOutExitsTwoBeforeRunning) {
 }
 
 TEST(BenchCli, UnreachableTargetIsAnErrorRowNotAnAbort) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const std::uint16_t port = perfval::test::free_loopback_port();  // nothing listens there
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
   TempDir dir;
   const std::string out = dir.path() + "/bench.json";
   const auto r = perfval({"bench", "--quick", "--category", "network", "--target", url, "--repetitions", "1",
@@ -259,15 +253,8 @@ TEST(BenchCli, UnreachableTargetIsAnErrorRowNotAnAbort) {
 TEST(BenchCli, PushesResultsToARealPushgateway) {
   const char* gateway_bin = "/usr/bin/prometheus-pushgateway";
   if (::access(gateway_bin, X_OK) != 0) GTEST_SKIP() << "prometheus-pushgateway is not installed (scripts/install-deps.sh)";
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  const std::string listen = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const std::uint16_t port = perfval::test::free_loopback_port();  // nothing listens there
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
   perfval::test::Child gateway({gateway_bin, "--web.listen-address=" + listen});
   bool ready = false;
   for (int i = 0; i < 100 && !ready; ++i) {

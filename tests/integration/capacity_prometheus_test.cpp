@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "perfval/http/simple_client.hpp"
+#include "support/free_port.hpp"
 
 extern char** environ;
 
@@ -34,19 +35,6 @@ std::string find_binary(const std::string& name) {
     if (fs::exists(p)) return p.string();
   }
   return "";
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Runs a shell command line; returns its exit status.
@@ -151,7 +139,7 @@ TEST_F(CapacityPrometheus, AnalysesNinetyDaysEndToEnd) {
             0)
       << slurp(dir_ / "promtool.log");
 
-  const int port = free_port();
+  const int port = perfval::test::free_loopback_port();
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   const std::string args[] = {prometheus,
                               "--config.file=" + (dir_ / "prometheus.yml").string(),
@@ -222,7 +210,7 @@ TEST_F(CapacityPrometheus, AnalysesNinetyDaysEndToEnd) {
 
 TEST_F(CapacityPrometheus, UnreachablePrometheusIsBadInputNamingEachMetric) {
   write_config(dir_ / "capacity.yaml");
-  const std::string url = "http://127.0.0.1:" + std::to_string(free_port());  // nothing listens there
+  const std::string url = "http://127.0.0.1:" + std::to_string(perfval::test::free_loopback_port());  // nothing listens there
   const int rc = run(std::string("timeout 60 ") + PERFVAL_BIN + " capacity analyze --config " + (dir_ / "capacity.yaml").string() +
                      " --prometheus " + url + " > /dev/null 2> " + (dir_ / "stderr.txt").string());
   EXPECT_EQ(rc, 2);

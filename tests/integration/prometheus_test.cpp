@@ -14,6 +14,7 @@
 
 #include "perfval/http/simple_client.hpp"
 #include "process.hpp"
+#include "support/free_port.hpp"
 
 namespace {
 using nlohmann::json;
@@ -21,18 +22,6 @@ using perfval::test::Child;
 using perfval::test::run_process;
 using perfval::test::TempDir;
 using namespace std::chrono_literals;
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 void require_binary(const char* path) {
   ASSERT_EQ(access(path, X_OK), 0) << path << " is missing: run scripts/install-deps.sh (it installs the Debian "
@@ -62,7 +51,7 @@ TEST(Prometheus, PushedResultsAreScrapedAndQueryableByName) {
   require_binary("/usr/bin/prometheus");
   require_binary("/usr/bin/prometheus-pushgateway");
   TempDir dir;
-  const int pg_port = free_port(), prom_port = free_port();
+  const int pg_port = perfval::test::free_loopback_port(), prom_port = perfval::test::free_loopback_port();
   const std::string pg = "127.0.0.1:" + std::to_string(pg_port);
   Child pushgateway({"/usr/bin/prometheus-pushgateway", "--web.listen-address=" + pg,
                      "--persistence.file=" + dir.path() + "/pg.data"});
@@ -104,7 +93,7 @@ TEST(Prometheus, PushedResultsAreScrapedAndQueryableByName) {
 TEST(Prometheus, LiveMetricsDuringARunAreValidExposition) {
   require_binary("/usr/bin/promtool");
   TempDir dir;
-  const std::string listen = "127.0.0.1:" + std::to_string(free_port());
+  const std::string listen = "127.0.0.1:" + std::to_string(perfval::test::free_loopback_port());
   const std::string file = dir.write("live.yaml", "name: live\ntarget: {embedded: {nodes: 20, threads: 1}}\n"
                                                   "requests: [{name: health, path: /health}, {name: ping, path: /slurm/v0.0.44/ping}]\n"
                                                   "think_time: 10ms\nexecutor: constant-vus\nvus: 2\nduration: 4s\n");
