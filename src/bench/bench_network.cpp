@@ -15,6 +15,20 @@
 #include "suite.hpp"
 
 namespace perfval::bench {
+
+bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::string& path,
+                std::vector<double>* latencies, std::size_t* bytes) {
+  for (auto _ : state) {
+    const RoundResult r = client.round(path, latencies);
+    if (r.failed > 0) {
+      state.SkipWithError(r.first_error.c_str());
+      return false;
+    }
+    *bytes += r.body_bytes;
+  }
+  return true;
+}
+
 namespace {
 
 constexpr int kTargetNodes = 1000;  // cluster size behind the network benchmarks' target
@@ -29,20 +43,6 @@ std::optional<Endpoint> reach_target(benchmark::State& state) {
     state.SkipWithError((std::string("cannot start the embedded target: ") + e.what()).c_str());
     return std::nullopt;
   }
-}
-
-// Runs `client.round(path)` per iteration; false (and error_occurred) on the first failed request.
-bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::string& path,
-                std::vector<double>* latencies, std::size_t* bytes) {
-  for (auto _ : state) {
-    const RoundResult r = client.round(path, latencies);
-    if (r.failed > 0) {
-      state.SkipWithError(r.first_error.c_str());
-      return false;
-    }
-    *bytes += r.body_bytes;
-  }
-  return true;
 }
 
 // Counters PREFIX_p50SUFFIX, _p95, _p99 in milliseconds.

@@ -103,14 +103,7 @@ void concurrent_scrapers(benchmark::State& state) {
   if (!endpoint) return;
   LoopbackClient client(*endpoint, {});
   std::size_t bytes = 0;
-  for (auto _ : state) {
-    const RoundResult r = client.round("/metrics");
-    if (r.failed > 0) {
-      state.SkipWithError(r.first_error.c_str());
-      return;
-    }
-    bytes += r.body_bytes;
-  }
+  if (!run_rounds(state, client, "/metrics", nullptr, &bytes)) return;
   state.counters["scrapes_per_second"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
@@ -127,14 +120,7 @@ void memory_under_load(benchmark::State& state) {
   const bool reset = reset_peak_resident_memory();
   const ResidentMemory before = resident_memory();
   std::size_t bytes = 0;
-  for (auto _ : state) {
-    const RoundResult r = client.round("/metrics");
-    if (r.failed > 0) {
-      state.SkipWithError(r.first_error.c_str());
-      return;
-    }
-    bytes += r.body_bytes;
-  }
+  if (!run_rounds(state, client, "/metrics", nullptr, &bytes)) return;
   const ResidentMemory after = resident_memory();
   state.counters["peak_rss_bytes"] = static_cast<double>(reset ? after.peak_bytes : after.current_bytes);
   state.counters["rss_growth_bytes"] = static_cast<double>(after.current_bytes - before.current_bytes);
