@@ -60,15 +60,23 @@ std::optional<double> gauge(const std::vector<IntervalSample>* series, std::int6
 }
 }  // namespace
 
-std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalog, double elapsed,
-                                const MetricSelector& selector, const ThresholdExpr& expr,
-                                const std::vector<IntervalSample>* timeseries) {
+std::optional<RequestStats> select_requests(const Stats& stats, const RequestCatalog& catalog,
+                                            const MetricSelector& selector) {
   RequestStats sel;
   bool unsupported = false;
   for (std::size_t i = 0; i < stats.by_request.size() && i < catalog.entries.size(); ++i) {
     if (selected(catalog.entries[i], selector, unsupported)) sel += stats.by_request[i];
   }
   if (unsupported) return std::nullopt;
+  return sel;
+}
+
+std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalog, double elapsed,
+                                const MetricSelector& selector, const ThresholdExpr& expr,
+                                const std::vector<IntervalSample>* timeseries) {
+  const auto selection = select_requests(stats, catalog, selector);
+  if (!selection) return std::nullopt;
+  const RequestStats& sel = *selection;
   const std::string& m = selector.metric;
   const bool tagged = !selector.tags.empty();
   if (m == "http_reqs") return counter(static_cast<double>(sel.requests), elapsed, expr);

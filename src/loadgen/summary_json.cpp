@@ -71,12 +71,9 @@ void add_request_metrics(json& metrics, const std::string& suffix, const Request
 }
 
 RequestStats select(const RunSummary& s, const std::string& tag, const std::string& value) {
-  RequestStats out;
-  for (std::size_t i = 0; i < s.catalog.entries.size() && i < s.totals.by_request.size(); ++i) {
-    const auto& e = s.catalog.entries[i];
-    if ((tag == "name" ? e.name : e.scenario) == value) out += s.totals.by_request[i];
-  }
-  return out;
+  MetricSelector selector;
+  selector.tags[tag] = value;
+  return select_requests(s.totals, s.catalog, selector).value_or(RequestStats{});
 }
 
 json scenario_json(const Scenario& s) {

@@ -70,6 +70,10 @@ struct RunSummary {
   bool passed() const;         // every threshold ok and not aborted
 };
 
+// The requests a selector's tags (name, scenario) pick, merged; nullopt for a tag requests do not carry.
+std::optional<RequestStats> select_requests(const Stats& stats, const RequestCatalog& catalog,
+                                            const MetricSelector& selector);
+
 // Aggregate of a metric over the selected requests (k6 names; durations in ms, rates per second or in [0,1]).
 std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalog, double elapsed_seconds,
                                 const MetricSelector& selector, const ThresholdExpr& expr,
