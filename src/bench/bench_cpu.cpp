@@ -12,7 +12,7 @@
 
 #include "perfval/bench/fixtures.hpp"
 #include "perfval/bench/json_scan.hpp"
-#include "perfval/bench/prom_text.hpp"
+#include "perfval/common/prom_text.hpp"
 #include "perfval/target/metrics_renderer.hpp"
 #include "perfval/target/slurm_api.hpp"
 #include "suite.hpp"

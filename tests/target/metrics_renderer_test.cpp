@@ -1,6 +1,8 @@
 // Tests that /metrics is valid Prometheus text exposition 0.0.4, consistent with the cluster, and grows linearly.
 #include "perfval/target/metrics_renderer.hpp"
 
+#include "perfval/common/prom_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -187,6 +189,28 @@ TEST(MetricsRenderer, EscapesLabelValues) {
   EXPECT_TRUE(e.errors.empty()) << e.errors.front();
   EXPECT_TRUE(e.series.count("slurm_user_jobs{user=\"we\\\"ird\\\\user\\n\",account=\"" + s.users[0].account +
                              "\",state=\"running\"}"));
+}
+
+TEST(MetricsRenderer, TheSharedPrometheusParserCountsEverySampleAndFamily) {
+  ClusterOptions options;
+  options.nodes = 50;
+  Cluster cluster(options);
+  const std::string body = render_metrics(cluster.snapshot());
+  std::size_t lines = 0, types = 0;
+  for (std::size_t pos = 0; pos < body.size();) {
+    const std::size_t end = body.find('\n', pos);
+    const std::string line = body.substr(pos, end - pos);
+    if (!line.empty() && line[0] != '#') ++lines;
+    if (line.rfind("# TYPE ", 0) == 0) ++types;
+    pos = end + 1;
+  }
+  std::map<std::string, int> per_name;
+  const auto stats = parse_prometheus_text(body, [&](const PromSample& s) { ++per_name[std::string(s.name)]; });
+  EXPECT_EQ(stats.samples, lines);
+  EXPECT_EQ(stats.families, types);
+  EXPECT_EQ(stats.bytes, body.size());
+  EXPECT_GT(stats.samples, 50u);  // at least one series per node
+  EXPECT_GE(per_name.size(), stats.families);
 }
 
 }  // namespace

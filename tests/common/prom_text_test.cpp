@@ -1,42 +1,17 @@
-// The Prometheus text parser against the embedded target's own /metrics body and hand-written edge cases.
-#include "perfval/bench/prom_text.hpp"
+// The Prometheus text parser on hand-written lines: fields split exactly, malformed lines named by line and column.
+#include "perfval/common/prom_text.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <map>
 
 #include "perfval/common/error.hpp"
-#include "perfval/target/metrics_renderer.hpp"
 
-namespace perfval::bench {
+namespace perfval {
 namespace {
 
 using ::testing::HasSubstr;
-
-
-TEST(PromText, CountsEverySampleAndFamilyOfARenderedCluster) {
-  target::ClusterOptions options;
-  options.nodes = 50;
-  target::Cluster cluster(options);
-  const std::string body = target::render_metrics(cluster.snapshot());
-  std::size_t lines = 0, types = 0;
-  for (std::size_t pos = 0; pos < body.size();) {
-    const std::size_t end = body.find('\n', pos);
-    const std::string line = body.substr(pos, end - pos);
-    if (!line.empty() && line[0] != '#') ++lines;
-    if (line.rfind("# TYPE ", 0) == 0) ++types;
-    pos = end + 1;
-  }
-  std::map<std::string, int> per_name;
-  const auto stats = parse_prometheus_text(body, [&](const PromSample& s) { ++per_name[std::string(s.name)]; });
-  EXPECT_EQ(stats.samples, lines);
-  EXPECT_EQ(stats.families, types);
-  EXPECT_EQ(stats.bytes, body.size());
-  EXPECT_GT(stats.samples, 50u);  // at least one series per node
-  EXPECT_GE(per_name.size(), stats.families);
-}
 
 TEST(PromText, SplitsNameLabelsValueAndTimestamp) {
   const std::string text =
@@ -80,4 +55,4 @@ TEST(PromText, MalformedLinesNameLineAndColumn) {
 }
 
 }  // namespace
-}  // namespace perfval::bench
+}  // namespace perfval

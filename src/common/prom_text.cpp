@@ -1,6 +1,6 @@
 // Prometheus text format parsing: comments and blank lines skipped, "# TYPE" counted, samples split into
 // name, labels, value and optional timestamp with exact positions in errors.
-#include "perfval/bench/prom_text.hpp"
+#include "perfval/common/prom_text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include "perfval/common/error.hpp"
 
-namespace perfval::bench {
+namespace perfval {
 namespace {
 
 bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':'; }
@@ -145,4 +145,4 @@ std::string unescape_label_value(std::string_view raw) {
   return out;
 }
 
-}  // namespace perfval::bench
+}  // namespace perfval

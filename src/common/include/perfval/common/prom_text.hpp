@@ -1,4 +1,5 @@
-// A streaming parser for the Prometheus text exposition format (0.0.4), as a scraper would run it.
+// A streaming parser for the Prometheus text exposition format (0.0.4), as a scraper would run it; shared by
+// the benchmarks, the resource sampler and response checks.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace perfval::bench {
+namespace perfval {
 
 struct PromLabel {
   std::string_view name;       // label name
@@ -37,4 +38,4 @@ PromParseStats parse_prometheus_text(std::string_view text, const std::function<
 // Undoes the text format's label escapes (\\, \", \n).
 std::string unescape_label_value(std::string_view raw);
 
-}  // namespace perfval::bench
+}  // namespace perfval
