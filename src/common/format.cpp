@@ -1,6 +1,7 @@
-// format_double: one snprintf into a std::string, sized to fit whatever the format produces.
+// format_double: one snprintf into a std::string, sized to fit whatever the format produces; percent_encode.
 #include "perfval/common/format.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 namespace perfval {
@@ -13,6 +14,22 @@ std::string format_double(const char* format, double value) {
   std::string out(static_cast<std::size_t>(n) + 1, '\0');
   std::snprintf(out.data(), out.size(), format, value);
   out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
   return out;
 }
 

@@ -99,7 +99,7 @@ target::ServeOptions parse_embedded(const YamlValue& node) {
 }
 
 void parse_target(const YamlValue& node, Scenario& s) {
-  node.check_keys({"base_url", "embedded"});
+  node.check_keys({"base_url", "embedded", "resources"});
   const auto url = node.get("base_url");
   const auto embedded = node.get("embedded");
   if (url && embedded) fail_at_key(node, "embedded", "set either base_url or embedded, not both");
@@ -108,6 +108,8 @@ void parse_target(const YamlValue& node, Scenario& s) {
   s.embedded.reset();
   if (url) s.base_url = validated_base_url(*url);
   if (embedded) s.embedded = parse_embedded(*embedded);
+  s.resources.reset();
+  if (auto r = node.get("resources")) s.resources = detail::parse_resources(*r);
 }
 
 std::vector<Header> parse_headers(const YamlValue& node) {
@@ -236,6 +238,7 @@ TestPlan parse_root(const YamlValue& root) {
     defaults.executor = detail::parse_executor(root);
     plan.scenarios.push_back(std::move(defaults));
   }
+  detail::check_one_resources(root, plan.scenarios);
   if (auto v = root.get("thresholds")) plan.thresholds = detail::parse_thresholds(*v, plan.scenarios);
   return plan;
 }

@@ -1,11 +1,15 @@
-// printf-style formatting of one number into a std::string, for reports and messages.
+// printf-style formatting of one number into a std::string, for reports and messages; URL query encoding.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace perfval {
 
 // format_double("%.2f ms", 12.345) == "12.35 ms". `format` must contain exactly one double conversion.
 std::string format_double(const char* format, double value);
+
+// Percent-encodes everything but unreserved characters (RFC 3986), for query strings and form bodies.
+std::string percent_encode(std::string_view text);
 
 }  // namespace perfval
