@@ -123,6 +123,25 @@ TEST_F(ServeTarget, AMemoryThresholdTheTargetExceedsFailsTheRun) {
   EXPECT_GT(r.summary.at("thresholds").at(0).at("observed").get<double>(), 1024.0 * 1024);
 }
 
+TEST_F(ServeTarget, LiveMetricsCarryTheTargetsMemoryWhileTheRunGoesOn) {
+  const std::string listen = "127.0.0.1:" + std::to_string(perfval::test::free_loopback_port());
+  const std::string file = dir_.write("live.yaml", scenario(url_, "{metrics_url: /metrics, interval: 500ms}", "/health"));
+  Child run({PERFVAL_BIN, "run", file, "--quiet", "--metrics-listen", listen});
+  std::string body;
+  const auto end = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < end && body.find("perfval_target_cpu_cores") == std::string::npos) {
+    std::this_thread::sleep_for(200ms);
+    try {
+      body = perfval::http::http_request("GET", "http://" + listen + "/metrics").body;
+    } catch (const perfval::http::HttpError&) {
+    }
+  }
+  EXPECT_NE(body.find("perfval_target_memory_bytes "), std::string::npos) << body.substr(0, 2000);
+  EXPECT_NE(body.find("perfval_target_cpu_cores "), std::string::npos);
+  EXPECT_NE(body.find("perfval_target_resource_errors 0"), std::string::npos);
+  EXPECT_EQ(run.wait(30s), 0);
+}
+
 TEST(RunResources, NodeExporterMemoryCpuAndGcPauses) {
   ASSERT_EQ(access("/usr/bin/prometheus-node-exporter", X_OK), 0)
       << "run scripts/install-deps.sh: it installs Debian's prometheus-node-exporter";
