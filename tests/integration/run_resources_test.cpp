@@ -164,6 +164,25 @@ TEST(RunResources, NodeExporterMemoryCpuAndGcPauses) {
   EXPECT_LE(res.at("gc_pause_avg_ms").get<double>(), res.at("gc_pause_max_ms").get<double>() * 1.001);
   EXPECT_GT(res.at("goroutines").get<double>(), 0) << res.dump();
   EXPECT_NE(r.process.out.find("target_gc_pause"), std::string::npos) << r.process.out;
+
+  // perfval regress's memory, CPU and GC rows (and the SLA tier's memory limit) now have a real value.
+  const std::string summary = dir.path() + "/out/summary.json";
+  const auto regress = run_process({PERFVAL_BIN, "regress", "--baseline", dir.write("b.yaml", "sla: {tier: small}\n"),
+                                    "--current", summary, "--previous", summary, "--format", "json", "--report",
+                                    dir.path() + "/report.json"}, 60s);
+  std::ifstream in(dir.path() + "/report.json");
+  ASSERT_TRUE(in) << regress.out << regress.err;
+  const json report = json::parse(in);
+  for (const char* row : {"memory", "CPU", "GC pause max"}) {
+    bool found = false;
+    for (const auto& m : report.at("metrics")) {
+      if (m.at("name") != row) continue;
+      found = true;
+      EXPECT_TRUE(m.at("current").is_number()) << row << ": " << m.dump();
+      EXPECT_NE(m.at("verdict"), "missing_data") << row << ": " << m.dump();
+    }
+    EXPECT_TRUE(found) << row;
+  }
 }
 
 TEST(RunResources, PrometheusSourceSumsTheMatchedSeries) {
