@@ -18,11 +18,13 @@ bool iequals(const std::string& a, std::size_t pos, std::size_t len, const char*
   return true;
 }
 
+// Case-insensitive search for a lower-case token, without copying the value (it runs on every response).
 bool contains_token(const std::string& s, std::size_t pos, const char* token) {
-  std::string lower = s.substr(pos);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.find(token) != std::string::npos;
+  const std::size_t n = std::strlen(token);
+  for (std::size_t i = pos; i + n <= s.size(); ++i) {
+    if (iequals(s, i, n, token)) return true;
+  }
+  return false;
 }
 
 int hex_value(char c) {
