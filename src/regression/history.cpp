@@ -17,7 +17,7 @@ History load_history(const std::string& dir) {
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": history is not a folder (expected e.g. results/ with one folder per run)");
   std::vector<fs::path> entries;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_directory() || (e.is_regular_file() && e.path().extension() == ".json")) entries.push_back(e.path());
+    if (e.is_directory() || is_results_file(e.path().string())) entries.push_back(e.path());
   if (ec) throw Error(dir + ": cannot list history folder: " + ec.message());
   std::sort(entries.begin(), entries.end());
   History h;
