@@ -43,6 +43,12 @@ bool is_config_line(const std::string& line, std::string& key, std::string& valu
   return true;
 }
 
+// Go names benchmark functions Benchmark followed by anything but a lower-case letter ("Benchmarking ..."
+// in a log is not a result line).
+bool starts_with_benchmark_name(const std::string& line) {
+  return line.rfind("Benchmark", 0) == 0 && (line.size() == 9 || !std::islower(static_cast<unsigned char>(line[9])));
+}
+
 bool parse_number(const std::string& s, double& out) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
@@ -110,7 +116,7 @@ FileResults scan(const std::string& text, const std::string& file) {
       failing.clear();
     }
     std::string key, value;
-    if (line.rfind("Benchmark", 0) == 0) {
+    if (starts_with_benchmark_name(line)) {
       const auto f = fields_of(line);
       if (f.size() == 1) continue;  // `go test -v` prints the bare name before the result line
       GoResult r = parse_result(f, file, number, line);
@@ -149,7 +155,7 @@ bool looks_like_go_bench(const std::string& text) {
   std::istringstream in(text);
   std::string line, key, value;
   for (int checked = 0; checked < 200 && std::getline(in, line); ++checked) {
-    if (line.rfind("Benchmark", 0) == 0 && fields_of(line).size() >= 2) return true;
+    if (starts_with_benchmark_name(line) && fields_of(line).size() >= 2) return true;
     if (is_config_line(line, key, value) && (key == "goos" || key == "goarch" || key == "pkg")) return true;
   }
   return false;

@@ -1,6 +1,7 @@
 // Result files and folders: tells each file's kind by its content and hands it to the matching reader.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
@@ -106,11 +107,12 @@ bool is_results_file(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) return false;
   if (p.extension() == ".json") return true;
-  try {
-    return detail::looks_like_go_bench(read_file(path));
-  } catch (const Error&) {
-    return false;  // unreadable: not ours to judge
-  }
+  // The start of the file tells Go benchmark text from a log: no need to read a large file whole.
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return detail::looks_like_go_bench(head);
 }
 
 RunResults read_results(const std::string& path) {

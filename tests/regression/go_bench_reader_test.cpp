@@ -70,6 +70,7 @@ TEST(GoBenchText, VerboseNameLinesLogOutputAndFailuresAreHandled) {
       "BenchmarkRender-2   \t   10000\t    112345 ns/op\n"
       "--- BENCH: BenchmarkRender-2\n"
       "    render_test.go:20: rendered 500 nodes\n"
+      "Benchmarking with 500 nodes\n"  // a log line, not a result
       "BenchmarkScrape\n"
       "--- FAIL: BenchmarkScrape-2\n"
       "    scrape_test.go:31: dial tcp 127.0.0.1:9: connection refused\n"
