@@ -1,6 +1,4 @@
 // Change points of one row over the history: its series across runs, every change point and a drift, named.
-#include <cstdio>
-
 #include "judge.hpp"
 #include "perfval/regression/format.hpp"
 
@@ -8,15 +6,9 @@ namespace perfval::regression::detail {
 
 namespace {
 
-std::string percent(double pct) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f%%", pct);
-  return buf;
-}
-
 std::string describe(const RowChangePoint& c, const std::string& unit) {
   return c.run + " (#" + std::to_string(c.index) + ") " + format_value(c.before, unit) + " -> " +
-         format_value(c.after, unit) + " (" + percent(c.change_pct) + ", p " + format_p_value(c.p_value) + ")";
+         format_value(c.after, unit) + " (" + format_change(c.change_pct) + ", p " + format_p_value(c.p_value) + ")";
 }
 
 }  // namespace
@@ -47,8 +39,8 @@ void add_change_points(MetricResult& row, const std::vector<RunResults>& history
   if (a.drift) {
     row.drift = RowDrift{a.drift->begin, labels[a.drift->begin], a.drift->slope_pct, a.drift->total_change_pct,
                          a.drift->p_value};
-    row.reason += "; steady drift of " + percent(row.drift->pct_per_run) + " per run since " + row.drift->since_run +
-                  " (" + percent(row.drift->total_pct) + " in all), not a step";
+    row.reason += "; steady drift of " + format_change(row.drift->pct_per_run) + " per run since " +
+                  row.drift->since_run + " (" + format_change(row.drift->total_pct) + " in all), not a step";
   }
 }
 

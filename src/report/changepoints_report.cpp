@@ -3,8 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-
 #include "perfval/regression/format.hpp"
 
 namespace perfval::report {
@@ -12,12 +10,6 @@ namespace perfval::report {
 namespace {
 
 using nlohmann::json;
-
-std::string percent(double pct) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f%%", pct);
-  return buf;
-}
 
 json options_json(const regression::ChangePointOptions& o) {
   return {{"max_p_value", o.max_p_value}, {"weak_p_factor", o.weak_p_factor}, {"window", o.window},
@@ -40,6 +32,7 @@ json series_json(const SeriesChangePoints& s) {
 }  // namespace
 
 std::string render_changepoints_console(const ChangePointsReport& r) {
+  using regression::format_change;
   using regression::format_number;
   std::string out = "perfval changepoints: " + r.file + "\n";
   for (const auto& s : r.series) {
@@ -49,11 +42,11 @@ std::string render_changepoints_console(const ChangePointsReport& r) {
            "\n";
     for (const auto& c : cps)
       out += "  #" + std::to_string(c.index) + "  " + s.times[c.index] + "  " + format_number(c.mean_before) + " -> " +
-             format_number(c.mean_after) + "  (" + percent(c.change_pct) + ", p " + regression::format_p_value(c.p_value) +
-             ")\n";
+             format_number(c.mean_after) + "  (" + format_change(c.change_pct) + ", p " +
+             regression::format_p_value(c.p_value) + ")\n";
     if (const auto& d = s.analysis.drift)
-      out += "  steady drift since #" + std::to_string(d->begin) + " " + s.times[d->begin] + ": " + percent(d->slope_pct) +
-             " per point (" + percent(d->total_change_pct) + " in all), not a step\n";
+      out += "  steady drift since #" + std::to_string(d->begin) + " " + s.times[d->begin] + ": " +
+             format_change(d->slope_pct) + " per point (" + format_change(d->total_change_pct) + " in all), not a step\n";
   }
   return out;
 }
