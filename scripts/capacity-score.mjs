@@ -1,16 +1,18 @@
 // Scores `perfval capacity analyze` forecasts on held-out data: every column of every CSV in a directory is a
 // series; the first 70 % of its points are the history, the rest is forecast in one go (the horizon is the
 // whole remaining span) and compared point by point with naive (last value), seasonal naive (the last day
-// repeated), predict_linear (least squares over the whole history) and Holt's double exponential smoothing.
+// repeated), predict_linear (least squares over the whole history, and over its last day) and Holt's double
+// exponential smoothing.
 // Usage: node scripts/capacity-score.mjs PERFVAL DIR [--split 0.7] [--json OUT]   (see docs/capacity.md)
 //        node scripts/capacity-score.mjs --synthetic DIR   writes the synthetic families (known truth) to DIR
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
 // Synthetic families: 14 days at 5-minute spacing, 3 seeds each, percent-valued (column "cpu").
 function writeSynthetic(out) {
+  mkdirSync(out, { recursive: true });
   const families = {
     linear: (d, n) => 20 + 1.5 * d + 1.5 * n,
     exponential: (d, n) => 10 * Math.exp(0.08 * d) * (1 + 0.03 * n),
@@ -71,8 +73,11 @@ function readCsv(path) {
 
 const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
 
-// Prometheus predict_linear: ordinary least squares over the range, extrapolated.
-function predictLinear(t, v) {
+// Prometheus predict_linear: ordinary least squares over the range (the last `range` seconds), extrapolated.
+function predictLinear(t, v, range = Infinity) {
+  const from = t[t.length - 1] - range, i0 = t.findIndex((x) => x >= from);
+  t = t.slice(i0);
+  v = v.slice(i0);
   const x0 = t[t.length - 1];
   const xs = t.map((x) => x - x0), mx = mean(xs), my = mean(v);
   let sxy = 0, sxx = 0;
@@ -130,7 +135,10 @@ function analyse(name, col, work) {
     if (lo > 0 && Math.abs(path[lo - 1].t - x) < Math.abs(path[lo].t - x)) lo--;
     return path[lo];
   };
-  const base = { naive: () => v[v.length - 1], snaive: seasonalNaive(t, v), predict_linear: predictLinear(t, v), holt: holt(t, v) };
+  // Seasonal naive needs a whole day of history; without one it is left out (n/a) rather than guessed.
+  const daily = t[t.length - 1] - t[0] >= 86400;
+  const base = { naive: () => v[v.length - 1], ...(daily ? { snaive: seasonalNaive(t, v) } : {}), predict_linear: predictLinear(t, v),
+    predict_linear_1d: predictLinear(t, v, 86400), holt: holt(t, v) };
   const err = { perfval: 0 }, cover = { 80: 0, 95: 0 };
   for (const k of Object.keys(base)) err[k] = 0;
   let outside = 0;
@@ -145,7 +153,7 @@ function analyse(name, col, work) {
     if (percent && (p.value < 0 || p.value > 100)) outside++;
   });
   for (const k of Object.keys(err)) err[k] /= tt.length;
-  return { name, points: n, horizon_days: horizonDays, model: m.model.name, err, outside,
+  return { name, points: n, held: tt.length, horizon_days: horizonDays, model: m.model.name, err, outside,
            cover80: cover[80] / tt.length, cover95: cover[95] / tt.length };
 }
 
@@ -161,23 +169,30 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-const ratio = (r, k) => (r.err[k] > 0 ? r.err.perfval / r.err[k] : r.err.perfval > 0 ? Infinity : 1);
-const geo = (k) => Math.exp(mean(results.map((r) => Math.log(Math.max(ratio(r, k), 1e-9)))));
+const ratio = (r, k) => (!(k in r.err) ? NaN : r.err[k] > 0 ? r.err.perfval / r.err[k] : r.err.perfval > 0 ? Infinity : 1);
+const scored = (k) => results.filter((r) => k in r.err);
+const geo = (k) => Math.exp(mean(scored(k).map((r) => Math.log(Math.max(ratio(r, k), 1e-9)))));
+const fixed = (x) => (Number.isNaN(x) ? "n/a" : x.toFixed(2));
 const pct = (x) => (100 * x).toFixed(1);
-console.log("| series | points | horizon d | model | MAE | vs naive | vs seasonal naive | vs predict_linear | vs holt | 80 % covers | 95 % covers |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| series | points | horizon d | model | MAE | vs naive | vs seasonal naive | vs predict_linear | vs predict_linear 1d | vs holt | 80 % covers | 95 % covers |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of results) {
   console.log(`| ${r.name} | ${r.points} | ${r.horizon_days.toFixed(2)} | ${r.model} | ${r.err.perfval.toPrecision(3)} | ` +
-    `${ratio(r, "naive").toFixed(2)} | ${ratio(r, "snaive").toFixed(2)} | ${ratio(r, "predict_linear").toFixed(2)} | ` +
-    `${ratio(r, "holt").toFixed(2)} | ${pct(r.cover80)} % | ${pct(r.cover95)} % |`);
+    `${fixed(ratio(r, "naive"))} | ${fixed(ratio(r, "snaive"))} | ${fixed(ratio(r, "predict_linear"))} | ` +
+    `${fixed(ratio(r, "predict_linear_1d"))} | ${fixed(ratio(r, "holt"))} | ${pct(r.cover80)} % | ${pct(r.cover95)} % |`);
 }
 const wins = (k) => results.filter((r) => ratio(r, k) < 1).length;
 console.log(`\n${results.length} series. Geometric mean of perfval's MAE ratio: ${geo("naive").toFixed(3)}x naive ` +
-  `(better on ${wins("naive")}), ${geo("snaive").toFixed(3)}x seasonal naive (better on ${wins("snaive")}), ` +
+  `(better on ${wins("naive")}), ${geo("snaive").toFixed(3)}x seasonal naive (better on ${wins("snaive")} of ` +
+  `${scored("snaive").length} with a day of history), ` +
   `${geo("predict_linear").toFixed(3)}x predict_linear (better on ${wins("predict_linear")}), ` +
+  `${geo("predict_linear_1d").toFixed(3)}x predict_linear over the last day (better on ${wins("predict_linear_1d")}), ` +
   `${geo("holt").toFixed(3)}x holt (better on ${wins("holt")}).`);
+const points = results.reduce((s, r) => s + r.held, 0);
+const pooled = (k) => pct(results.reduce((s, r) => s + r[k] * r.held, 0) / points);
 console.log(`Interval coverage, mean over series: 80 %: ${pct(mean(results.map((r) => r.cover80)))} %, ` +
-  `95 %: ${pct(mean(results.map((r) => r.cover95)))} %. Percent forecasts or bounds outside [0, 100]: ` +
+  `95 %: ${pct(mean(results.map((r) => r.cover95)))} % (pooled over all ${points} held-out points: ` +
+  `${pooled("cover80")} %, ${pooled("cover95")} %). Percent forecasts or bounds outside [0, 100]: ` +
   `${results.reduce((s, r) => s + r.outside, 0)}.`);
 const out = opt("--json", "");
 if (out) writeFileSync(out, JSON.stringify(results, null, 2) + "\n");

@@ -43,13 +43,6 @@ void fill_gaps(std::vector<double>& season, double fallback) {
   }
 }
 
-struct Smoothing {
-  double alpha = 0;  // level
-  double beta = 0;   // trend, as a share of alpha
-  double gamma = 0;  // season
-  double phi = 1;    // damping per step
-};
-
 struct SmoothState {
   double sse = 0;              // one-step-ahead squared errors
   double level = 0;            // at the last row
@@ -57,26 +50,41 @@ struct SmoothState {
   std::vector<double> season;  // per slot
 };
 
-// One pass of damped-trend exponential smoothing (with a season when period_s > 0) over rows [begin, end).
-SmoothState smooth(const FitData& d, std::size_t begin, std::size_t end, const Smoothing& p, double step_s,
-                   double period_s, const SmoothState& init) {
-  SmoothState s = init;
-  const std::size_t slots = s.season.size();
+// What one pass needs per row, computed once per fit rather than once per parameter set.
+struct Rows {
+  std::vector<std::size_t> index;  // the weighted rows of [begin, end)
+  std::vector<double> steps;       // smoothing steps since the previous weighted row (1 for regular spacing)
+  std::vector<std::size_t> slot;   // season slot of each row (empty without a season)
+};
+
+Rows rows_of(const FitData& d, std::size_t begin, std::size_t end, double step_s, double period_s, std::size_t slots) {
+  Rows r;
   double t_prev = d.t[begin];
   for (std::size_t i = begin; i < end; ++i) {
     if (d.w[i] <= 0) continue;
-    const double k = std::max(1.0, std::round((d.t[i] - t_prev) / step_s));
+    r.index.push_back(i);
+    r.steps.push_back(std::max(1.0, std::round((d.t[i] - t_prev) / step_s)));
     t_prev = d.t[i];
+    if (slots) r.slot.push_back(slot_of(d.t[i], period_s, slots));
+  }
+  return r;
+}
+
+// One pass of damped-trend exponential smoothing (with a season when the state has one) over the rows.
+SmoothState smooth(const FitData& d, const Rows& rows, const Smoothing& p, const SmoothState& init) {
+  SmoothState s = init;
+  const bool seasonal = !s.season.empty();
+  for (std::size_t j = 0; j < rows.index.size(); ++j) {
+    const double k = rows.steps[j];
     const double damp = k == 1 ? p.phi : p.phi * (1 - std::pow(p.phi, k)) / (1 - p.phi + 1e-300);
     const double level_pred = s.level + (p.phi >= 1 ? k : damp) * s.trend;
     const double trend_pred = (k == 1 ? p.phi : std::pow(p.phi, k)) * s.trend;
-    const std::size_t slot = slots ? slot_of(d.t[i], period_s, slots) : 0;
-    const double seasonal = slots ? s.season[slot] : 0;
-    const double e = d.y[i] - level_pred - seasonal;
-    if (i > begin) s.sse += e * e;
+    const double season = seasonal ? s.season[rows.slot[j]] : 0;
+    const double e = d.y[rows.index[j]] - level_pred - season;
+    if (j > 0) s.sse += e * e;
     s.level = level_pred + p.alpha * e;
     s.trend = trend_pred + p.alpha * p.beta * e;
-    if (slots) s.season[slot] += p.gamma * (1 - p.alpha) * e;
+    if (seasonal) s.season[rows.slot[j]] += p.gamma * (1 - p.alpha) * e;
   }
   return s;
 }
@@ -145,30 +153,36 @@ FittedModel fit_drift(const FitData& d, std::size_t end) {
   return m;
 }
 
-FittedModel fit_holt(const FitData& d, std::size_t begin, std::size_t end, double step_s) {
+FittedModel fit_holt(const FitData& d, std::size_t begin, std::size_t end, double step_s, const Smoothing* fixed,
+                     Smoothing* chosen) {
   static const double alphas[] = {0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0};
   static const double betas[] = {0.02, 0.1, 0.3};
   static const double phis[] = {0.9, 0.98, 0.995};
   SmoothState init;
   init.level = initial_level(d, begin, end);
+  const Rows rows = rows_of(d, begin, end, step_s, 0, 0);
   SmoothState best;
   best.sse = INFINITY;
-  double best_phi = 1;
+  Smoothing params = fixed ? *fixed : Smoothing{};
+  if (fixed) best = smooth(d, rows, params, init);
   for (double a : alphas) {
     for (double b : betas) {
       for (double phi : phis) {
-        SmoothState s = smooth(d, begin, end, {a, b, 0, phi}, step_s, 0, init);
+        if (fixed) break;
+        SmoothState s = smooth(d, rows, {a, b, 0, phi}, init);
         if (s.sse < best.sse) {
           best = std::move(s);
-          best_phi = phi;
+          params = {a, b, 0, phi};
         }
       }
     }
   }
-  return smoothed_model(ModelKind::holt, d, begin, end, step_s, 0, best, best_phi);
+  if (chosen) *chosen = params;
+  return smoothed_model(ModelKind::holt, d, begin, end, step_s, 0, best, params.phi);
 }
 
-FittedModel fit_holt_winters(const FitData& d, std::size_t begin, std::size_t end, double period_s, double step_s) {
+FittedModel fit_holt_winters(const FitData& d, std::size_t begin, std::size_t end, double period_s, double step_s,
+                             const Smoothing* fixed, Smoothing* chosen) {
   static const double alphas[] = {0.05, 0.2, 0.5};
   static const double betas[] = {0.02, 0.2};
   static const double gammas[] = {0.05, 0.3};
@@ -195,17 +209,25 @@ FittedModel fit_holt_winters(const FitData& d, std::size_t begin, std::size_t en
     if (count[s] > 0) init.season[s] = sum[s] / count[s];
   }
   fill_gaps(init.season, 0);
+  const Rows rows = rows_of(d, begin, end, step_s, period_s, slots);
   SmoothState best;
   best.sse = INFINITY;
+  Smoothing params = fixed ? *fixed : Smoothing{0, 0, 0, kPhi};
+  if (fixed) best = smooth(d, rows, params, init);
   for (double a : alphas) {
     for (double b : betas) {
       for (double g : gammas) {
-        SmoothState s = smooth(d, begin, end, {a, b, g, kPhi}, step_s, period_s, init);
-        if (s.sse < best.sse) best = std::move(s);
+        if (fixed) break;
+        SmoothState s = smooth(d, rows, {a, b, g, kPhi}, init);
+        if (s.sse < best.sse) {
+          best = std::move(s);
+          params = {a, b, g, kPhi};
+        }
       }
     }
   }
-  FittedModel m = smoothed_model(ModelKind::holt_winters, d, begin, end, step_s, period_s, best, kPhi);
+  if (chosen) *chosen = params;
+  FittedModel m = smoothed_model(ModelKind::holt_winters, d, begin, end, step_s, period_s, best, params.phi);
   m.daily = period_s < 2 * 86400;
   m.weekly = !m.daily;
   return m;
@@ -227,7 +249,7 @@ std::pair<double, double> median_spread(const FitData& d, std::size_t begin, std
 }  // namespace
 
 std::size_t regime_start(const FitData& d, std::size_t end) {
-  constexpr int kSplits = 24;
+  constexpr int kSplits = 16;
   constexpr std::size_t kMinRows = 12;
   std::size_t start = 0;
   std::vector<double> buf;

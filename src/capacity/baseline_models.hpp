@@ -15,8 +15,22 @@ FittedModel fit_naive(const FitData& d, std::size_t end);
 FittedModel fit_level(const FitData& d, std::size_t begin, std::size_t end, const std::string& window);
 FittedModel fit_seasonal_naive(const FitData& d, std::size_t end, double period_s, double step_s);
 FittedModel fit_drift(const FitData& d, std::size_t end);
-FittedModel fit_holt(const FitData& d, std::size_t begin, std::size_t end, double step_s);
-FittedModel fit_holt_winters(const FitData& d, std::size_t begin, std::size_t end, double period_s, double step_s);
+
+// Smoothing parameters of Holt / Holt-Winters.
+struct Smoothing {
+  double alpha = 0;  // level
+  double beta = 0;   // trend, as a share of alpha
+  double gamma = 0;  // season
+  double phi = 1;    // damping per step
+};
+
+// Holt and Holt-Winters choose their parameters from a grid by one-step-ahead squared error, or use `fixed`;
+// `chosen` (when given) receives the parameters used. The backtest fixes the parameters chosen on the whole
+// history, so each origin costs one pass rather than one per grid point.
+FittedModel fit_holt(const FitData& d, std::size_t begin, std::size_t end, double step_s,
+                     const Smoothing* fixed = nullptr, Smoothing* chosen = nullptr);
+FittedModel fit_holt_winters(const FitData& d, std::size_t begin, std::size_t end, double period_s, double step_s,
+                             const Smoothing* fixed = nullptr, Smoothing* chosen = nullptr);
 
 // First row of the current regime of rows [0, end): after the last level shift larger than the series' own
 // spread, or 0 when there is none.

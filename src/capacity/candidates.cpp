@@ -60,9 +60,11 @@ void add_seasonal(const FitData& d, const Plan& plan, std::size_t final_start, c
                   ModelKind kind, std::vector<Trial>& out) {
   for (const double period : {basis::kDay, basis::kWeek}) {
     if ((period == basis::kDay && !o.daily) || (period == basis::kWeek && !o.weekly)) continue;
+    Smoothing chosen;
+    if (kind == ModelKind::holt_winters) fit_holt_winters(d, 0, d.t.size(), period, o.step_s, nullptr, &chosen);
     out.push_back(run_trial(d, plan, final_start, [&](std::size_t end, std::size_t) {
       return kind == ModelKind::seasonal_naive ? fit_seasonal_naive(d, end, period, o.step_s)
-                                               : fit_holt_winters(d, 0, end, period, o.step_s);
+                                               : fit_holt_winters(d, 0, end, period, o.step_s, &chosen);
     }));
   }
 }
@@ -112,7 +114,11 @@ std::vector<Trial> fit_candidates(const FitData& d, const Plan& plan, std::size_
     out.push_back(run_trial(d, plan, final_start, [&](std::size_t end, std::size_t) { return fit_drift(d, end); }));
   }
   if (wants(o, ModelKind::holt)) {
-    out.push_back(run_trial(d, plan, final_start, [&](std::size_t end, std::size_t) { return fit_holt(d, 0, end, o.step_s); }));
+    Smoothing chosen;
+    fit_holt(d, 0, d.t.size(), o.step_s, nullptr, &chosen);
+    out.push_back(run_trial(d, plan, final_start, [&](std::size_t end, std::size_t) {
+      return fit_holt(d, 0, end, o.step_s, &chosen);
+    }));
   }
   if (wants(o, ModelKind::holt_winters)) add_seasonal(d, plan, final_start, o, ModelKind::holt_winters, out);
   add_regression(d, plan, final_start, o, out);
