@@ -168,6 +168,9 @@ static void evaluate_direct(const FitData& d, const Mat& x, const std::vector<Fo
   std::vector<bool> failed(members.size(), false);
   Normal acc;
   std::size_t done = 0;
+  // Rows [start, end) are the prefix to end minus the prefix to start; origins mostly share a start.
+  std::size_t cached_start = 0;
+  Normal head;
   for (std::size_t f = 0; f <= folds.size(); ++f) {
     const bool final_fit = f == folds.size();
     const std::size_t end = final_fit ? n : folds[f].train_end;
@@ -175,7 +178,17 @@ static void evaluate_direct(const FitData& d, const Mat& x, const std::vector<Fo
     accumulate(x, z, w, done, end, acc);
     done = end;
     Normal recent;
-    if (start > 0) accumulate(x, z, w, start, end, recent);
+    if (start > 0) {
+      if (start != cached_start) {
+        head = Normal{};
+        accumulate(x, z, w, 0, start, head);
+        cached_start = start;
+      }
+      recent.g = acc.g - head.g;
+      recent.b = acc.b - head.b;
+      recent.zz = acc.zz - head.zz;
+      recent.n_eff = acc.n_eff - head.n_eff;
+    }
     for (std::size_t m = 0; m < members.size(); ++m) {
       Evaluation& e = out[members[m]];
       const Candidate& c = candidates[members[m]];
