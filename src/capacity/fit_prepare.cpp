@@ -8,15 +8,15 @@
 
 namespace perfval::capacity::engine {
 
-namespace {
-
-// Median of buf (reordered). buf must not be empty.
 double median_of(std::vector<double>& buf) {
+  if (buf.empty()) return 0;
   const auto mid = buf.begin() + static_cast<std::ptrdiff_t>(buf.size() / 2);
   std::nth_element(buf.begin(), mid, buf.end());
   if (buf.size() % 2 == 1) return *mid;
   return (*mid + *std::max_element(buf.begin(), mid)) / 2;
 }
+
+namespace {
 
 // Fixed-width buckets; each becomes (mean time, median value). Empty buckets are gaps and simply absent.
 void reduce(const std::vector<double>& t, const std::vector<double>& v, std::size_t max_points, FitData& d) {

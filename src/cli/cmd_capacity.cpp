@@ -122,6 +122,7 @@ int analyze_cmd(const std::vector<std::string>& args) {
   emit(a, render(report, format));
   report::push_and_report(push, capacity_metrics(report, push ? push->prefix : "slurm"));
   for (const auto& m : report.metrics) {
+    for (const auto& w : m.warnings) std::fprintf(stderr, "perfval: capacity: warning: %s\n", w.c_str());
     if (!m.analysed()) std::fprintf(stderr, "perfval: capacity: %s\n", m.error.c_str());
   }
   if (report.analysed == 0) std::fprintf(stderr, "perfval: error: no metric could be analysed\n");
