@@ -12,7 +12,7 @@ namespace perfval::http {
 namespace {
 constexpr std::size_t kMaxChunkLine = 4096;  // bytes of one chunk-size line (size + extensions)
 
-bool starts_with_ws(const std::string& s) { return !s.empty() && (s[0] == ' ' || s[0] == '\t'); }
+bool starts_with_ws(std::string_view s) { return !s.empty() && (s[0] == ' ' || s[0] == '\t'); }
 }  // namespace
 
 const char* to_string(ProtocolWarning w) {
@@ -82,7 +82,7 @@ void ResponseParser::warn(ProtocolWarning w) {
 
 const char* ResponseParser::on_status_line() {
   detail::StatusLine s;
-  if (const char* why = detail::parse_status_line(line_, s)) return why;
+  if (const char* why = detail::parse_status_line(text_, s)) return why;
   if (s.missing_reason_sp) warn(ProtocolWarning::status_without_reason_sp);
   status_code_ = s.code;
   http10_ = s.http10;
@@ -136,7 +136,7 @@ const char* ResponseParser::on_framing_field(std::string_view name, std::string_
 const char* ResponseParser::on_field_line(bool trailer) {
   std::string_view name;
   std::string_view value;
-  if (const char* why = detail::parse_field_line(line_, name, value)) return why;
+  if (const char* why = detail::parse_field_line(text_, name, value)) return why;
   last_field_ = LastField::other;
   if (trailer) return nullptr;  // trailer fields are checked, then ignored
   if (capture_ && capture_->keep_headers) {
@@ -147,11 +147,14 @@ const char* ResponseParser::on_field_line(bool trailer) {
                                 offset + static_cast<std::uint32_t>(name.size()),
                                 static_cast<std::uint32_t>(value.size())});
   }
-  if (detail::iequals(name, "content-length") || detail::iequals(name, "transfer-encoding")) {
+  // Only three names matter for framing; their lengths (14, 17, 10) rule out almost every other field at once.
+  const bool framing = (name.size() == 14 && detail::iequals(name, "content-length")) ||
+                       (name.size() == 17 && detail::iequals(name, "transfer-encoding"));
+  if (framing) {
     last_field_ = LastField::framing;
     return on_framing_field(name, value);
   }
-  if (detail::iequals(name, "connection")) {
+  if (name.size() == 10 && detail::iequals(name, "connection")) {
     last_field_ = LastField::framing;
     detail::for_each_list_element(value, [this](std::string_view option) {
       connection_close_ = connection_close_ || detail::iequals(option, "close");
@@ -166,7 +169,7 @@ const char* ResponseParser::on_field_line(bool trailer) {
 const char* ResponseParser::on_fold_line() {
   if (last_field_ == LastField::none) return "whitespace before the first header field";
   if (last_field_ == LastField::framing) return "folded Content-Length, Transfer-Encoding or Connection header";
-  const std::string_view more = detail::trim_ows(line_);
+  const std::string_view more = detail::trim_ows(text_);
   if (const char* why = detail::check_field_value(more)) return why;
   warn(ProtocolWarning::obs_fold);
   if (state_ == State::header_line && capture_ && capture_->keep_headers && !capture_->fields.empty()) {
@@ -213,23 +216,23 @@ void ResponseParser::start_body() {
 const char* ResponseParser::on_line() {
   switch (state_) {
     case State::status_line:
-      if (line_.empty()) {
+      if (text_.empty()) {
         warn(ProtocolWarning::empty_line_before_status);
         return nullptr;
       }
       return on_status_line();
     case State::header_line:
-      if (line_.empty()) return end_of_headers();
-      return starts_with_ws(line_) ? on_fold_line() : on_field_line(false);
+      if (text_.empty()) return end_of_headers();
+      return starts_with_ws(text_) ? on_fold_line() : on_field_line(false);
     case State::trailer:
-      if (line_.empty()) {
+      if (text_.empty()) {
         state_ = State::done;
         return nullptr;
       }
-      return starts_with_ws(line_) ? on_fold_line() : on_field_line(true);
+      return starts_with_ws(text_) ? on_fold_line() : on_field_line(true);
     case State::chunk_size: {
       detail::ChunkSize c;
-      if (const char* why = detail::parse_chunk_size_line(line_, c)) return why;
+      if (const char* why = detail::parse_chunk_size_line(text_, c)) return why;
       if (c.bad_whitespace) warn(ProtocolWarning::chunk_whitespace);
       remaining_ = c.size;
       last_field_ = LastField::none;
@@ -241,7 +244,8 @@ const char* ResponseParser::on_line() {
   }
 }
 
-// Moves input up to and including '\n' into line_; true once line_ holds a whole line (ending removed).
+// Finds the end of the current line; true once text_ holds a whole line (its ending removed). A line that
+// arrived whole is viewed in place; only a line split across reads is copied into line_.
 bool ResponseParser::take_line(const char* data, std::size_t size, std::size_t& i, std::size_t cap,
                                const char* too_long) {
   const void* nl = std::memchr(data + i, '\n', size - i);
@@ -253,13 +257,21 @@ bool ResponseParser::take_line(const char* data, std::size_t size, std::size_t& 
     header_bytes_ += take;
     if (header_bytes_ > cap) error_ = too_long;
   }
+  const char* start = data + i;
   i += take;
   if (error_) return false;
-  line_.append(data + i - take, take);
-  if (!nl) return false;
-  line_.pop_back();  // '\n'
-  if (!line_.empty() && line_.back() == '\r') {
-    line_.pop_back();
+  if (!nl) {
+    line_.append(start, take);
+    return false;
+  }
+  if (line_.empty()) {
+    text_ = std::string_view(start, take - 1);
+  } else {
+    line_.append(start, take - 1);
+    text_ = line_;
+  }
+  if (!text_.empty() && text_.back() == '\r') {
+    text_.remove_suffix(1);
   } else {
     warn(ProtocolWarning::bare_lf);  // RFC 9112 2.2: a recipient MAY accept LF alone
   }
@@ -287,9 +299,9 @@ ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size) 
                                      chunk ? "chunk-size line too long" : "response headers exceed the size limit");
         if (error_) return fail(error_, i);
         if (!whole) break;
-        if (line_.find('\r') != std::string::npos) return fail("bare CR inside a line", i);
-        if (const char* why = on_line()) return fail(why, i);
+        const char* why = on_line();  // a bare CR inside the line fails its syntax check
         line_.clear();
+        if (why) return fail(why, i);
         if (state_ == State::done) return {Status::complete, i};
         break;
       }

@@ -1,18 +1,33 @@
 // RFC 9112 (HTTP/1.1 message syntax) and RFC 9110 (tokens, field values, lists) checks for one response line.
 #include "response_syntax.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace perfval::http::detail {
 
 namespace {
+// Byte classes, looked up once per byte on the hot path (every header byte of every response).
+constexpr std::uint8_t kTchar = 1;  // RFC 9110 token character
+constexpr std::uint8_t kCtl = 2;    // control other than HTAB, or DEL (obs-text >= 0x80 is allowed)
+
+constexpr std::array<std::uint8_t, 256> make_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    bool special = false;
+    for (const char* p = "!#$%&'*+-.^_`|~"; *p; ++p) special = special || c == *p;
+    if (alnum || special) t[c] |= kTchar;
+    if ((c < 0x20 && c != '\t') || c == 0x7f) t[c] |= kCtl;
+  }
+  return t;
+}
+constexpr std::array<std::uint8_t, 256> kClasses = make_classes();
+
+std::uint8_t klass(char c) { return kClasses[static_cast<unsigned char>(c)]; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ws(char c) { return c == ' ' || c == '\t'; }
-// Controls other than HTAB, and DEL; bytes >= 0x80 (obs-text) are allowed.
-bool is_ctl(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (u < 0x20 && c != '\t') || u == 0x7f;
-}
+bool is_ctl(char c) { return (klass(c) & kCtl) != 0; }
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -44,27 +59,12 @@ std::size_t end_of_token(std::string_view s, std::size_t i) {
 }
 }  // namespace
 
-bool is_tchar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
-  return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
+bool is_tchar(char c) { return (klass(c) & kTchar) != 0; }
 
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
     if (!is_tchar(c)) return false;
-  }
-  return true;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
   }
   return true;
 }
@@ -91,25 +91,33 @@ const char* parse_status_line(std::string_view line, StatusLine& out) {
   out.missing_reason_sp = line.size() == 12;
   if (line.size() > 12 && line[12] != ' ') return "malformed status code";
   for (std::size_t i = 13; i < line.size(); ++i) {
-    if (is_ctl(line[i])) return "control character in the reason phrase";
+    if (is_ctl(line[i])) return line[i] == '\r' ? "bare CR inside a line" : "control character in the reason phrase";
   }
   return nullptr;
 }
 
 const char* parse_field_line(std::string_view line, std::string_view& name, std::string_view& value) {
-  const std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return "header line without a colon";
-  if (colon == 0) return "empty header name";
-  name = line.substr(0, colon);
-  if (is_ws(name.back())) return "whitespace between the header name and the colon";
-  if (!is_token(name)) return "invalid character in a header name";
-  value = trim_ows(line.substr(colon + 1));
+  std::size_t i = 0;
+  while (i < line.size() && is_tchar(line[i])) ++i;  // one pass: the name's characters, then its colon
+  if (i == line.size() || line[i] != ':') {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      return line.find('\r') != std::string_view::npos ? "bare CR inside a line" : "header line without a colon";
+    }
+    if (colon == 0) return "empty header name";
+    if (is_ws(line[colon - 1])) return "whitespace between the header name and the colon";
+    if (line.substr(0, colon).find('\r') != std::string_view::npos) return "bare CR inside a line";
+    return "invalid character in a header name";
+  }
+  if (i == 0) return "empty header name";
+  name = line.substr(0, i);
+  value = trim_ows(line.substr(i + 1));
   return check_field_value(value);
 }
 
 const char* check_field_value(std::string_view value) {
   for (char c : value) {
-    if (is_ctl(c)) return "control character in a header value";
+    if (is_ctl(c)) return c == '\r' ? "bare CR inside a line" : "control character in a header value";
   }
   return nullptr;
 }

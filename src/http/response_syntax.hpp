@@ -9,7 +9,18 @@ namespace perfval::http::detail {
 
 bool is_tchar(char c);                      // RFC 9110 token character
 bool is_token(std::string_view s);          // non-empty run of tchar
-bool iequals(std::string_view a, std::string_view b);  // ASCII case-insensitive
+// ASCII case-insensitive equality (inline: it runs for every header line of every response).
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const unsigned x = static_cast<unsigned char>(a[i]);
+    const unsigned y = static_cast<unsigned char>(b[i]);
+    const unsigned lx = x - 'A' < 26u ? x + 32u : x;  // unsigned wrap: one compare for 'A'..'Z'
+    const unsigned ly = y - 'A' < 26u ? y + 32u : y;
+    if (lx != ly) return false;
+  }
+  return true;
+}
 std::string_view trim_ows(std::string_view s);  // strips SP and HTAB at both ends
 
 struct StatusLine {

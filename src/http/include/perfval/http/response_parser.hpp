@@ -112,7 +112,8 @@ class ResponseParser {
   ResponseCapture* capture_ = nullptr;  // where fields/body are kept; nullptr: nowhere
   State state_ = State::status_line;
   bool head_request_ = false;
-  std::string line_;               // the current status/header/chunk-size line (capped)
+  std::string line_;               // a status/header/chunk-size line split across reads, so far (capped)
+  std::string_view text_;          // the complete current line, in the input or in line_
   std::size_t header_bytes_ = 0;   // bytes of status lines + headers so far, 1xx responses included
   unsigned status_code_ = 0;
   bool http10_ = false;
