@@ -109,7 +109,7 @@ void print_plan(const loadgen::TestPlan& plan) {
               plan.scenarios.size(), plan.thresholds.size(), format_duration(loadgen::max_total_duration(plan)).c_str());
   for (const auto& s : plan.scenarios) {
     std::printf("  %s: %s -> %s\n", s.name.c_str(), loadgen::to_string(s.executor.kind),
-                s.embedded ? "embedded target" : s.base_url.c_str());
+                s.embedded ? "embedded target" : loadgen::echo_base_url(s).c_str());
   }
 }
 

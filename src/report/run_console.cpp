@@ -74,7 +74,7 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
   const double el = s.duration > 0 ? s.duration : 1e-9;
   std::string out = "\n  scenario: " + s.name + (s.file.empty() ? "" : " (" + s.file + ")") + "\n";
   for (const auto& sc : s.scenarios) {
-    out += "    " + sc.name + ": " + executor_text(sc) + " -> " + sc.base_url;
+    out += "    " + sc.name + ": " + executor_text(sc) + " -> " + loadgen::echo_base_url(sc);
     if (sc.embedded) out += " (embedded, " + std::to_string(sc.embedded->nodes) + " nodes)";
     out += "\n";
   }
