@@ -13,21 +13,35 @@ Collector::Collector(ClusterOptions options, const std::atomic<std::uint64_t>& m
     : cluster_(std::move(options)),
       metrics_errors_(metrics_errors),
       node_count_(static_cast<int>(cluster_.state().nodes.size())),
-      metrics_([this] { return build_metrics(); }, kInterval),
-      nodes_([this] { return render_nodes_json(*snapshot_); }, kInterval),
-      jobs_([this] { return render_jobs_json(*snapshot_); }, kInterval),
-      ping_([this] {
-              const auto latency = static_cast<std::int64_t>(snapshot_->scheduler.last_cycle_seconds * 1e6 / 4);
-              return render_ping_json(*snapshot_, latency);
-            },
-            kInterval) {}
+      metrics_([this] { return build_metrics(); }, kInterval) {
+  for (const SlurmApiVersion& api : slurm_api_versions()) {
+    for (SlurmApiVersion::Renderer render : api.renderers) {
+      if (render == nullptr) slurm_.push_back(nullptr);
+      else slurm_.push_back(std::make_unique<BodyCache>([this, render] { return render(*snapshot_); }, kInterval));
+    }
+  }
+}
 
 Collector::~Collector() { stop(); }
+
+template <typename F>
+void Collector::each_cache(F f) {
+  f(metrics_);
+  for (const auto& c : slurm_) {
+    if (c) f(*c);
+  }
+}
+
+std::shared_ptr<const std::string> Collector::slurm(std::size_t api, int endpoint) {
+  const std::size_t i = api * slurm_endpoint_count + static_cast<std::size_t>(endpoint);
+  if (i >= slurm_.size() || !slurm_[i]) return nullptr;
+  return get(*slurm_[i]);
+}
 
 void Collector::start() {
   started_ = std::chrono::steady_clock::now();
   snapshot_ = std::make_shared<const ClusterSnapshot>(cluster_.snapshot());
-  for (BodyCache* c : {&metrics_, &nodes_, &jobs_, &ping_}) c->rebuild(now());
+  each_cache([this](BodyCache& c) { c.rebuild(now()); });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -70,9 +84,9 @@ void Collector::run() {
     pending_ = false;
     lock.unlock();
     advance();
-    for (BodyCache* c : {&metrics_, &nodes_, &jobs_, &ping_}) {
-      if (c->rebuild_requested()) c->rebuild(now());
-    }
+    each_cache([this](BodyCache& c) {
+      if (c.rebuild_requested()) c.rebuild(now());
+    });
     lock.lock();
   }
 }

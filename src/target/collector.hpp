@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "perfval/target/body_cache.hpp"
 #include "perfval/target/cluster.hpp"
@@ -27,9 +28,8 @@ class Collector {
 
   // Current bodies; a stale one is still returned and a rebuild is queued (at most one per second each).
   std::shared_ptr<const std::string> metrics() { return get(metrics_); }
-  std::shared_ptr<const std::string> nodes() { return get(nodes_); }
-  std::shared_ptr<const std::string> jobs() { return get(jobs_); }
-  std::shared_ptr<const std::string> ping() { return get(ping_); }
+  // The body of /slurm/<version>/<endpoint> for slurm_api_versions()[api]; null when that version has none.
+  std::shared_ptr<const std::string> slurm(std::size_t api, int endpoint);
   int node_count() const { return node_count_; }
 
  private:
@@ -38,6 +38,7 @@ class Collector {
   void advance();
   void run();
   std::string build_metrics();
+  template <typename F> void each_cache(F f);  // metrics_ and every slurm_ cache
 
   Cluster cluster_;                                  // touched only by the collector thread (and start())
   std::shared_ptr<const ClusterSnapshot> snapshot_;  // what the builders render
@@ -47,9 +48,7 @@ class Collector {
   std::chrono::nanoseconds last_advance_cost_{0};    // time the last simulation step and snapshot took
   std::uint64_t collections_ = 0;                    // metrics bodies built
   BodyCache metrics_;
-  BodyCache nodes_;
-  BodyCache jobs_;
-  BodyCache ping_;
+  std::vector<std::unique_ptr<BodyCache>> slurm_;  // [api * slurm_endpoint_count + endpoint], null if not served
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,4 +1,4 @@
-// slurmrestd-shaped JSON for ping, nodes and jobs: the fields clients of v0.0.44 read, with its number wrappers.
+// slurmrestd-shaped JSON for ping, nodes and jobs in v0.0.44 (with its number wrappers), and the version table.
 // The big node and job arrays stream through JsonWriter: a DOM costs ~10x as much for 10k nodes.
 #include "perfval/target/slurm_api.hpp"
 
@@ -169,6 +169,26 @@ std::string render_error_json(int http_status, std::string_view description, std
                                        {"source", source}}})},
               {"warnings", json::array()}};
   return doc.dump();
+}
+
+}  // namespace perfval::target
+
+namespace perfval::target {
+namespace {
+
+std::string ping_v0044(const ClusterSnapshot& s) { return render_ping_json(s, ping_latency_us(s)); }
+
+constexpr SlurmApiVersion kVersions[] = {
+    {"v0.0.44", {&ping_v0044, &render_nodes_json, &render_jobs_json, nullptr}},
+    {"v0.0.38", {&render_ping_json_v0038, &render_nodes_json_v0038, &render_jobs_json_v0038, &render_diag_json_v0038}},
+};
+
+}  // namespace
+
+std::span<const SlurmApiVersion> slurm_api_versions() { return kVersions; }
+
+std::int64_t ping_latency_us(const ClusterSnapshot& snapshot) {
+  return static_cast<std::int64_t>(snapshot.scheduler.last_cycle_seconds * 1e6 / 4);
 }
 
 }  // namespace perfval::target
