@@ -149,12 +149,23 @@ submit_jobs() {
   sbatch -Q -J perfval-later -o /dev/null --begin=now+1day --wrap true
 }
 
+# slurmrestd reads DIR/slurm.conf and reaches munged's socket as $rest_user: every directory above DIR must let
+# others through (DIR itself is made so below). Nothing outside DIR is changed, so say which one blocks.
+check_reachable() {
+  local d=$dir
+  while d=$(dirname "$d") && [ "$d" != / ]; do
+    [ "$(stat -c %A "$d" | cut -c10)" = x ] || [ "$(stat -c %A "$d" | cut -c10)" = t ] ||
+      die "$d is not searchable by others, so slurmrestd (running as $rest_user) cannot reach $dir; chmod o+x $d or choose another DIR"
+  done
+}
+
 start_all() {
   local d
   [ "$(id -u)" -eq 0 ] || die "must run as root: slurmd launches jobs and slurmrestd must drop to $rest_user"
   ensure_packages
   id "$rest_user" >/dev/null 2>&1 || die "SLURMRESTD_USER=$rest_user is not a user on this machine"
   if alive slurmrestd && rest_answers; then echo "$sock"; return 0; fi
+  check_reachable
   for d in "${daemons[@]}"; do alive "$d" && { stop_all; break; }; done
   mkdir -p "$dir/log" "$dir/run" "$dir/munge" "$dir/state" "$dir/spool" "$dir/rest"
   # slurmrestd binds its socket after dropping to $rest_user, and must reach munged's socket through DIR.

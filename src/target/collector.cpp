@@ -41,7 +41,10 @@ std::shared_ptr<const std::string> Collector::slurm(std::size_t api, int endpoin
 void Collector::start() {
   started_ = std::chrono::steady_clock::now();
   snapshot_ = std::make_shared<const ClusterSnapshot>(cluster_.snapshot());
-  each_cache([this](BodyCache& c) { c.rebuild(now()); });
+  metrics_.rebuild(now());
+  for (int e = 0; e < slurm_endpoint_count; ++e) {
+    if (slurm_[e]) slurm_[e]->rebuild(now());  // slurm_api_versions()[0]
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -51,6 +54,7 @@ void Collector::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  built_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -63,6 +67,12 @@ std::shared_ptr<const std::string> Collector::get(BodyCache& cache) {
       pending_ = true;
     }
     wake_.notify_one();
+  }
+  if (!body) {  // never built (a version nobody asked for yet): wait for the collector's first build
+    std::unique_lock lock(mutex_);
+    built_.wait(lock, [&] { return cache.builds() > 0 || stopping_; });
+    lock.unlock();
+    body = cache.get(now(), nullptr);
   }
   return body;
 }
@@ -88,6 +98,7 @@ void Collector::run() {
       if (c.rebuild_requested()) c.rebuild(now());
     });
     lock.lock();
+    built_.notify_all();  // under the lock, so a waiter cannot miss it between its check and its wait
   }
 }
 

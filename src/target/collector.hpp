@@ -23,10 +23,13 @@ class Collector {
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
 
-  void start();  // builds every body once, synchronously, then starts the thread
+  // Builds /metrics and the newest API version's bodies synchronously, then starts the thread. The other
+  // versions' bodies are built the first time one is asked for; that first request waits for it.
+  void start();
   void stop();   // idempotent
 
   // Current bodies; a stale one is still returned and a rebuild is queued (at most one per second each).
+  // Null only while stopping.
   std::shared_ptr<const std::string> metrics() { return get(metrics_); }
   // The body of /slurm/<version>/<endpoint> for slurm_api_versions()[api]; null when that version has none.
   std::shared_ptr<const std::string> slurm(std::size_t api, int endpoint);
@@ -52,6 +55,7 @@ class Collector {
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable built_;  // a body was built (for a request waiting for a first build)
   bool pending_ = false;  // a cache asked for a rebuild
   bool stopping_ = false;
   std::thread thread_;

@@ -53,6 +53,7 @@ http::ServerResponse json_response(unsigned status, std::string body) {
 }
 
 http::ServerResponse shared_response(std::string_view type, std::shared_ptr<const std::string> body) {
+  if (!body) return json_response(503, render_error_json(503, "shutting down", "perfval serve"));  // while stopping
   http::ServerResponse r;
   r.content_type = std::string(type);
   r.shared_body = std::move(body);

@@ -136,6 +136,16 @@ TEST(SlurmLocal, MissingPackagesAreNamedAndTheStartFails) {
   EXPECT_THAT(processes_of(dir.path()), ::testing::IsEmpty());
 }
 
+// slurmrestd runs as nobody: a DIR under a directory others cannot enter is refused up front, naming it.
+TEST(SlurmLocal, DirUnreachableForSlurmrestdIsRefusedNamingTheBlockingDirectory) {
+  if (::geteuid() != 0) GTEST_SKIP() << "scripts/slurm-local.sh needs root";
+  TempDir dir;  // mode 0700, as mkdtemp makes it
+  const ProcessResult r = slurm_local("start", dir.path() + "/slurm");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(dir.path() + " is not searchable by others, so slurmrestd (running as nobody)"));
+  EXPECT_THAT(processes_of(dir.path()), ::testing::IsEmpty());
+}
+
 // ---- mock vs real key structure ----
 
 std::string type_of(const json& v) {
