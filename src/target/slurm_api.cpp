@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
+#include "slurm_common.hpp"
 
 namespace perfval::target {
 namespace {
@@ -44,9 +45,7 @@ void node_state(JsonWriter& w, const Node& n) {
     case NodeBase::mixed: w.value("MIXED"); break;
     case NodeBase::down: w.value("DOWN"); break;
   }
-  if (n.drain) w.value("DRAIN");
-  if (n.completing) w.value("COMPLETING");
-  if (n.down) w.value("NOT_RESPONDING");
+  write_node_flags(w, n);
   w.end_array();
 }
 
@@ -54,10 +53,8 @@ void node_json(JsonWriter& w, const ClusterSnapshot& s, const Node& n) {
   const Partition& p = s.partitions[n.partition];
   const int sockets = 2;
   const std::string gpus = std::to_string(p.gpus_per_node);
-  const std::int64_t free_mb = std::max<std::int64_t>(0, n.memory_mb - n.alloc_memory_mb - n.memory_mb / 50);
-  std::string tres = "cpu=" + std::to_string(n.cpus) + ",mem=" + std::to_string(n.memory_mb) + "M,billing=" +
-                     std::to_string(n.cpus);
-  if (p.gpus_per_node > 0) tres += ",gres/gpu=" + gpus;
+  const std::int64_t free_mb = node_free_memory_mb(n);
+  const std::string tres = node_tres(s, n);
   w.begin_object();
   w.key("name").value(n.name).key("hostname").value(n.name).key("address").value(n.name);
   w.key("architecture").value("x86_64").key("operating_system").value("Linux 5.14.0-427.el9.x86_64");

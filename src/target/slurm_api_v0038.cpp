@@ -8,6 +8,7 @@
 
 #include "json_writer.hpp"
 #include "perfval/target/slurm_api.hpp"
+#include "slurm_common.hpp"
 
 namespace perfval::target {
 namespace {
@@ -57,18 +58,15 @@ std::string_view node_state(const Node& n) {
 
 void node_flags(JsonWriter& w, const Node& n) {
   w.key("state_flags").begin_array();
-  if (n.drain) w.value("DRAIN");
-  if (n.completing) w.value("COMPLETING");
-  if (n.down) w.value("NOT_RESPONDING");
+  write_node_flags(w, n);
   w.end_array();
 }
 
 void node_json(JsonWriter& w, const ClusterSnapshot& s, const Node& n) {
   const Partition& p = s.partitions[n.partition];
   const std::string gpus = std::to_string(p.gpus_per_node);
-  const std::int64_t free_mb = std::max<std::int64_t>(0, n.memory_mb - n.alloc_memory_mb - n.memory_mb / 50);
-  const std::string tres = "cpu=" + std::to_string(n.cpus) + ",mem=" + std::to_string(n.memory_mb) + "M,billing=" +
-                           std::to_string(n.cpus) + (p.gpus_per_node > 0 ? ",gres/gpu=" + gpus : "");
+  const std::int64_t free_mb = node_free_memory_mb(n);
+  const std::string tres = node_tres(s, n);
   const bool has_reason = n.down || n.drain;
   w.begin_object();
   w.key("architecture").value("x86_64");
