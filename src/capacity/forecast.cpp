@@ -217,8 +217,14 @@ void calibrate(Forecast& f, const engine::FitData& d, const engine::FitData& dc,
   const engine::FitData& rows = own ? dc : d;
   const engine::Plan& plan = own ? ch.plan : cal;
   if (r) f.model = r->model;
+  // Errors against raw points, not bucket medians (whose noise is smaller): intervals are for what is observed.
+  engine::FitData observed;
+  if (!rows.raw.empty()) {
+    observed.t = rows.t;
+    observed.y = rows.raw;
+  }
   // Absolute errors: a move the history made in one direction (a deploy, a migration) is a risk in both.
-  auto bins = engine::backtest_errors(rows, plan, own ? c.preds : r->preds, f.relative_errors);
+  auto bins = engine::backtest_errors(rows.raw.empty() ? rows : observed, plan, own ? c.preds : r->preds, f.relative_errors);
   for (auto& b : bins) {
     for (double& e : b.errors) e = std::fabs(e);
   }
