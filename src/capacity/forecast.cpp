@@ -167,12 +167,12 @@ double mean_of(const std::vector<double>& y) {
 }
 
 struct Choice {
-  engine::Plan plan;                // the backtest the choice was made on (rows of the coarse data)
-  std::vector<engine::Trial> trials;
-  engine::CandidateOptions options;
-  std::size_t chosen = 0, best = 0;
-  std::string note;                 // appended to the reason
-  std::string why_none;             // no backtest possible: why
+  engine::Plan plan;                  // the backtest the choice was made on (rows of the coarse data)
+  std::vector<engine::Trial> trials;  // every candidate scored, the combination last when there is one
+  engine::CandidateOptions options;   // what the candidates were fitted with (reused by the refit)
+  std::size_t chosen = 0, best = 0;   // indices into trials: the choice, and the lowest score
+  std::string note;                   // appended to the reason
+  std::string why_none;               // no backtest possible: why
 };
 
 // The rolling-origin backtest over every candidate on the rows dc, and the choice among them.
