@@ -49,6 +49,34 @@ Plan plan_backtest(const FitData& d, double horizon_days, double spacing_s, std:
   return p;
 }
 
+Plan plan_calibration(const FitData& d, const Plan& base, double first_origin, int origins, std::size_t min_train_rows) {
+  Plan p;
+  p.horizon_s = base.horizon_s;
+  p.bins = base.bins;
+  const std::size_t n = d.t.size();
+  if (base.folds.empty() || n < kMinRows || origins < 2) return p;
+  const double last = d.t.back() - (d.t.back() - d.t.front()) / static_cast<double>(n);
+  for (int k = 0; k < origins; ++k) {
+    const double origin = first_origin + (last - first_origin) * k / (origins - 1);
+    Fold f;
+    f.train_end = static_cast<std::size_t>(std::upper_bound(d.t.begin(), d.t.end(), origin) - d.t.begin());
+    if (f.train_end < std::max<std::size_t>(min_train_rows, 8) || f.train_end >= n) continue;
+    if (!p.folds.empty() && p.folds.back().train_end == f.train_end) continue;
+    f.score_end = static_cast<std::size_t>(std::upper_bound(d.t.begin(), d.t.end(), d.t[f.train_end - 1] + p.horizon_s) -
+                                           d.t.begin());
+    if (f.score_end > f.train_end) p.folds.push_back(f);
+  }
+  if (p.folds.size() < 2) p.folds.clear();
+  return p;
+}
+
+Plan recent_part(const Plan& plan) {
+  Plan p = plan;
+  const std::size_t keep = std::max<std::size_t>(2, plan.folds.size() / 3);
+  if (p.folds.size() > keep) p.folds.erase(p.folds.begin(), p.folds.end() - static_cast<std::ptrdiff_t>(keep));
+  return p;
+}
+
 double backtest_mae(const FitData& d, const Plan& plan, const std::vector<std::vector<double>>& preds) {
   std::vector<double> sum(static_cast<std::size_t>(plan.bins), 0), count(static_cast<std::size_t>(plan.bins), 0);
   for (std::size_t f = 0; f < plan.folds.size(); ++f) {
@@ -85,6 +113,18 @@ std::vector<ErrorBin> backtest_errors(const FitData& d, const Plan& plan, const 
   std::erase_if(bins, [](const ErrorBin& b) { return b.errors.empty(); });
   for (auto& b : bins) std::sort(b.errors.begin(), b.errors.end());
   return bins;
+}
+
+std::vector<ErrorBin> pool_neighbours(const std::vector<ErrorBin>& bins) {
+  std::vector<ErrorBin> out(bins.size());
+  for (std::size_t b = 0; b < bins.size(); ++b) {
+    out[b].lead_s = bins[b].lead_s;
+    for (std::size_t j = b == 0 ? 0 : b - 1; j <= std::min(b + 1, bins.size() - 1); ++j) {
+      out[b].errors.insert(out[b].errors.end(), bins[j].errors.begin(), bins[j].errors.end());
+    }
+    std::sort(out[b].errors.begin(), out[b].errors.end());
+  }
+  return out;
 }
 
 }  // namespace perfval::capacity::engine

@@ -14,6 +14,8 @@ struct FitData {
   std::vector<double> t;    // Unix seconds, increasing
   std::vector<double> y;    // metric unit
   std::vector<double> w;    // 1 for normal rows, 0 for rows judged to be spikes
+  std::vector<double> raw;  // metric unit: per row, one raw point of its bucket (chosen pseudo-randomly), what
+                            // intervals are calibrated against; empty when the rows are the raw points
   double t_end = 0;         // Unix seconds of the last row
   double scale = 1;         // seconds; the trend variable is (t - t_end) / scale
   double bucket_s = 0;      // seconds per bucket, 0 when not reduced

@@ -2,6 +2,8 @@
 // explains a model, and calibrates its intervals on the backtest's errors.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "backtest.hpp"
 #include "baseline_models.hpp"
@@ -19,6 +21,9 @@ namespace {
 constexpr double kTolerance = 1.05;  // a more complex model must beat a simpler one by more than 5 %
 constexpr double kFamilyTolerance = 1.10;  // ... and anything else the best naive-family model by more than 10 %
 constexpr std::size_t kCombined = 3;
+constexpr int kCalOrigins = 48;              // origins the chosen model's intervals are calibrated on
+constexpr std::size_t kCoarseAbove = 3072;   // fitted rows above which the choice is made on coarser rows
+constexpr std::size_t kBacktestRows = 2048;  // ... this many bucket medians
 
 void validate(const std::vector<double>& t, const std::vector<double>& v) {
   if (t.size() != v.size()) throw Error("internal: timestamps and values differ in length");
@@ -161,6 +166,75 @@ double mean_of(const std::vector<double>& y) {
   return y.empty() ? 0 : s / static_cast<double>(y.size());
 }
 
+struct Choice {
+  engine::Plan plan;                  // the backtest the choice was made on (rows of the coarse data)
+  std::vector<engine::Trial> trials;  // every candidate scored, the combination last when there is one
+  engine::CandidateOptions options;   // what the candidates were fitted with (reused by the refit)
+  std::size_t chosen = 0, best = 0;   // indices into trials: the choice, and the lowest score
+  std::string note;                   // appended to the reason
+  std::string why_none;               // no backtest possible: why
+};
+
+// The rolling-origin backtest over every candidate on the rows dc, and the choice among them.
+Choice choose_model(const engine::FitData& dc, const std::vector<double>& t, const std::vector<double>& v,
+                    const ForecastOptions& opt) {
+  Choice ch;
+  const double step = median_spacing(dc.t);
+  ch.plan = engine::plan_backtest(dc, opt.horizon_days, median_spacing(t), std::max<std::size_t>(opt.min_points, 8));
+  if (ch.plan.folds.empty()) {
+    ch.why_none = ch.plan.why_none;
+    return ch;
+  }
+  for (auto& fold : ch.plan.folds) fold.start = engine::regime_start(dc, fold.train_end);
+  const auto [daily, weekly] = seasons_allowed(dc, ch.plan, opt.seasonality, step, ch.note);
+  ch.options = {opt.models, daily, weekly, step, v.back()};
+  ch.trials = engine::fit_candidates(dc, ch.plan, engine::regime_start(dc, dc.t.size()), ch.options);
+  if (ch.trials.empty()) throw Error("no model could be fitted to this series");
+  const engine::Reference reference = engine::naive_mae(dc, ch.plan);
+  engine::score_trials(reference, ch.trials);
+  const bool combos = std::find(opt.models.begin(), opt.models.end(), ModelKind::combination) != opt.models.end();
+  if (combos && ch.trials.size() > kCombined) {
+    engine::Trial mix = engine::combine(dc, ch.plan, ch.trials, kCombined, reference);
+    if (mix.model.parts.size() > 1) ch.trials.push_back(std::move(mix));
+  }
+  ch.chosen = choose(ch.trials, ch.best);
+  return ch;
+}
+
+// The chosen model refitted on every row of d at kCalOrigins origins: its final fit, and the errors its
+// intervals are made from (split-conformal, neighbouring leads pooled). Falls back to the choice's own backtest.
+void calibrate(Forecast& f, const engine::FitData& d, const engine::FitData& dc, const Choice& ch, const engine::Trial& c,
+               std::size_t min_train) {
+  const double first = dc.t[ch.plan.folds.front().train_end - 1];
+  engine::Plan cal = engine::plan_calibration(d, ch.plan, first, kCalOrigins, min_train);
+  const bool regime = engine::uses_regime(c.model);
+  if (regime) {
+    for (auto& fold : cal.folds) fold.start = engine::regime_start(d, fold.train_end);
+  }
+  std::optional<engine::Trial> r;
+  if (!cal.folds.empty()) r = engine::refit(d, cal, regime ? engine::regime_start(d, d.t.size()) : 0, ch.options, c.model);
+  const bool own = !r;
+  const engine::FitData& rows = own ? dc : d;
+  const engine::Plan& plan = own ? ch.plan : cal;
+  if (r) f.model = r->model;
+  // Errors against raw points, not bucket medians (whose noise is smaller): intervals are for what is observed.
+  engine::FitData observed;
+  if (!rows.raw.empty()) {
+    observed.t = rows.t;
+    observed.y = rows.raw;
+  }
+  // Absolute errors: a move the history made in one direction (a deploy, a migration) is a risk in both.
+  auto bins = engine::backtest_errors(rows.raw.empty() ? rows : observed, plan, own ? c.preds : r->preds, f.relative_errors);
+  for (auto& b : bins) {
+    for (double& e : b.errors) e = std::fabs(e);
+  }
+  f.error_bins = engine::pool_neighbours(bins);
+  f.symmetric_errors = true;
+  f.interval_method = "split-conformal: the chosen model refitted at " + std::to_string(plan.folds.size()) +
+                      " rolling origins; forecast +- the finite-sample quantile of its absolute errors at each lead "
+                      "(neighbouring leads pooled)";
+}
+
 }  // namespace
 
 Forecast forecast_series(const std::vector<double>& t, const std::vector<double>& v, const ForecastOptions& opt) {
@@ -173,47 +247,33 @@ Forecast forecast_series(const std::vector<double>& t, const std::vector<double>
   if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); })) {
     return naive_only(t, v, opt, "constant series: all " + std::to_string(v.size()) + " points equal " + format_double("%g", v.front()));
   }
-  engine::FitData d = engine::prepare(t, v, opt.max_fit_points);
-  const double step = median_spacing(d.t);
-  engine::Plan plan = engine::plan_backtest(d, opt.horizon_days, median_spacing(t), std::max<std::size_t>(opt.min_points, 8));
-  if (plan.folds.empty()) return naive_only(t, v, opt, plan.why_none);
-  for (auto& fold : plan.folds) fold.start = engine::regime_start(d, fold.train_end);
-  const std::size_t final_start = engine::regime_start(d, d.t.size());
-  std::string note;
-  const auto [daily, weekly] = seasons_allowed(d, plan, opt.seasonality, step, note);
-  auto trials = engine::fit_candidates(d, plan, final_start, {opt.models, daily, weekly, step, v.back()});
-  if (trials.empty()) throw Error("no model could be fitted to this series");
-  const double reference = engine::naive_mae(d, plan);
-  engine::score_trials(reference, trials);
-  const bool combos = std::find(opt.models.begin(), opt.models.end(), ModelKind::combination) != opt.models.end();
-  if (combos && trials.size() > kCombined) {
-    engine::Trial mix = engine::combine(d, plan, trials, kCombined, reference);
-    if (mix.model.parts.size() > 1) trials.push_back(std::move(mix));
-  }
-  std::size_t best = 0;
-  const std::size_t chosen = choose(trials, best);
-  const engine::Trial& c = trials[chosen];
-  const double level = mean_of(d.y);
+  const engine::FitData d = engine::prepare(t, v, opt.max_fit_points);
+  // Long series are chosen on coarser rows (the choice hardly needs 4,096 of them); the chosen model is then
+  // refitted on every row, at many more origins, for its forecast and its intervals.
+  const engine::FitData coarse = d.t.size() > kCoarseAbove ? engine::prepare(t, v, kBacktestRows) : engine::FitData{};
+  const engine::FitData& dc = coarse.t.empty() ? d : coarse;
+  Choice ch = choose_model(dc, t, v, opt);
+  if (!ch.why_none.empty()) return naive_only(t, v, opt, ch.why_none);
+  const engine::Trial& c = ch.trials[ch.chosen];
+  const double level = mean_of(dc.y);
 
   Forecast f;
   describe_history(f, t, v, opt);
   f.model = c.model;
   f.method = "backtest";
   f.r2 = c.r2;
-  f.backtest_origins = static_cast<int>(plan.folds.size());
-  f.backtest_horizon_days = plan.horizon_s / basis::kDay;
+  f.backtest_origins = static_cast<int>(ch.plan.folds.size());
+  f.backtest_horizon_days = ch.plan.horizon_s / basis::kDay;
   f.backtest_error_pct = level > 0 ? c.mae / level * 100 : 0;
   f.backtest_vs_naive = c.score;
   f.relative_errors = c.model.kind == ModelKind::exponential;
-  f.error_bins = engine::backtest_errors(d, plan, c.preds, f.relative_errors);
+  calibrate(f, d, dc, ch, c, std::max<std::size_t>(opt.min_points, 8));
   f.fit_points = d.t.size();
   f.outliers = d.outliers;
   f.bucket_s = d.bucket_s;
   f.current = recent_median(d);
-  fill_table(f, trials, level);
-  f.reason = explain(f, chosen, best) + note;
-  f.interval_method = "empirical quantiles of the chosen model's errors in the backtest (split-conformal), by lead time, from " +
-                      std::to_string(plan.folds.size()) + " origins";
+  fill_table(f, ch.trials, level);
+  f.reason = explain(f, ch.chosen, ch.best) + ch.note;
   return f;
 }
 

@@ -134,13 +134,18 @@ double Forecast::predict(double t) const { return std::clamp(model.predict(t), l
 
 namespace {
 
-// The q-quantile of sorted values by linear interpolation between order statistics.
-double quantile_sorted(const std::vector<double>& s, double q) {
+// Split-conformal order statistics of sorted errors: the ceil((n + 1) q)-th smallest for an upper tail point q,
+// the floor((n + 1) q)-th for a lower one, clamped to the extremes (finite-sample ranks, never interpolated).
+double conformal_upper(const std::vector<double>& s, double q) {
   if (s.empty()) return 0;
-  const double pos = std::clamp(q, 0.0, 1.0) * static_cast<double>(s.size() - 1);
-  const auto i = static_cast<std::size_t>(pos);
-  const double frac = pos - static_cast<double>(i);
-  return i + 1 < s.size() ? s[i] * (1 - frac) + s[i + 1] * frac : s[i];
+  const double k = std::ceil((static_cast<double>(s.size()) + 1) * q);
+  return s[static_cast<std::size_t>(std::clamp(k, 1.0, static_cast<double>(s.size()))) - 1];
+}
+
+double conformal_lower(const std::vector<double>& s, double q) {
+  if (s.empty()) return 0;
+  const double k = std::floor((static_cast<double>(s.size()) + 1) * q);
+  return s[static_cast<std::size_t>(std::clamp(k, 1.0, static_cast<double>(s.size()))) - 1];
 }
 
 }  // namespace
@@ -159,8 +164,14 @@ Interval Forecast::interval(double t, double level_pct) const {
     // a shorter lead, and grown like a random walk's beyond the longest lead the backtest saw.
     const double tail = (1 - level_pct / 100) / 2;
     for (const auto& bin : error_bins) {
-      lo = std::min(lo, quantile_sorted(bin.errors, tail));
-      hi = std::max(hi, quantile_sorted(bin.errors, 1 - tail));
+      if (symmetric_errors) {
+        const double q = conformal_upper(bin.errors, level_pct / 100);
+        lo = std::min(lo, -q);
+        hi = std::max(hi, q);
+      } else {
+        lo = std::min(lo, conformal_lower(bin.errors, tail));
+        hi = std::max(hi, conformal_upper(bin.errors, 1 - tail));
+      }
       if (bin.lead_s >= lead) break;
     }
     const double longest = error_bins.back().lead_s;

@@ -27,9 +27,11 @@ double now_unix() {
 
 ArgParser analyze_parser() {
   ArgParser p("capacity analyze",
-              "forecast each configured metric and recommend limits and replicas.\n"
-              "Exit codes: 0 analysed, 99 a metric reaches its capacity threshold within its horizon, "
-              "2 bad input or nothing could be analysed");
+              "[--config FILE] [--prometheus URL | --data FILE] [--run-summary FILE]\n"
+              "                                [--format console|json|markdown] [--out FILE] [--dry-run]\n"
+              "Forecasts each configured metric and recommends limits and replicas. Exit codes: 0 analysed,\n"
+              "99 a metric reaches its capacity threshold within its horizon, 2 bad input or nothing could be\n"
+              "analysed. See docs/capacity.md.");
   p.option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
       .option("prometheus", "URL", "read each metric's query from this Prometheus (query_range)")
       .option("data", "FILE", "read metrics from a CSV or JSON file (timestamp + one column per metric)")
@@ -43,9 +45,12 @@ ArgParser analyze_parser() {
 
 ArgParser simulate_parser() {
   return ArgParser("capacity simulate",
-                   "project resources at the configured checkpoints (30/90/180/365 d) for a growth scenario,\n"
+                   "[--config FILE] [--scenario NAME] [--data FILE | --prometheus URL] [--run-summary FILE]\n"
+                   "                                 [--format console|json|markdown] [--out FILE] [--dry-run]\n"
+                   "Projects resources at the configured checkpoints (30/90/180/365 d) for a growth scenario,\n"
                    "with cluster growth mapped to SLA tiers. With --data or --prometheus, today's values and\n"
-                   "growth rates are fitted; otherwise they come from simulation.baseline/monthly_growth")
+                   "growth rates are fitted; otherwise they come from simulation.baseline/monthly_growth.\n"
+                   "See docs/capacity.md.")
       .option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
       .option("scenario", "NAME", "conservative, expected (default) or aggressive, or one defined in the config")
       .option("prometheus", "URL", "fit today's values and growth from this Prometheus")

@@ -65,10 +65,12 @@ TEST(Backtest, ConformalIntervalsCoverWhatTheyClaimOnSimulatedSeries) {
       points += 1;
     }
   }
-  // Tolerance: +-8 points at 80 % and -7/+4.5 at 95 % for 12 series whose errors are correlated in time.
-  EXPECT_NEAR(in80 / points * 100, 80, 8);
-  EXPECT_GT(in95 / points * 100, 88);
-  EXPECT_LT(in95 / points * 100, 99.5);
+  // The targets, 75-88 % and 90-99 % (79.6 % and 95.2 % when written), for 12 series whose errors are
+  // correlated in time.
+  EXPECT_GT(in80 / points * 100, 75);
+  EXPECT_LT(in80 / points * 100, 88);
+  EXPECT_GT(in95 / points * 100, 90);
+  EXPECT_LT(in95 / points * 100, 99);
 }
 
 TEST(Backtest, PercentForecastsAndIntervalsStayWithinTheBounds) {

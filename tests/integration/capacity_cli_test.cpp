@@ -151,4 +151,14 @@ TEST_F(CapacityCli, ASeriesTooShortToBacktestGetsTheNaiveForecastNotAnError) {
   EXPECT_GT(m["projected"]["intervals"][0]["upper"].get<double>(), 11);
 }
 
+TEST_F(CapacityCli, HelpShowsOneSynopsisPerSubcommand) {
+  for (const std::string sub : {"analyze", "simulate"}) {
+    ASSERT_EQ(perfval("capacity " + sub + " --help"), 0) << read("err.txt");
+    const std::string out = read("out.txt");
+    EXPECT_EQ(out.rfind("usage: perfval capacity " + sub + " [--config FILE]", 0), 0u) << out;
+    EXPECT_EQ(out.find("usage:", 1), std::string::npos) << out;
+    EXPECT_NE(out.find("See docs/capacity.md"), std::string::npos) << out;
+  }
+}
+
 }  // namespace

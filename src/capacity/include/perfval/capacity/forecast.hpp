@@ -105,6 +105,7 @@ struct Forecast {
   std::string interval_method;         // how the intervals were made, in words
   std::vector<ErrorBin> error_bins;    // by lead time: the errors the intervals are quantiles of
   bool relative_errors = false;        // error_bins hold errors / forecast (multiplicative models), not metric units
+  bool symmetric_errors = false;       // error_bins hold |actual - forecast|: intervals are forecast +- a quantile
   double fallback_spread = 0;          // metric unit per sqrt(step): the naive interval's spread without a backtest
   double spacing_s = 0;                // seconds: median spacing of the points
   double lower_bound = 0;              // metric unit: the metric's bounds, applied to everything below
