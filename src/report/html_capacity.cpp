@@ -208,10 +208,8 @@ std::string header(const Fields& d) {
 namespace perfval::report {
 
 std::string render_capacity_html(const HtmlSource& source) {
-  if (result_schema(source) != "perfval/capacity/v1") throw Error(source.file + ": schema: expected perfval/capacity/v1");
-  const html::Fields d(source.doc, source.file);
-  d.at("metrics");
-  try {
+  const html::Fields d = html::open_document(source, "perfval/capacity/v1", {"metrics"});
+  return html::guarded(source.file, [&] {
     std::string charts;
     for (const auto& mj : d.array("metrics")) {
       const html::Fields m(mj, d.file(), "metrics");
@@ -226,9 +224,7 @@ std::string render_capacity_html(const HtmlSource& source) {
                                                charts + "</div>\n") +
                              html::recommendations_table(d);
     return html::page("perfval capacity plan", body, {source.file});
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(source.file + ": unexpected content: " + e.what());
-  }
+  });
 }
 
 }  // namespace perfval::report

@@ -184,6 +184,21 @@ const nlohmann::json& Fields::array(const std::string& key) const {
   return j_.at(key);
 }
 
+Fields open_document(const HtmlSource& source, const std::string& schema, std::initializer_list<const char*> required) {
+  if (result_schema(source) != schema) throw Error(source.file + ": schema: expected " + schema + ", not " + source.doc["schema"].get<std::string>());
+  Fields f(source.doc, source.file);
+  for (const char* key : required) f.at(key);
+  return f;
+}
+
+std::string guarded(const std::string& file, const std::function<std::string()>& draw) {
+  try {
+    return draw();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(file + ": unexpected content: " + e.what());
+  }
+}
+
 std::string latency_ms(double ms) { return format_latency_us(ms * 1000.0); }
 std::string latency_tick(double ms) {
   if (ms == 0) return "0";

@@ -2,6 +2,8 @@
 // tables, key-figure cards, badges, and reading fields of a result document with messages that name the file.
 #pragma once
 
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "html_svg.hpp"
+#include "perfval/report/html.hpp"
 
 namespace perfval::report::html {
 
@@ -64,6 +67,12 @@ class Fields {
   const nlohmann::json& j_;
   std::string file_, path_;
 };
+
+// What every renderer checks first: the document has `schema` and the `required` top-level fields (perfval::Error
+// naming the file otherwise). Returns its fields.
+Fields open_document(const HtmlSource& source, const std::string& schema, std::initializer_list<const char*> required);
+// Runs `draw`; content of the wrong shape deep in a document becomes an input error naming the file.
+std::string guarded(const std::string& file, const std::function<std::string()>& draw);
 
 // Numbers as the console prints them.
 std::string latency_ms(double ms);                 // "850µs", "12.35ms", "2.10s"

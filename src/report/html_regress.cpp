@@ -181,15 +181,11 @@ std::string notes_section(const Fields& d) {
 namespace perfval::report {
 
 std::string render_regress_html(const HtmlSource& source) {
-  if (result_schema(source) != "perfval/regress/v1") throw Error(source.file + ": schema: expected perfval/regress/v1");
-  const html::Fields d(source.doc, source.file);
-  for (const char* key : {"status", "metrics"}) d.at(key);
-  try {
+  const html::Fields d = html::open_document(source, "perfval/regress/v1", {"status", "metrics"});
+  return html::guarded(source.file, [&] {
     const std::string body = html::header(d) + html::verdict_table(d) + html::trends_section(d) + html::notes_section(d);
     return html::page("perfval regress: " + d.text("headline"), body, {source.file});
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(source.file + ": unexpected content: " + e.what());
-  }
+  });
 }
 
 namespace {

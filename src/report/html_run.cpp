@@ -273,12 +273,7 @@ std::string config_section(const RunView& run) {
 }
 
 void validate(const HtmlSource& s) {
-  if (result_schema(s) != "perfval/summary/v1") {
-    throw Error(s.file + ": schema: a run report reads perfval/summary/v1, not " + s.doc["schema"].get<std::string>());
-  }
-  const Fields f(s.doc, s.file);
-  for (const char* key : {"status", "metrics", "thresholds", "timeseries", "duration_s"}) f.at(key);
-  f.child("metrics").at("http_reqs");
+  open_document(s, "perfval/summary/v1", {"status", "metrics", "thresholds", "timeseries", "duration_s"}).child("metrics").at("http_reqs");
 }
 
 std::string body_of(const std::vector<RunView>& views) {
@@ -331,12 +326,9 @@ std::string render_run_html(const std::vector<HtmlSource>& runs) {
                      static_cast<int>(i % 8)});
     files.push_back(runs[i].file);
   }
-  try {
-    const std::string name = views.front().doc.child("scenario").text("name", "run");
-    return html::page("perfval: " + name, html::body_of(views), files);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(runs.front().file + ": unexpected content: " + e.what());
-  }
+  return html::guarded(runs.front().file, [&] {
+    return html::page("perfval: " + views.front().doc.child("scenario").text("name", "run"), html::body_of(views), files);
+  });
 }
 
 }  // namespace perfval::report
