@@ -92,6 +92,7 @@ const kPageFacts = `(() => {
     timing: { domContentLoadedMs: nav.domContentLoadedEventEnd, loadMs: nav.loadEventEnd,
               firstContentfulPaintMs: paint["first-contentful-paint"] },
     csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content || "",
+    background: getComputedStyle(document.body).backgroundColor,
   };
 })()`;
 
