@@ -143,7 +143,7 @@ std::string metric_chart(const Fields& m) {
   const bool short_span = to - from < 3 * kDay;
   c.x = {"date (UTC)", [short_span](double t) { return date_text(t, short_span); }, Scale::linear, from, to, false, date_ticks(from, to)};
   c.y = {unit == "percent" ? "% of the limit" : unit, compact, Scale::linear,
-         m.child("bounds").number("min"), std::nullopt, true, {}};
+         m.child("bounds").number("min"), m.child("bounds").number("max"), true, {}};  // forecasts stay within the bounds
   const std::string facts = "<p class=\"meta\">now " + unit_value(m.number_or("current", 0), unit) + " → in " +
                             number(m.number_or("horizon_days", 0)) + " d " + unit_value(m.child("projected").number_or("value", 0), unit) +
                             " (growth " + regression::format_change(m.child("growth").number("pct")) + ") · capacity threshold " +

@@ -116,7 +116,7 @@ std::string latency_chart(const std::vector<RunView>& runs) {
                            std::string("http_req_duration percentiles of the requests that finished in each second") +
                                (open ? "; open model: measured from the intended send time (coordinated omission corrected)" : "") +
                                ". Gaps: seconds in which no request finished.",
-                           "latency (ms)", latency_tick, kFullWidth);
+                           "latency", latency_tick, kFullWidth);
   c.height = 300;
   for (const auto& r : runs) {
     const json& s = r.doc.array("timeseries");
@@ -216,7 +216,7 @@ LineChart spectrum_chart(std::string title, std::string note) {
   c.note = std::move(note);
   c.x = {"percentile (log scale of 1/(1−q): each step right is ten times rarer)", [](double q) { return format_double("%g%%", q); },
          Scale::tail, std::nullopt, std::nullopt, true, {}};
-  c.y = {"latency (ms)", latency_tick, Scale::linear, std::nullopt, std::nullopt, true, {}};
+  c.y = {"latency", latency_tick, Scale::linear, std::nullopt, std::nullopt, true, {}};
   c.width = kHalfWidth;
   c.height = 300;
   return c;

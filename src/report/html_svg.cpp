@@ -61,7 +61,7 @@ Mapping make_mapping(const Axis& axis, Range data, double from, double to) {
   m.to = to;
   if (axis.min) data.add(*axis.min);
   if (axis.max) data.add(*axis.max);
-  double lo = axis.min.value_or(data.lo), hi = axis.max.value_or(data.hi);
+  double lo = data.lo, hi = data.hi;  // a fixed end gives way to data beyond it, so nothing is drawn off the plot
   if (axis.scale == Scale::tail) {
     m.lo = tail_position(std::max(0.0, lo));
     m.hi = std::max(tail_position(hi), m.lo + 1);
@@ -97,7 +97,8 @@ struct LegendItem {
 
 // A horizontal rule far above the data is named in the legend instead of squashing the data under it.
 bool off_scale(const Rule& rule, const Range& data) {
-  return !rule.vertical && !rule.in_range && rule.at > std::max(data.empty() ? 0.0 : data.hi, 0.0) * 2.5;
+  const double hi = data.empty() ? 0.0 : data.hi;  // all zero: nothing to squash, the axis fits the rule
+  return !rule.vertical && !rule.in_range && hi > 0 && rule.at > hi * 2.5;
 }
 
 Range data_y_range(const LineChart& c) {
