@@ -66,6 +66,8 @@ EOF
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 cp "$work/run/report.html" "$out/samples/run-report.html"
 snapshot "$out/samples/run-report.html" run-report
+# The README shows the top of the page: verdict, key figures, thresholds, the latency chart.
+node scripts/report-snapshot.mjs "$out/samples/run-report.html" --png "$out/images/run-report-top.png" --clip 0,1000 >/dev/null
 
 echo "== regress report: 14 runs of 3 s against the embedded target, the last 6 with 50 % more latency"
 for run in $(seq -w 1 14); do
