@@ -1,6 +1,7 @@
 // The shared frame of the HTML reports: page and style, tables, cards, badges, document field access.
 #include "html_page.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "perfval/common/atomic_file.hpp"
@@ -226,7 +227,7 @@ HtmlSource read_result_document(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     const bool truncated = e.byte >= text.size();
     throw Error(path + ": " + (truncated ? "truncated: the JSON ends early" : "not valid JSON") + " (at byte " +
-                std::to_string(e.byte) + " of " + std::to_string(text.size()) + ")");
+                std::to_string(std::min<std::size_t>(e.byte, text.size())) + " of " + std::to_string(text.size()) + ")");
   }
 }
 
