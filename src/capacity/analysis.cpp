@@ -127,6 +127,18 @@ void warn_out_of_bounds(MetricResult& r, const MetricConfig& m, const Series& s)
                        "); kept, and the forecast stays within the bounds");
 }
 
+// The history for the HTML report's chart: min and max per bucket, so spikes stay visible in long series.
+void fill_observed(MetricResult& r, const Series& s) {
+  const std::size_t n = std::min(s.t.size(), s.v.size());
+  const std::size_t per = std::max<std::size_t>(1, (n + kObservedBuckets - 1) / kObservedBuckets);
+  for (std::size_t i = 0; i < n; i += per) {
+    ObservedBucket b{s.t[i], s.v[i], s.v[i]};
+    for (std::size_t j = i; j < std::min(n, i + per); ++j) b.low = std::min(b.low, s.v[j]), b.high = std::max(b.high, s.v[j]);
+    r.observed.push_back(b);
+  }
+  if (n > 0 && per > 1) r.observed.push_back({s.t[n - 1], s.v[n - 1], s.v[n - 1]});
+}
+
 }  // namespace
 
 MetricResult analyze_series(const CapacityConfig& config, const MetricConfig& m, const Series& series) {
@@ -145,6 +157,7 @@ MetricResult analyze_series(const CapacityConfig& config, const MetricConfig& m,
   r.bound_min = m.bound_min;
   r.bound_max = m.bound_max;
   warn_out_of_bounds(r, m, series);
+  fill_observed(r, series);
   ForecastOptions o;
   o.horizon_days = m.horizon_days;
   o.lower_bound = m.bound_min;

@@ -55,6 +55,9 @@ json metric_json(const MetricResult& r) {
   j["history"] = {{"from", format_timestamp(r.history_from)}, {"to", format_timestamp(r.history_to)},
                   {"days", (r.history_to - r.history_from) / 86400}, {"points", r.points},
                   {"fit_points", r.fit_points}, {"outliers", r.outliers}};
+  json observed = json::array();
+  for (const auto& b : r.observed) observed.push_back({b.t, b.low, b.high});
+  j["history"]["series"] = observed;
   j["horizon_days"] = r.horizon_days;
   j["current"] = r.current;
   json path = json::array();

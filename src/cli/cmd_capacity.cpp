@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "perfval/capacity/report.hpp"
 #include "perfval/capacity/simulate.hpp"
+#include "perfval/report/html.hpp"
 #include "perfval/report/prometheus.hpp"
 #include "perfval/capacity/sources.hpp"
 #include "perfval/common/args.hpp"
@@ -36,7 +37,7 @@ ArgParser analyze_parser() {
       .option("prometheus", "URL", "read each metric's query from this Prometheus (query_range)")
       .option("data", "FILE", "read metrics from a CSV or JSON file (timestamp + one column per metric)")
       .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
-      .option("format", "FORMAT", "console (default), json or markdown")
+      .option("format", "FORMAT", "console (default), json, markdown or html")
       .option("out", "FILE", "write the report here (atomically) instead of stdout")
       .flag("dry-run", "read and check the config, say what would be analysed, and exit");
   report::add_push_options(p);
@@ -115,7 +116,7 @@ int analyze_cmd(const std::vector<std::string>& args) {
   }
   if (!a.positionals.empty()) throw Error("capacity analyze: unexpected argument \"" + a.positionals.front() + "\"");
   const std::string format = a.get_or("format", "console");
-  check_format(format);
+  if (format != "html") check_format(format);
   const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
   const auto push = report::push_options_from(a);
   if (a.has("dry-run")) {
@@ -124,7 +125,9 @@ int analyze_cmd(const std::vector<std::string>& args) {
     return exit_code::ok;
   }
   const CapacityReport report = run_analysis(config, a);
-  emit(a, render(report, format));
+  // HTML is drawn from the JSON document, so it shows exactly what `--format json` says.
+  emit(a, format == "html" ? report::render_capacity_html({"perfval capacity analyze", nlohmann::json::parse(render(report, "json"))})
+                           : render(report, format));
   report::push_and_report(push, capacity_metrics(report, push ? push->prefix : "slurm"));
   for (const auto& m : report.metrics) {
     for (const auto& w : m.warnings) std::fprintf(stderr, "perfval: capacity: warning: %s\n", w.c_str());
@@ -163,7 +166,7 @@ int capacity(const std::vector<std::string>& args) {
   const std::vector<std::string> subs{"analyze", "simulate"};
   if (args.empty() || args.front() == "-h" || args.front() == "--help") {
     std::printf("usage: perfval capacity analyze --config FILE [--prometheus URL] [--data FILE] [--run-summary FILE]\n"
-                "                                [--format console|json|markdown] [--out FILE]\n"
+                "                                [--format console|json|markdown|html] [--out FILE]\n"
                 "       perfval capacity simulate [--config FILE] --scenario conservative|expected|aggressive\n"
                 "                                 [--data FILE | --prometheus URL] [--format ...] [--out FILE]\n"
                 "See docs/capacity.md.\n");

@@ -25,6 +25,8 @@ void add_change_points(MetricResult& row, const std::vector<RunResults>& history
   series.push_back(*row.current);
   labels.push_back(current.label);
   const ChangePointAnalysis a = analyze_change_points(series, options);
+  row.series_runs = labels;
+  row.series_values = series;
   for (const ChangePoint& c : a.change_points)
     row.change_points.push_back({c.index, labels[c.index], c.mean_before, c.mean_after, c.change_pct, c.p_value});
   if (!row.change_points.empty()) {

@@ -50,6 +50,7 @@ json row_json(const MetricResult& m) {
           {"shift_to", opt(m.shift_to)},
           {"change_points", change_points_json(m)},
           {"drift", drift_json(m)},
+          {"series", m.series_values.empty() ? json(nullptr) : json{{"runs", m.series_runs}, {"values", m.series_values}}},
           {"verdict", regression::verdict_id(m.verdict)},
           {"reason", m.reason}};
 }

@@ -15,12 +15,7 @@ namespace {
 using loadgen::Histogram;
 using loadgen::RequestStats;
 
-// A latency in microseconds as "850µs", "12.3ms", "2.1s".
-std::string latency(double us) {
-  if (us < 1000) return format_double("%.0fµs", us);
-  if (us < 1e6) return format_double("%.2fms", us / 1000);
-  return format_double("%.2fs", us / 1e6);
-}
+std::string latency(double us) { return format_latency_us(us); }
 
 std::string dotted(const std::string& label) {
   std::string out = "  " + label;

@@ -18,6 +18,15 @@ struct PathPoint {
   std::vector<Interval> intervals;  // one per configured level
 };
 
+inline constexpr std::size_t kObservedBuckets = 600;
+
+// The history as read, thinned for charts: one bucket of consecutive points.
+struct ObservedBucket {
+  double t = 0;     // Unix seconds of the bucket's first point
+  double low = 0;   // metric unit: lowest point in the bucket
+  double high = 0;  // metric unit: highest point in the bucket
+};
+
 struct MetricResult {
   std::string name;           // series name: the metric key, plus labels when a query returned several series
   MetricKind kind = MetricKind::cpu;
@@ -43,6 +52,7 @@ struct MetricResult {
   std::size_t outliers = 0;   // fitted points ignored as spikes
   double history_from = 0;    // Unix seconds of the first point
   double history_to = 0;      // Unix seconds of the last point
+  std::vector<ObservedBucket> observed;  // the history for charts: at most kObservedBuckets buckets (+ the last point)
   double horizon_days = 0;    // days ahead
   double current = 0;         // metric unit: the latest level (median of the last non-spike points)
   double projected = 0;       // metric unit: point forecast at the horizon

@@ -62,6 +62,8 @@ struct MetricResult {
   std::optional<double> shift_to;       // mean from that change point on, `unit`
   std::vector<RowChangePoint> change_points;  // every change point over history + current, ascending index
   std::optional<RowDrift> drift;        // set when the latest segment drifts steadily
+  std::vector<std::string> series_runs;  // the series change points index: history runs with the metric, then current
+  std::vector<double> series_values;     // their values, in `unit` (empty without a history)
   Verdict verdict = Verdict::ok;
   std::string reason;                   // why, in a sentence
 };
