@@ -51,14 +51,17 @@ void add_row(const json& row, std::size_t index, const std::string& file, std::m
   if (name.empty()) fail_field(file, where + ".name", "missing benchmark name");
   const std::string run_name = string_at(row, "run_name", file, where, name);
   const std::string run_type = string_at(row, "run_type", file, where, "iteration");
+  const std::string aggregate = string_at(row, "aggregate_name", file, where, "");
+  // stddev and cv are spreads, BigO and RMS describe a complexity fit over a family (their run_name is the
+  // family, no benchmark of its own): none of them is a value to compare, nor a benchmark to list.
+  if (run_type == "aggregate" && aggregate != "mean" && aggregate != "median" && !row.value("error_occurred", false))
+    return;
   if (!by.count(run_name)) order.push_back(run_name);
   BenchmarkRows& b = by[run_name];
   if (row.value("error_occurred", false)) {
     b.error = string_at(row, "error_message", file, where, "error_occurred without a message");
     return;
   }
-  const std::string aggregate = string_at(row, "aggregate_name", file, where, "");
-  if (run_type == "aggregate" && aggregate != "mean" && aggregate != "median") return;  // stddev, cv: not values
   const std::string time_unit = string_at(row, "time_unit", file, where, "ns");
   for (auto it = row.begin(); it != row.end(); ++it) {
     const bool is_time = it.key() == "real_time" || it.key() == "cpu_time";

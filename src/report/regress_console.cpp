@@ -64,7 +64,7 @@ class ConsoleReporter : public RegressReporter {
     out += "\n" + table(r);
     bool heading = false;
     for (const auto& m : r.metrics) {
-      if (m.verdict == Verdict::ok && !m.shift_began) continue;
+      if (m.verdict == Verdict::ok && m.change_points.empty() && !m.drift) continue;  // the reason names them
       if (!heading) out += "\n", heading = true;
       out += "  " + m.name + ": " + m.reason + "\n";
     }

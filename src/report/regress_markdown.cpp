@@ -58,7 +58,7 @@ std::string details(const RegressionReport& r) {
   std::string out;
   for (const MetricResult& m : r.metrics)
     if (m.verdict != Verdict::regressed && m.verdict != Verdict::sla_breach &&
-        (m.verdict != Verdict::ok || m.shift_began))
+        (m.verdict != Verdict::ok || !m.change_points.empty() || m.drift))
       out += "- " + escape(m.name) + ": " + escape(m.reason) + "\n";
   for (const auto& n : r.notes) out += "- note: " + escape(n) + "\n";
   return out.empty() ? "" : "<details><summary>Details</summary>\n\n" + out + "\n</details>\n";

@@ -18,6 +18,25 @@ enum class Verdict { ok, improved, regressed, not_significant, sla_breach, missi
 std::string to_string(Verdict v);  // "ok", "improved", "regressed", "not significant", "SLA breach", "missing data"
 std::string verdict_id(Verdict v);  // "ok", "improved", "regressed", "not_significant", "sla_breach", "missing_data"
 
+// A change point in a row's series: the history runs that have the metric, oldest first, then the current run.
+struct RowChangePoint {
+  std::size_t index = 0;   // position in that series of the first run of the new segment (0 = oldest)
+  std::string run;         // that run's label
+  double before = 0;       // mean of the segment before it, after all splits, in the row's unit
+  double after = 0;        // mean of the segment it starts, in the row's unit
+  double change_pct = 0;   // (after - before) / |before|, percent
+  double p_value = 1;      // the larger of the t-test and the step-beyond-a-line test p-values
+};
+
+// A steady drift of the row's latest segment that no step explains.
+struct RowDrift {
+  std::size_t index = 0;      // position in the row's series where the drifting segment begins
+  std::string since_run;      // that run's label
+  double pct_per_run = 0;     // fitted slope, percent of the level at `index` per run
+  double total_pct = 0;       // fitted change from `index` to the current run, percent
+  double p_value = 1;         // two-sided p-value of "no slope"
+};
+
 struct MetricResult {
   std::string name;       // row name: baseline entry key, benchmark name or monitored metric
   std::string metric;     // what is measured, e.g. allocations_per_second or http_req_duration p(95)
@@ -38,9 +57,13 @@ struct MetricResult {
   std::string test;                     // "mann-whitney", "threshold only" or "" (no previous)
   std::optional<double> sla_limit;      // SLA limit in `unit`
   std::string sla_op;                   // "<" (must stay below) or ">" (must stay above)
-  std::optional<std::string> shift_began;  // run label where the latest significant change point starts
-  std::optional<double> shift_from;     // mean before that change point, `unit`
+  std::optional<std::string> shift_began;  // run label where the latest change point starts
+  std::optional<double> shift_from;     // mean of the segment before that change point, `unit`
   std::optional<double> shift_to;       // mean from that change point on, `unit`
+  std::vector<RowChangePoint> change_points;  // every change point over history + current, ascending index
+  std::optional<RowDrift> drift;        // set when the latest segment drifts steadily
+  std::vector<std::string> series_runs;  // the series change points index: history runs with the metric, then current
+  std::vector<double> series_values;     // their values, in `unit` (empty without a history)
   Verdict verdict = Verdict::ok;
   std::string reason;                   // why, in a sentence
 };
@@ -50,7 +73,7 @@ struct GateOptions {
   double alpha = 0.05;                  // Mann-Whitney significance level
   std::size_t min_samples = 2;          // fewest samples per side for the significance test
   std::size_t warn_samples = 9;         // fewer samples than this get a low-power warning
-  bool change_points = true;            // run E-divisive over the history
+  bool change_points = true;            // look for change points over the history
   ChangePointOptions change_point;      // its settings
   std::optional<SlaTier> sla_tier;      // forced tier (command line); else baselines file, else target.nodes
   bool fail_on_missing = false;         // missing data fails the gate too
