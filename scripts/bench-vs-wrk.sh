@@ -1,40 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): perfval's closed model against wrk on a local nginx, in alternating runs.
-# Prints req/s of both, the ratio, CPU seconds per 100k requests and peak RSS; then 10,000 concurrent VUs
-# (peak RSS) and an open-model run at 20,000 req/s (achieved rate). Only 127.0.0.1 is ever targeted.
+# Prints req/s of both and their ratio, CPU seconds per 100k requests of both and their ratio, the CPU each
+# load generator and nginx's worker used (which one is the bottleneck), perfval's peak RSS; then 10,000
+# concurrent VUs (peak RSS) and an open-model run at 20,000 req/s (achieved rate). Only 127.0.0.1 is targeted.
 #   scripts/bench-vs-wrk.sh [RUNS] [SECONDS]        defaults: 5 runs of 10 s per tool and configuration
+#   PERFVAL=path/to/perfval scripts/bench-vs-wrk.sh  measure another build (e.g. the previous one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 secs=${2:-10}
 scripts/install-deps.sh
-scripts/build.sh perfval >/dev/null
-perfval=$PWD/build/perfval
+if [ -z "${PERFVAL:-}" ]; then scripts/build.sh perfval >/dev/null; fi
+perfval=${PERFVAL:-$PWD/build/perfval}
 ulimit -n "$(ulimit -Hn)"
 
-work=$(mktemp -d /tmp/perfval-bench.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-cleanup() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/html" "$work/logs"
-head -c 100 /dev/zero | tr '\0' 'x' >"$work/html/100b"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon on;
-pid $work/nginx.pid;
-error_log $work/logs/error.log warn;
-worker_rlimit_nofile 65536;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server { listen 127.0.0.1:$port backlog=8192; root $work/html; }
-}
-CONF
-nginx -p "$work" -c "$work/nginx.conf"
-url="http://127.0.0.1:$port/100b"
-for _ in $(seq 50); do curl -sf -o /dev/null "$url" && break; sleep 0.1; done
+. scripts/local-nginx.sh
+nginx_worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 scenario() {  # scenario VUS SECONDS FILE
   cat >"$3" <<YAML
@@ -50,41 +31,54 @@ YAML
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# measure CMD... -> prints "reqs_per_s cpu_s peak_rss_kib" (CPU and RSS of the load generator process)
+# CPU seconds (user + system) nginx's worker has used so far.
+nginx_cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / hz}' "/proc/$nginx_worker/stat"; }
+
+# measure CMD... -> "reqs_per_s requests cpu_s peak_rss_kib wall_s nginx_cpu_s": the load generator's req/s,
+# requests, CPU (user + system) and peak RSS, the wall time, and the CPU nginx's worker spent meanwhile
 measure() {
-  local out
+  local out n0 n1 t0 t1
+  n0=$(nginx_cpu); t0=$(date +%s.%N)
   out=$( { /usr/bin/time -f "TIME %U %S %M" "$@" 2>&1; } )
-  local rps cpu rss
+  t1=$(date +%s.%N); n1=$(nginx_cpu)
+  local rps reqs cpu rss
   rps=$(printf '%s\n' "$out" | awk '/Requests\/sec:/ {print $2} /^  http_reqs\.+:/ {sub("/s","",$3); print $3}' | head -1)
+  reqs=$(printf '%s\n' "$out" | awk '/ requests in / {print $1} /^  http_reqs\.+:/ {print $2}' | head -1)
   cpu=$(printf '%s\n' "$out" | awk '/^TIME/ {print $2+$3}')
   rss=$(printf '%s\n' "$out" | awk '/^TIME/ {print $4}')
-  echo "$rps $cpu $rss"
+  echo "$rps $reqs $cpu $rss $(echo "$t1 - $t0" | bc -l) $(echo "$n1 - $n0" | bc -l)"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); nginx $(nginx -v 2>&1 | cut -d/ -f2), 1 worker, 100-byte file"
 echo "runs: $runs x ${secs}s per tool and configuration, alternating wrk and perfval"
-printf '\n%-24s %12s %12s %8s %16s %16s %10s\n' "threads/connections" "wrk req/s" "perfval req/s" "ratio" "wrk cpu s/100k" "perfval cpu/100k" "perfval RSS"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n%-10s %10s %10s %8s %10s %10s %9s %18s %18s %9s\n' "thr/conns" "wrk req/s" "pv req/s" "req/s" "wrk cpu" "pv cpu" "cpu/req" "wrk run: cpu %" "pv run: cpu %" "pv RSS"
+printf '%-10s %10s %10s %8s %10s %10s %9s %18s %18s %9s\n' "" "(median)" "(median)" "ratio" "s/100k" "s/100k" "ratio" "wrk / nginx" "perfval / nginx" ""
 for cfg in "1 50" "2 100"; do
   set -- $cfg
   threads=$1 conns=$2
   scenario "$conns" "$secs" "$work/closed.yaml"
-  : >"$work/wrk" ; : >"$work/pv"; : >"$work/ratio"
+  : >"$work/wrk" ; : >"$work/pv"
   for r in $(seq "$runs"); do
-    read -r w_rps w_cpu _ < <(measure wrk -t"$threads" -c"$conns" -d"${secs}s" "$url")
-    read -r p_rps p_cpu p_rss < <(measure "$perfval" run "$work/closed.yaml" --threads "$threads" --quiet)
-    echo "$w_rps $w_cpu" >>"$work/wrk"
-    echo "$p_rps $p_cpu $p_rss" >>"$work/pv"
-    awk -v a="$p_rps" -v b="$w_rps" 'BEGIN {printf "%.3f\n", a/b}' >>"$work/ratio"
+    measure wrk -t"$threads" -c"$conns" -d"${secs}s" "$url" >>"$work/wrk"
+    measure "$perfval" run "$work/closed.yaml" --threads "$threads" --quiet >>"$work/pv"
   done
-  w_med=$(cut -d' ' -f1 "$work/wrk" | median)
-  p_med=$(cut -d' ' -f1 "$work/pv" | median)
-  r_med=$(median <"$work/ratio")
-  w_cpu=$(awk -v s="$secs" '{print $2/($1*s)*100000}' "$work/wrk" | median)
-  p_cpu=$(awk -v s="$secs" '{print $2/($1*s)*100000}' "$work/pv" | median)
-  p_rss=$(cut -d' ' -f3 "$work/pv" | median)
-  printf '%-24s %12.0f %12.0f %8.3f %16.2f %16.2f %8.1fMiB\n' "$threads/$conns" "$w_med" "$p_med" "$r_med" "$w_cpu" "$p_cpu" "$(echo "$p_rss/1024" | bc -l)"
-  echo "  per-run ratios (perfval/wrk): $(tr '\n' ' ' <"$work/ratio")"
+  # Per-run ratios pair run r of perfval with run r of wrk (alternating runs share the machine's state).
+  paste -d' ' "$work/pv" "$work/wrk" >"$work/pairs"
+  rps_ratio=$(awk '{printf "%.3f\n", $1/$7}' "$work/pairs" | median)
+  cpu_ratio=$(awk '{printf "%.3f\n", ($3/$2)/($9/$8)}' "$work/pairs" | median)
+  per100k() { awk '{print $3/$2*100000}' "$1" | median; }
+  busy() { awk '{print 100*$3/$5}' "$1" | median; }      # the generator's CPU, % of one core
+  nginx_busy() { awk '{print 100*$6/$5}' "$1" | median; }  # nginx's worker, % of one core
+  printf '%-10s %10.0f %10.0f %8.3f %10.2f %10.2f %9.3f %8.0f / %-7.0f %8.0f / %-7.0f %7.1fMiB\n' "$threads/$conns" \
+    "$(cut -d' ' -f1 "$work/wrk" | median)" "$(cut -d' ' -f1 "$work/pv" | median)" "$rps_ratio" \
+    "$(per100k "$work/wrk")" "$(per100k "$work/pv")" "$cpu_ratio" "$(busy "$work/wrk")" "$(nginx_busy "$work/wrk")" \
+    "$(busy "$work/pv")" "$(nginx_busy "$work/pv")" "$(echo "$(cut -d' ' -f4 "$work/pv" | median)/1024" | bc -l)"
+  echo "  per-run req/s ratios: $(awk '{printf "%.3f ", $1/$7}' "$work/pairs")"
+  echo "  per-run CPU-per-request ratios: $(awk '{printf "%.3f ", ($3/$2)/($9/$8)}' "$work/pairs")"
 done
+echo "cpu %: CPU time over wall time of the run, % of one core (wrk and perfval: user + system; nginx: its worker)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
 echo "10,000 concurrent VUs (closed model, 1 s think time, ${secs}s):"
@@ -98,7 +92,7 @@ think_time: 1s
 duration: ${secs}s
 gracefulStop: 5s
 YAML
-read -r k_rps _ k_rss < <(measure "$perfval" run "$work/10k.yaml" --quiet)
+read -r k_rps _ _ k_rss _ _ < <(measure "$perfval" run "$work/10k.yaml" --quiet)
 echo "  req/s $k_rps, peak RSS $(echo "$k_rss/1024" | bc -l | xargs printf '%.1f') MiB"
 
 echo

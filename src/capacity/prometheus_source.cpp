@@ -1,12 +1,12 @@
 // The Prometheus source: /api/v1/query_range with a step inside the 11,000-point limit, every series kept.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "perfval/capacity/sources.hpp"
 #include "perfval/common/error.hpp"
+#include "perfval/common/format.hpp"
 #include "perfval/http/simple_client.hpp"
 #include "perfval/http/url.hpp"
 
@@ -15,21 +15,6 @@ namespace perfval::capacity {
 namespace {
 
 using nlohmann::json;
-
-std::string form_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string labels_of(const json& metric) {
   std::string out;
@@ -104,7 +89,7 @@ Series aggregate(const std::vector<Series>& all, Aggregate how, const std::strin
 json fetch(const PrometheusQuery& q, const MetricConfig& m, double step) {
   std::string base = q.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  const std::string body = "query=" + form_encode(m.query) + "&start=" + std::to_string(q.start) +
+  const std::string body = "query=" + percent_encode(m.query) + "&start=" + std::to_string(q.start) +
                            "&end=" + std::to_string(q.end) + "&step=" + std::to_string(static_cast<long long>(step));
   http::ClientOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(q.timeout_s * 1000));

@@ -165,7 +165,8 @@ int run(const std::vector<std::string>& args) {
   const bool quiet = a.has("quiet");
   // A terminal gets one updating line; logs (Kubernetes) get a plain line every 10 s.
   options.on_progress = [tty, quiet, tick = 0, &live](const loadgen::LiveView& v) mutable {
-    if (live && v.last) live->set_vus(v.last->vus);
+    if (live) live->set_vus(v.gauges.vus);
+    if (live && v.resources) live->set_resources(*v.resources);
     if (quiet) return;
     const std::string line = report::render_progress(v);
     if (tty) std::fprintf(stderr, "\r%s\x1b[K", line.c_str());

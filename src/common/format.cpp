@@ -1,6 +1,8 @@
-// format_double: one snprintf into a std::string, sized to fit whatever the format produces; latencies.
+// format_double: one snprintf into a std::string, sized to fit whatever the format produces; latencies;
+// percent_encode.
 #include "perfval/common/format.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 namespace perfval {
@@ -20,6 +22,22 @@ std::string format_latency_us(double us) {
   if (us < 1000) return format_double("%.0fµs", us);
   if (us < 1e6) return format_double("%.2fms", us / 1000);
   return format_double("%.2fs", us / 1e6);
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace perfval

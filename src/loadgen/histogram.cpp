@@ -39,7 +39,9 @@ int bucket_of(std::int64_t value) {
 
 }  // namespace
 
-Histogram::Histogram() : counts_(kCountsLen, 0) {}
+Histogram::Histogram() = default;
+
+void Histogram::allocate() { counts_.assign(kCountsLen, 0); }
 
 std::size_t Histogram::counts_length() { return kCountsLen; }
 
@@ -71,6 +73,7 @@ void Histogram::record(std::int64_t value, std::int64_t count) {
     value = kHighest;
     clamped_count_ += count;
   }
+  if (counts_.empty()) allocate();
   counts_[static_cast<std::size_t>(index_of(value))] += count;
   total_count_ += count;
   min_value_ = std::min(min_value_, value);
@@ -104,16 +107,21 @@ std::int64_t Histogram::value_at_percentile(double p) const {
   auto rank = static_cast<std::int64_t>(std::ceil(exact - 1e-9L));
   rank = std::clamp<std::int64_t>(rank, 1, total_count_);
   std::int64_t seen = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    seen += counts_[i];
-    if (seen >= rank) return highest_equivalent(static_cast<int>(i));
+  const int last = index_of(max_value_);
+  for (int i = index_of(min_value_); i <= last; ++i) {
+    seen += counts_[static_cast<std::size_t>(i)];
+    if (seen >= rank) return highest_equivalent(i);
   }
   return max();
 }
 
 Histogram& Histogram::operator+=(const Histogram& other) {
   if (other.empty()) return *this;
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  if (counts_.empty()) allocate();
+  // Only the buckets between other's min and max can hold counts: a few hundred, not the whole layout.
+  const auto first = static_cast<std::size_t>(index_of(other.min_value_));
+  const auto last = static_cast<std::size_t>(index_of(other.max_value_));
+  for (std::size_t i = first; i <= last; ++i) counts_[i] += other.counts_[i];
   total_count_ += other.total_count_;
   clamped_count_ += other.clamped_count_;
   min_value_ = std::min(min_value_, other.min_value_);
@@ -124,7 +132,10 @@ Histogram& Histogram::operator+=(const Histogram& other) {
 }
 
 void Histogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  if (!empty()) {
+    const auto first = counts_.begin() + index_of(min_value_);
+    std::fill(first, counts_.begin() + index_of(max_value_) + 1, 0);
+  }
   total_count_ = 0;
   clamped_count_ = 0;
   min_value_ = INT64_MAX;
@@ -134,11 +145,16 @@ void Histogram::reset() {
 }
 
 std::vector<Histogram::Bucket> Histogram::buckets() const {
+  if (empty()) return {};
+  return buckets_between(index_of(min_value_), index_of(max_value_));
+}
+
+std::vector<Histogram::Bucket> Histogram::buckets_between(int first, int last) const {
   std::vector<Bucket> out;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    if (counts_[i] == 0) continue;
-    const int index = static_cast<int>(i);
-    out.push_back({lowest_equivalent(index), highest_equivalent(index), counts_[i]});
+  if (counts_.empty()) return out;
+  for (int i = first; i <= last; ++i) {
+    const std::int64_t c = counts_[static_cast<std::size_t>(i)];
+    if (c != 0) out.push_back({lowest_equivalent(i), highest_equivalent(i), c});
   }
   return out;
 }
@@ -151,8 +167,10 @@ bool nearly_equal(double a, double b) {
 }  // namespace
 
 bool Histogram::operator==(const Histogram& other) const {
+  // An unallocated histogram is empty, and an empty allocated one holds only zeros.
+  const bool same_counts = counts_.empty() || other.counts_.empty() ? empty() && other.empty() : counts_ == other.counts_;
   return total_count_ == other.total_count_ && clamped_count_ == other.clamped_count_ &&
-         min() == other.min() && (empty() || max_value_ == other.max_value_) && counts_ == other.counts_ &&
+         min() == other.min() && (empty() || max_value_ == other.max_value_) && same_counts &&
          nearly_equal(sum_, other.sum_) && nearly_equal(sum_squares_, other.sum_squares_);
 }
 
@@ -275,7 +293,7 @@ class Reader {
 
 std::string Histogram::serialize() const {
   std::string bytes;
-  put_varint(bytes, counts_.size());
+  put_varint(bytes, kCountsLen);
   put_varint(bytes, static_cast<std::uint64_t>(total_count_));
   put_varint(bytes, static_cast<std::uint64_t>(clamped_count_));
   put_varint(bytes, static_cast<std::uint64_t>(min()));
@@ -323,7 +341,7 @@ Histogram Histogram::deserialize(std::string_view text) {
   const std::string bytes = base64_decode(text.substr(kPrefix.size()));
   Reader in(bytes);
   Histogram h;
-  if (in.varint("layout") != h.counts_.size()) corrupt("bucket layout differs from this perfval's");
+  if (in.varint("layout") != kCountsLen) corrupt("bucket layout differs from this perfval's");
   const std::int64_t total = in.count_field("total count");
   const std::int64_t clamped = in.count_field("clamped count");
   const std::int64_t min = in.count_field("min");
@@ -336,15 +354,16 @@ Histogram Histogram::deserialize(std::string_view text) {
     const std::int64_t v = in.zigzag("counts");
     if (v == 0) corrupt("zero count entry");
     const std::uint64_t run = v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : 1;
-    if (run > h.counts_.size() - index) corrupt("counts run past the last bucket");
+    if (run > kCountsLen - index) corrupt("counts run past the last bucket");
     if (v > 0) {
       if (__builtin_add_overflow(seen, v, &seen)) corrupt("counts overflow");
+      if (h.counts_.empty()) h.allocate();
       h.counts_[index] = v;
     }
     index += run;
   }
   if (seen != total) corrupt("bucket counts sum to " + std::to_string(seen) + ", header says " + std::to_string(total));
-  check_consistency(h.buckets(), total, clamped, min, max, h.sum_, h.sum_squares_);
+  check_consistency(h.buckets_between(0, static_cast<int>(kCountsLen) - 1), total, clamped, min, max, h.sum_, h.sum_squares_);
   h.total_count_ = total;
   h.clamped_count_ = clamped;
   h.min_value_ = total == 0 ? INT64_MAX : min;

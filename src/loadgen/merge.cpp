@@ -64,7 +64,35 @@ void merge_timeseries(std::vector<IntervalSample>& into, const std::vector<Inter
     a.dropped += b.dropped;
     a.vus += b.vus;
     a.bytes_received += b.bytes_received;
+    // Every segment samples the same target: the readings are of one process, not parts to add.
+    if (b.memory_bytes) a.memory_bytes = std::max(a.memory_bytes.value_or(0), *b.memory_bytes);
+    if (b.cpu_cores) a.cpu_cores = std::max(a.cpu_cores.value_or(0), *b.cpu_cores);
   }
+}
+
+// The segments' readings of the one target, pooled (each segment read it on its own).
+void merge_resources(ResourceSummary& into, const ResourceSummary& from) {
+  if (!from.sampled()) return;
+  const double n_into = static_cast<double>(into.cpu.count), n_from = static_cast<double>(from.cpu.count);
+  if (from.cpu_cores_avg) {
+    into.cpu_cores_avg = n_into + n_from > 0 && into.cpu_cores_avg
+                             ? (*into.cpu_cores_avg * n_into + *from.cpu_cores_avg * n_from) / (n_into + n_from)
+                             : from.cpu_cores_avg;
+  }
+  if (into.source.empty()) into.source = from.source;
+  into.samples += from.samples;
+  into.errors += from.errors;
+  if (into.error_examples.empty()) into.error_examples = from.error_examples;
+  for (const auto& n : from.notes) {
+    if (std::find(into.notes.begin(), into.notes.end(), n) == into.notes.end()) into.notes.push_back(n);
+  }
+  into.memory += from.memory;
+  into.cpu += from.cpu;
+  into.gc_pause += from.gc_pause;
+  into.heap_inuse += from.heap_inuse;
+  into.goroutines += from.goroutines;
+  if (from.gc_cycles) into.gc_cycles = std::max(into.gc_cycles.value_or(0), *from.gc_cycles);
+  if (from.gc_pause_avg_ms) into.gc_pause_avg_ms = std::max(into.gc_pause_avg_ms.value_or(0), *from.gc_pause_avg_ms);
 }
 }  // namespace
 
@@ -88,6 +116,7 @@ RunSummary merge_summaries(const std::vector<RunSummary>& parts, const std::vect
   RunSummary merged = first;
   merged.segment = "0/1";
   merged.totals = Stats(first.catalog.entries.size());
+  merged.resources = ResourceSummary{};
   merged.timeseries.clear();
   merged.error_examples.clear();
   merged.threads = 0;
@@ -97,7 +126,8 @@ RunSummary merge_summaries(const std::vector<RunSummary>& parts, const std::vect
   std::set<std::string> examples;
   for (const auto& p : parts) {
     merged.totals += p.totals;
-    vus_max += p.totals.vus_max;
+    vus_max += p.vus_max;
+    merge_resources(merged.resources, p.resources);
     merged.threads += p.threads;
     merged.duration = std::max(merged.duration, p.duration);
     merged.started_at = std::min(merged.started_at, p.started_at);
@@ -109,8 +139,8 @@ RunSummary merge_summaries(const std::vector<RunSummary>& parts, const std::vect
       if (examples.insert(e).second) merged.error_examples.push_back(e);
     }
   }
-  merged.totals.vus_max = vus_max;
-  merged.totals.vus = merged.timeseries.empty() ? 0 : merged.timeseries.back().vus;
+  merged.vus_max = vus_max;
+  merged.vus = merged.timeseries.empty() ? 0 : merged.timeseries.back().vus;
   evaluate_summary_thresholds(merged);
   return merged;
 }

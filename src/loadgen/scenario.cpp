@@ -117,7 +117,7 @@ target::ServeOptions parse_embedded(const YamlValue& node) {
 }
 
 void parse_target(const YamlValue& node, Scenario& s) {
-  node.check_keys({"base_url", "embedded", "ca_file", "unix_socket"});
+  node.check_keys({"base_url", "embedded", "ca_file", "unix_socket", "resources"});
   const auto url = node.get("base_url");
   const auto embedded = node.get("embedded");
   if (url && embedded) fail_at_key(node, "embedded", "set either base_url or embedded, not both");
@@ -128,6 +128,8 @@ void parse_target(const YamlValue& node, Scenario& s) {
   s.base_url_as_written = url ? url->as_written() : "";
   if (embedded) s.embedded = parse_embedded(*embedded);
   detail::parse_target_transport(node, s);
+  s.resources.reset();
+  if (auto r = node.get("resources")) s.resources = detail::parse_resources(*r);
 }
 
 std::vector<Header> parse_headers(const YamlValue& node) {
@@ -265,6 +267,7 @@ TestPlan parse_root(const YamlValue& root) {
     defaults.executor = detail::parse_executor(root);
     plan.scenarios.push_back(std::move(defaults));
   }
+  detail::check_one_resources(root, plan.scenarios);
   if (auto v = root.get("thresholds")) plan.thresholds = detail::parse_thresholds(*v, plan.scenarios);
   plan.env = root.env_uses();
   return plan;

@@ -22,6 +22,11 @@ ExecutorConfig parse_executor(const YamlValue& map);
 // Reads `thresholds:`; tags are checked against the scenarios and request names already parsed.
 std::vector<Threshold> parse_thresholds(const YamlValue& node, const std::vector<Scenario>& scenarios);
 
+// Reads `target.resources` (scenario_resources.cpp).
+ResourceConfig parse_resources(const YamlValue& node);
+// A run samples one target: every scenario that sets `target.resources` must set the same.
+void check_one_resources(const YamlValue& root, const std::vector<Scenario>& scenarios);
+
 // Where a key of `map` is written (the key, not its value); the map's own location if absent.
 SourceLocation key_location(const YamlValue& map, const std::string& key);
 

@@ -16,7 +16,7 @@ std::string reason_of(const Error& e, const std::string& prefix) {
   return reason;
 }
 
-enum class MetricType { trend, rate, counter, gauge };
+enum class MetricType { trend, rate, counter, gauge, resource };
 
 struct MetricInfo {
   const char* name;  // k6 metric name, e.g. "http_req_duration"
@@ -35,6 +35,9 @@ constexpr MetricInfo kMetrics[] = {
     {"vus_max", MetricType::gauge},
     {"data_sent", MetricType::counter},
     {"data_received", MetricType::counter},
+    {"target_memory_bytes", MetricType::resource},  // the target's own resources (target.resources)
+    {"target_cpu_cores", MetricType::resource},
+    {"target_gc_pause", MetricType::resource},
 };
 
 const char* type_name(MetricType t) {
@@ -43,6 +46,7 @@ const char* type_name(MetricType t) {
     case MetricType::rate: return "rate";
     case MetricType::counter: return "counter";
     case MetricType::gauge: return "gauge";
+    case MetricType::resource: return "resource";
   }
   return "";
 }
@@ -54,6 +58,7 @@ std::vector<std::string> aggregations(MetricType t) {
     case MetricType::rate: return {"rate"};
     case MetricType::counter: return {"count", "rate"};
     case MetricType::gauge: return {"value", "min", "max"};
+    case MetricType::resource: return {"max", "avg", "min", "value"};
   }
   return {};
 }
@@ -103,7 +108,7 @@ ThresholdExpr parse_expression(const YamlValue& node, const std::string& metric,
   const std::string text = node.as_string();
   ThresholdExpr expr;
   try {
-    expr = parse_threshold_expression(text);
+    expr = parse_threshold_expression(text, threshold_unit(metric));
   } catch (const Error& e) {
     node.fail("invalid threshold \"" + text + "\": " + reason_of(e, "threshold \"" + text + "\": "));
   }
@@ -141,6 +146,9 @@ std::vector<Threshold> parse_thresholds(const YamlValue& node, const std::vector
       fail_at_key(node, key, "invalid metric selector: " + reason_of(e, "metric selector \"" + key + "\": "));
     }
     const MetricType type = check_metric(node, key, sel.metric);
+    if (type == MetricType::resource && !sel.tags.empty()) {
+      fail_at_key(node, key, sel.metric + " is the target's, not a request's: it takes no tags");
+    }
     check_tags(node, key, sel, scenarios);
     if (!value.is_sequence()) {
       value.fail("expected a list of expressions such as [\"p(95)<500ms\"] or "

@@ -49,18 +49,30 @@ RequestStats& RequestStats::operator+=(const RequestStats& o) {
   return *this;
 }
 
+void RequestStats::reset() {
+  duration.reset();
+  duration_uncorrected.reset();
+  requests = failed = unavailable = bytes_sent = bytes_received = 0;
+  status.reset();
+  errors = ErrorCounts{};
+}
+
 Stats& Stats::operator+=(const Stats& o) {
   if (by_request.size() < o.by_request.size()) by_request.resize(o.by_request.size());
   for (std::size_t i = 0; i < o.by_request.size(); ++i) by_request[i] += o.by_request[i];
   iterations += o.iterations;
   dropped_iterations += o.dropped_iterations;
   interrupted_iterations += o.interrupted_iterations;
-  vus += o.vus;
-  vus_max += o.vus_max;
   for (std::size_t i = 0; i < error_examples.size(); ++i) {
     if (error_examples[i].empty()) error_examples[i] = o.error_examples[i];
   }
   return *this;
+}
+
+void Stats::reset() {
+  for (auto& r : by_request) r.reset();
+  iterations = dropped_iterations = interrupted_iterations = 0;
+  for (auto& e : error_examples) e.clear();
 }
 
 RequestStats Stats::total() const {

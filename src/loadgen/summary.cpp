@@ -44,21 +44,35 @@ std::optional<double> ratio(std::uint64_t part, std::uint64_t whole, bool comple
   return complement ? 1.0 - r : r;
 }
 
-std::optional<double> gauge(const std::vector<IntervalSample>* series, std::int64_t fallback, bool max_metric,
-                            const std::vector<std::int64_t>& maxes, const ThresholdExpr& expr) {
-  std::vector<double> values;
-  if (max_metric) {
-    for (auto v : maxes) values.push_back(static_cast<double>(v));
-  } else if (series != nullptr) {
-    for (const auto& s : *series) values.push_back(static_cast<double>(s.vus));
+// vus: every complete second's value, then the current one (a gauge is read, never summed over time).
+std::optional<double> vus_gauge(const RunView& run, const ThresholdExpr& expr) {
+  const double now = static_cast<double>(run.gauges.vus);
+  double lo = now, hi = now;
+  for (const auto& s : run.timeseries) {
+    lo = std::min(lo, static_cast<double>(s.vus));
+    hi = std::max(hi, static_cast<double>(s.vus));
   }
-  if (values.empty()) values.push_back(static_cast<double>(fallback));
-  if (expr.aggregation == "value") return values.back();
-  if (expr.aggregation == "min") return *std::min_element(values.begin(), values.end());
-  if (expr.aggregation == "max") return *std::max_element(values.begin(), values.end());
+  if (expr.aggregation == "value") return now;
+  if (expr.aggregation == "min") return lo;
+  if (expr.aggregation == "max") return hi;
+  return std::nullopt;
+}
+
+// target_*: no readings is no data, so a threshold on them fails rather than passes unseen.
+std::optional<double> resource(const ResourceStat& stat, std::optional<double> avg, const ThresholdExpr& expr) {
+  if (stat.empty()) return std::nullopt;
+  const auto& a = expr.aggregation;
+  if (a == "value") return stat.last;
+  if (a == "min") return stat.min;
+  if (a == "max") return stat.max;
+  if (a == "avg") return avg;
   return std::nullopt;
 }
 }  // namespace
+
+RunView view_of(const RunSummary& s) {
+  return RunView{s.totals, s.catalog, s.duration, s.timeseries, Gauges{s.vus, s.vus_max, 0}, s.resources};
+}
 
 std::optional<RequestStats> select_requests(const Stats& stats, const RequestCatalog& catalog,
                                             const MetricSelector& selector) {
@@ -71,14 +85,18 @@ std::optional<RequestStats> select_requests(const Stats& stats, const RequestCat
   return sel;
 }
 
-std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalog, double elapsed,
-                                const MetricSelector& selector, const ThresholdExpr& expr,
-                                const std::vector<IntervalSample>* timeseries) {
-  const auto selection = select_requests(stats, catalog, selector);
-  if (!selection) return std::nullopt;
-  const RequestStats& sel = *selection;
+std::optional<double> aggregate(const RunView& run, const MetricSelector& selector, const ThresholdExpr& expr) {
   const std::string& m = selector.metric;
   const bool tagged = !selector.tags.empty();
+  const ResourceSummary& res = run.resources;
+  if (m == "target_memory_bytes") return tagged ? std::nullopt : resource(res.memory, res.memory.avg(), expr);
+  if (m == "target_cpu_cores") return tagged ? std::nullopt : resource(res.cpu, res.cpu_cores_avg, expr);
+  if (m == "target_gc_pause") return tagged ? std::nullopt : resource(res.gc_pause, res.gc_pause_avg_ms, expr);
+  const Stats& stats = run.totals;
+  const double elapsed = run.elapsed;
+  const auto selection = select_requests(stats, run.catalog, selector);
+  if (!selection) return std::nullopt;
+  const RequestStats& sel = *selection;
   if (m == "http_reqs") return counter(static_cast<double>(sel.requests), elapsed, expr);
   if (m == "iterations") {
     return counter(static_cast<double>(tagged ? sel.requests : stats.iterations), elapsed, expr);
@@ -91,8 +109,8 @@ std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalo
   if (m == "data_received") return counter(static_cast<double>(sel.bytes_received), elapsed, expr);
   if (tagged) return std::nullopt;  // the remaining metrics are run-wide
   if (m == "dropped_iterations") return counter(static_cast<double>(stats.dropped_iterations), elapsed, expr);
-  if (m == "vus") return gauge(timeseries, stats.vus, false, {}, expr);
-  if (m == "vus_max") return gauge(nullptr, stats.vus_max, true, {stats.vus_max}, expr);
+  if (m == "vus") return vus_gauge(run, expr);
+  if (m == "vus_max") return static_cast<double>(run.gauges.vus_max);  // value, min and max alike
   return std::nullopt;
 }
 
@@ -103,7 +121,7 @@ void evaluate_summary_thresholds(RunSummary& summary) {
     o.metric = t.selector.key;
     o.expression = t.expr.source;
     o.abort_on_fail = t.abort_on_fail;
-    o.observed = aggregate(summary.totals, summary.catalog, summary.duration, t.selector, t.expr, &summary.timeseries);
+    o.observed = aggregate(view_of(summary), t.selector, t.expr);
     o.ok = o.observed.has_value() && t.expr.passes(*o.observed);
     summary.thresholds.push_back(o);
   }

@@ -140,9 +140,48 @@ json raw_json(const RunSummary& s) {
                         {"duration", r.duration.serialize()},
                         {"duration_uncorrected", r.duration_uncorrected.serialize()}});
   }
-  return {{"requests", requests}, {"iterations", s.totals.iterations},
-          {"dropped_iterations", s.totals.dropped_iterations},
-          {"interrupted_iterations", s.totals.interrupted_iterations}, {"vus_max", s.totals.vus_max}};
+  json raw = {{"requests", requests}, {"iterations", s.totals.iterations},
+              {"dropped_iterations", s.totals.dropped_iterations},
+              {"interrupted_iterations", s.totals.interrupted_iterations}, {"vus_max", s.vus_max}};
+  if (s.resources.sampled()) {
+    // [count, sum, min, max, last] of each figure, so `perfval merge` combines segments' readings exactly.
+    json res = json::object();
+    auto put = [&res](const char* key, const ResourceStat& st) { res[key] = {st.count, st.sum, st.min, st.max, st.last}; };
+    put("memory", s.resources.memory);
+    put("cpu", s.resources.cpu);
+    put("gc_pause", s.resources.gc_pause);
+    put("heap_inuse", s.resources.heap_inuse);
+    put("goroutines", s.resources.goroutines);
+    raw["resources"] = res;
+  }
+  return raw;
+}
+
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+// summary.json `resources`: numbers at the top level (what `perfval regress` reads), the rest described.
+json resources_json(const ResourceSummary& r) {
+  json o = {{"source", r.source}, {"samples", r.samples}, {"errors", r.errors},
+            {"error_examples", r.error_examples}, {"notes", r.notes}};
+  auto stat = [&o](const char* max_key, const char* avg_key, const ResourceStat& st) {
+    o[max_key] = st.empty() ? json(nullptr) : json(st.max);
+    if (avg_key != nullptr) o[avg_key] = st.empty() ? json(nullptr) : json(st.avg());
+  };
+  stat("memory_bytes", "memory_bytes_avg", r.memory);
+  o["memory_bytes_last"] = r.memory.empty() ? json(nullptr) : json(r.memory.last);
+  o["cpu_cores"] = optional_number(r.cpu_cores_avg);
+  o["cpu_cores_max"] = r.cpu.empty() ? json(nullptr) : json(r.cpu.max);
+  if (!r.gc_pause.empty() || r.gc_cycles) {
+    stat("gc_pause_max_ms", nullptr, r.gc_pause);
+    o["gc_pause_avg_ms"] = optional_number(r.gc_pause_avg_ms);
+    o["gc_cycles"] = optional_number(r.gc_cycles);
+    for (const auto& [q, ms] : r.gc_quantiles_ms) {
+      if (q > 0 && q < 1) o["gc_pause_p" + std::to_string(static_cast<int>(q * 100 + 0.5)) + "_ms"] = ms;
+    }
+  }
+  if (!r.heap_inuse.empty()) o["heap_inuse_bytes"] = r.heap_inuse.max;
+  if (!r.goroutines.empty()) o["goroutines"] = r.goroutines.max;
+  return o;
 }
 
 json metrics_json(const RunSummary& s, const RequestStats& total) {
@@ -151,14 +190,13 @@ json metrics_json(const RunSummary& s, const RequestStats& total) {
   add_request_metrics(metrics, "", total, el, s.open_model);
   metrics["iterations"] = counter_json(static_cast<double>(s.totals.iterations), el);
   metrics["dropped_iterations"] = counter_json(static_cast<double>(s.totals.dropped_iterations), el);
-  std::int64_t vmin = s.totals.vus, vmax = s.totals.vus;
+  std::int64_t vmin = s.vus, vmax = s.vus;
   for (const auto& t : s.timeseries) {
     vmin = std::min(vmin, t.vus);
     vmax = std::max(vmax, t.vus);
   }
-  metrics["vus"] = {{"type", "gauge"}, {"value", s.totals.vus}, {"min", vmin}, {"max", vmax}};
-  metrics["vus_max"] = {{"type", "gauge"}, {"value", s.totals.vus_max}, {"min", s.totals.vus_max},
-                        {"max", s.totals.vus_max}};
+  metrics["vus"] = {{"type", "gauge"}, {"value", s.vus}, {"min", vmin}, {"max", vmax}};
+  metrics["vus_max"] = {{"type", "gauge"}, {"value", s.vus_max}, {"min", s.vus_max}, {"max", s.vus_max}};
   std::set<std::string> names, scenarios;
   for (const auto& e : s.catalog.entries) {
     names.insert(e.name);
@@ -215,11 +253,17 @@ nlohmann::json summary_to_json(const RunSummary& s) {
   doc["histograms"] = histograms;
   doc["histogram_unit"] = "us";
   doc["raw"] = raw_json(s);
+  if (s.resources.sampled()) doc["resources"] = resources_json(s.resources);
   json series = json::array();
   for (const auto& t : s.timeseries) {
-    series.push_back({{"t", t.t}, {"length", t.length}, {"requests", t.requests}, {"rps", t.rps()}, {"p50", t.p50},
-                      {"p95", t.p95}, {"p99", t.p99}, {"errors", t.errors}, {"dropped", t.dropped},
-                      {"vus", t.vus}, {"bytes_received", t.bytes_received}});
+    json point = {{"t", t.t}, {"length", t.length}, {"requests", t.requests}, {"rps", t.rps()}, {"p50", t.p50},
+                  {"p95", t.p95}, {"p99", t.p99}, {"errors", t.errors}, {"dropped", t.dropped},
+                  {"vus", t.vus}, {"bytes_received", t.bytes_received}};
+    if (s.resources.sampled()) {
+      point["memory_bytes"] = t.memory_bytes ? json(*t.memory_bytes) : json(nullptr);
+      point["cpu_cores"] = t.cpu_cores ? json(*t.cpu_cores) : json(nullptr);
+    }
+    series.push_back(point);
   }
   doc["timeseries"] = series;
   return doc;

@@ -1,6 +1,7 @@
 // summary_from_json: rebuilds a RunSummary from perfval/summary/v1, exactly for counters and histograms.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 #include "perfval/common/atomic_file.hpp"
@@ -53,6 +54,45 @@ std::size_t error_kind_index(const std::string& kind) {
     if (kind == ErrorCounts::kKinds[i]) return i;
   }
   return ErrorCounts::kKinds.size();
+}
+
+std::optional<double> optional_number(const Reader& r, const json& obj, const std::string& key, const std::string& path) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number()) r.fail(path + "." + key, "expected a number or null");
+  return it->get<double>();
+}
+
+ResourceStat read_stat(const Reader& r, const json& raw, const char* key) {
+  const std::string path = std::string("raw.resources.") + key;
+  const json& v = r.at(raw, key, "raw.resources");
+  if (!v.is_array() || v.size() != 5 || !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_number(); })) {
+    r.fail(path, "expected [count, sum, min, max, last]");
+  }
+  return ResourceStat{v[0].get<std::uint64_t>(), v[1].get<double>(), v[2].get<double>(), v[3].get<double>(),
+                      v[4].get<double>()};
+}
+
+// `resources` and `raw.resources` (written only when the run sampled the target).
+void read_resources(const Reader& r, const json& doc, const json& raw, RunSummary& s) {
+  const auto it = doc.find("resources");
+  if (it == doc.end() || it->is_null()) return;
+  const json& res = *it;
+  ResourceSummary& out = s.resources;
+  out.source = r.text(res, "source", "resources");
+  out.samples = r.count(res, "samples", "resources");
+  out.errors = r.count(res, "errors", "resources");
+  for (const auto& e : res.value("error_examples", json::array())) out.error_examples.push_back(e.get<std::string>());
+  for (const auto& n : res.value("notes", json::array())) out.notes.push_back(n.get<std::string>());
+  out.cpu_cores_avg = optional_number(r, res, "cpu_cores", "resources");
+  out.gc_pause_avg_ms = optional_number(r, res, "gc_pause_avg_ms", "resources");
+  out.gc_cycles = optional_number(r, res, "gc_cycles", "resources");
+  const json& stats = r.at(raw, "resources", "raw");
+  out.memory = read_stat(r, stats, "memory");
+  out.cpu = read_stat(r, stats, "cpu");
+  out.gc_pause = read_stat(r, stats, "gc_pause");
+  out.heap_inuse = read_stat(r, stats, "heap_inuse");
+  out.goroutines = read_stat(r, stats, "goroutines");
 }
 
 RequestStats read_request(const Reader& r, const json& e, const std::string& path) {
@@ -165,7 +205,8 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
   s.totals.iterations = r.count(raw, "iterations", "raw");
   s.totals.dropped_iterations = r.count(raw, "dropped_iterations", "raw");
   s.totals.interrupted_iterations = r.count(raw, "interrupted_iterations", "raw");
-  s.totals.vus_max = static_cast<std::int64_t>(r.count(raw, "vus_max", "raw"));
+  s.vus_max = static_cast<std::int64_t>(r.count(raw, "vus_max", "raw"));
+  read_resources(r, doc, raw, s);
   for (const auto& t : r.at(doc, "timeseries", "")) {
     IntervalSample x;
     x.t = t.value("t", 0.0);
@@ -178,16 +219,18 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
     x.dropped = t.value("dropped", std::uint64_t{0});
     x.vus = t.value("vus", std::int64_t{0});
     x.bytes_received = t.value("bytes_received", std::uint64_t{0});
+    x.memory_bytes = optional_number(r, t, "memory_bytes", "timeseries[]");
+    x.cpu_cores = optional_number(r, t, "cpu_cores", "timeseries[]");
     s.timeseries.push_back(x);
   }
-  if (!s.timeseries.empty()) s.totals.vus = s.timeseries.back().vus;
+  if (!s.timeseries.empty()) s.vus = s.timeseries.back().vus;
   for (const auto& e : doc.value("error_examples", json::array())) s.error_examples.push_back(e.get<std::string>());
   // Thresholds are re-parsed from their text so they can be evaluated again (on merged data).
   for (const auto& t : r.at(doc, "thresholds", "")) {
     Threshold th;
     try {
       th.selector = parse_metric_selector(t.at("metric").get<std::string>());
-      th.expr = parse_threshold_expression(t.at("expression").get<std::string>());
+      th.expr = parse_threshold_expression(t.at("expression").get<std::string>(), threshold_unit(th.selector.metric));
     } catch (const std::exception& e) {
       r.fail("thresholds", e.what());
     }

@@ -8,6 +8,7 @@
 
 #include "perfval/common/did_you_mean.hpp"
 #include "perfval/common/error.hpp"
+#include "perfval/common/size.hpp"
 
 namespace perfval::loadgen {
 
@@ -70,7 +71,7 @@ std::optional<double> parse_number(std::string_view s) {
 // Parses one expression, remembering the original text for error messages.
 class ExprParser {
  public:
-  explicit ExprParser(std::string_view text) : text_(text), rest_(trim(text)) {}
+  ExprParser(std::string_view text, ThresholdUnit unit) : text_(text), rest_(trim(text)), unit_(unit) {}
 
   ThresholdExpr parse() {
     if (rest_.empty()) fail("empty threshold expression (expected e.g. \"p(95)<500\")");
@@ -169,7 +170,20 @@ class ExprParser {
     }
     const std::string unit(rest_.substr(0, u));
     rest_ = rest_.substr(u);
-    expr.value = number * unit_to_ms(unit, expr.aggregation);
+    switch (unit_) {
+      case ThresholdUnit::size: expr.value = unit.empty() ? number : number * bytes_per(unit); return;
+      case ThresholdUnit::plain:
+        if (!unit.empty()) fail("this metric takes a plain number, not \"" + unit + "\"");
+        expr.value = number;
+        return;
+      case ThresholdUnit::duration: expr.value = number * unit_to_ms(unit, expr.aggregation); return;
+    }
+  }
+
+  double bytes_per(const std::string& unit) const {
+    const auto v = parse_bytes("1" + unit);
+    if (!v) fail("unknown size unit \"" + unit + "\" (expected B, Ki, Mi, Gi, Ti, k, M, G, T, kB, MB, GB or TB)");
+    return *v;
   }
 
   // Milliseconds per unit; a bare number already is milliseconds (k6 trends are in ms).
@@ -189,6 +203,7 @@ class ExprParser {
   std::string_view text_;     // the expression as given, for messages
   std::string_view rest_;     // what is left to parse
   std::string_view op_text_;  // the operator as written, for messages
+  ThresholdUnit unit_;        // what a unit after the value means
 };
 
 bool valid_name(std::string_view s) {
@@ -253,7 +268,15 @@ bool ThresholdExpr::passes(double observed) const {
   return false;
 }
 
-ThresholdExpr parse_threshold_expression(std::string_view text) { return ExprParser(text).parse(); }
+ThresholdUnit threshold_unit(std::string_view metric) {
+  if (metric == "target_memory_bytes") return ThresholdUnit::size;
+  if (metric == "target_cpu_cores") return ThresholdUnit::plain;
+  return ThresholdUnit::duration;
+}
+
+ThresholdExpr parse_threshold_expression(std::string_view text, ThresholdUnit unit) {
+  return ExprParser(text, unit).parse();
+}
 
 MetricSelector parse_metric_selector(std::string_view text) {
   const std::string_view s = trim(text);

@@ -1,4 +1,5 @@
-// The virtual user's connection cycle: connect -> write -> wait readable -> read into the worker's shared buffer.
+// The virtual user's connection cycle: connect -> write -> read (the VU's small inbox, then the worker's shared
+// buffer for the rest of a large response).
 #include "vu.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -87,50 +88,61 @@ void on_response(Vu& vu) {
 
 void wait_readable(Vu& vu);
 
-void on_readable(Vu& vu, const boost::system::error_code& wait_ec) {
-  if (wait_ec) {
-    on_io_error(vu, k_read, wait_ec, vu.parser.started());
+// Feeds what was read; true when the iteration ended (response complete, or a protocol error).
+bool on_bytes(Vu& vu, const char* data, std::size_t n) {
+  const auto r = vu.parser.feed(data, n);
+  if (r.status == http::ResponseParser::Status::complete) {
+    // Bytes after a complete response were never asked for (no pipelining): the connection is not reusable.
+    if (r.consumed != n) vu_close(vu);
+    on_response(vu);
+    return true;
+  }
+  if (r.status == http::ResponseParser::Status::error) {
+    vu_close(vu);
+    record_failure(vu, k_protocol, vu.parser.error());
+    finish(vu, false);
+    return true;
+  }
+  return false;
+}
+
+// A read ended with `ec`; true when that ended the iteration (anything but "no more bytes for now").
+bool on_read_error(Vu& vu, const boost::system::error_code& ec) {
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return false;
+  if (ec == asio::error::eof && vu.parser.on_eof() == http::ResponseParser::Status::complete) {
+    vu_close(vu);
+    on_response(vu);
+    return true;
+  }
+  on_io_error(vu, k_read, ec, vu.parser.started());
+  return true;
+}
+
+void on_readable(Vu& vu, const boost::system::error_code& ec, std::size_t n) {
+  if (ec) {
+    if (!on_read_error(vu, ec)) wait_readable(vu);
     return;
   }
+  if (on_bytes(vu, vu.inbox.data(), n)) return;
+  // A response larger than the inbox: read the rest into the worker's shared buffer until the socket is drained.
   Worker& w = vu.driver.worker();
   for (;;) {
-    boost::system::error_code ec;
-    const std::size_t n = vu.socket.read_some(asio::buffer(w.read_buffer(), w.read_buffer_size()), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      wait_readable(vu);
+    boost::system::error_code read_ec;
+    const std::size_t got = vu.socket.read_some(asio::buffer(w.read_buffer(), w.read_buffer_size()), read_ec);
+    if (read_ec) {
+      if (!on_read_error(vu, read_ec)) wait_readable(vu);
       return;
     }
-    if (ec == asio::error::eof) {
-      if (vu.parser.on_eof() == http::ResponseParser::Status::complete) {
-        vu_close(vu);
-        on_response(vu);
-      } else {
-        on_io_error(vu, k_read, asio::error::make_error_code(asio::error::eof), vu.parser.started());
-      }
-      return;
-    }
-    if (ec) {
-      on_io_error(vu, k_read, ec, vu.parser.started());
-      return;
-    }
-    const auto r = vu.parser.feed(w.read_buffer(), n);
-    if (r.status == http::ResponseParser::Status::complete) {
-      // Bytes after a complete response were never asked for (no pipelining): the connection is not reusable.
-      if (r.consumed != n) vu_close(vu);
-      on_response(vu);
-      return;
-    }
-    if (r.status == http::ResponseParser::Status::error) {
-      vu_close(vu);
-      record_failure(vu, k_protocol, vu.parser.error());
-      finish(vu, false);
-      return;
-    }
+    if (on_bytes(vu, w.read_buffer(), got)) return;
   }
 }
 
+// The reactor reads into the VU's inbox as soon as the socket is readable: unlike a bare readiness wait, a
+// read with a buffer needs no epoll_ctl per request, and a small response arrives in this one recv.
 void wait_readable(Vu& vu) {
-  vu.socket.async_wait(tcp::socket::wait_read, [&vu](const boost::system::error_code& ec) { on_readable(vu, ec); });
+  vu.socket.async_read_some(asio::buffer(vu.inbox), [&vu](const boost::system::error_code& ec, std::size_t n) {
+    on_readable(vu, ec, n);
+  });
 }
 
 void send(Vu& vu) {

@@ -13,11 +13,13 @@ constexpr std::size_t kReadBuffer = 64 * 1024;              // bytes, shared by 
 Worker::Worker(int index, const TestPlan& plan, const std::vector<ScenarioTarget>& targets, Share share,
                std::size_t request_count, TimePoint run_start, SnapshotFn on_snapshot)
     : index_(index),
-      io_(1),
+      // Only this thread touches the worker's sockets and timers (other threads just post() to it), so the
+      // reactor's per-descriptor locking is dropped; the scheduler keeps its lock for those posts.
+      io_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO),
       request_count_(request_count),
       run_start_(run_start),
       on_snapshot_(std::move(on_snapshot)),
-      stats_(request_count),
+      stats_(std::make_unique<Stats>(request_count)),
       read_buffer_(kReadBuffer),
       snapshot_timer_(io_),
       sweep_timer_(io_) {
@@ -41,20 +43,27 @@ void Worker::stop() {
 }
 
 void Worker::note_error(std::size_t kind, const std::string& message) {
-  if (kind < stats_.error_examples.size() && stats_.error_examples[kind].empty()) stats_.error_examples[kind] = message;
+  auto& examples = stats_->error_examples;
+  if (kind < examples.size() && examples[kind].empty()) examples[kind] = message;
+}
+
+void Worker::recycle(std::unique_ptr<Stats> emptied) {
+  asio::post(io_, [this, s = std::move(emptied)]() mutable {
+    if (!spare_) spare_ = std::move(s);
+  });
 }
 
 void Worker::snapshot(bool final) {
-  std::int64_t vus = 0, allocated = 0;
+  Gauges g;
   for (auto& d : drivers_) {
-    vus += d->active_vus();
-    allocated += d->allocated_vus();
+    g.vus += d->active_vus();
+    g.vus_max += d->allocated_vus();
+    g.in_flight += d->in_flight();
   }
-  stats_.vus = vus;
-  stats_.vus_max = allocated;
-  Stats delta(request_count_);
-  std::swap(delta, stats_);
-  on_snapshot_(index_, interval_, std::move(delta), final);
+  std::unique_ptr<Stats> delta = std::move(stats_);
+  // Only the first seconds (or a coordinator that fell behind) allocate here.
+  stats_ = spare_ ? std::move(spare_) : std::make_unique<Stats>(request_count_);
+  on_snapshot_(index_, interval_, std::move(delta), g, final);
 }
 
 void Worker::arm_snapshot() {

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -56,6 +57,8 @@ struct Vu {
   tcp::socket socket;
   asio::steady_timer timer;        // think time and reconnect back-off
   http::ResponseParser parser;
+  std::array<char, 512> inbox{};   // the first bytes of each response (all of a small one); the rest is read
+                                   // into the worker's shared buffer
   const PreparedRequest* request = nullptr;
   TimePoint intended{};            // when the request was due (open model) or started (closed)
   TimePoint sent{};                // when writing began
@@ -84,6 +87,7 @@ class ScenarioDriver {
   bool open_model() const { return open_; }
   std::int64_t active_vus() const;
   std::int64_t allocated_vus() const { return static_cast<std::int64_t>(vus_.size()); }
+  std::int64_t in_flight() const { return in_flight_; }
 
   // Called by VUs.
   const PreparedRequest& next_request();
@@ -128,17 +132,21 @@ class ScenarioDriver {
   bool done_ = false;
 };
 
-// One thread, one io_context; owns its drivers and its Stats delta, snapshotted every second.
+// One thread, one io_context; owns its drivers and its Stats delta, snapshotted every second. The delta is
+// double-buffered: the coordinator merges a snapshot, zeroes it on its own thread and hands it back with
+// recycle(), so the request thread neither allocates nor clears histograms once the run is warm.
 class Worker {
  public:
-  using SnapshotFn = std::function<void(int worker, int interval, Stats&& delta, bool final)>;
+  using SnapshotFn =
+      std::function<void(int worker, int interval, std::unique_ptr<Stats> delta, const Gauges& gauges, bool final)>;
 
   Worker(int index, const TestPlan& plan, const std::vector<ScenarioTarget>& targets, Share share,
          std::size_t request_count, TimePoint run_start, SnapshotFn on_snapshot);
   void run();                      // thread body
   void stop();                     // thread-safe: hard stop now
   asio::io_context& io() { return io_; }
-  Stats& stats() { return stats_; }
+  Stats& stats() { return *stats_; }
+  void recycle(std::unique_ptr<Stats> emptied);  // thread-safe: a zeroed delta to reuse
   char* read_buffer() { return read_buffer_.data(); }
   std::size_t read_buffer_size() const { return read_buffer_.size(); }
   void note_error(std::size_t kind, const std::string& message);
@@ -155,7 +163,8 @@ class Worker {
   std::size_t request_count_;
   TimePoint run_start_;
   SnapshotFn on_snapshot_;
-  Stats stats_;
+  std::unique_ptr<Stats> stats_;   // the delta being recorded
+  std::unique_ptr<Stats> spare_;   // a zeroed delta back from the coordinator, swapped in at the next snapshot
   std::vector<char> read_buffer_;  // shared by every connection of this worker
   asio::steady_timer snapshot_timer_;
   asio::steady_timer sweep_timer_;

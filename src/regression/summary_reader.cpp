@@ -104,6 +104,8 @@ void read_resources(const json& doc, const std::string& file, const std::string&
   if (res == doc.end() || res->is_null()) return;
   if (!res->is_object()) fail_field(file, "resources", "expected an object such as {\"memory_bytes\": 1.2e8}");
   for (auto it = res->begin(); it != res->end(); ++it) {
+    // perfval writes descriptive fields beside the numbers (source, notes); a field with a unit must be a number.
+    if (!it->is_number() && resource_unit(it.key()).empty()) continue;
     const auto v = number_at(*res, it.key().c_str(), file, "resources." + it.key());
     if (!v) continue;
     Measurement m{"resource:" + scenario + ":" + it.key(), *v, {}, resource_unit(it.key()), file};

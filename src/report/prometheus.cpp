@@ -112,7 +112,7 @@ std::vector<PushedMetric> load_test_metrics(const loadgen::RunSummary& s, const 
   const double reqs = static_cast<double>(total.requests);
   auto seconds_at = [&](double q) { return static_cast<double>(total.duration.value_at_percentile(q)) / 1e6; };
   const auto started = std::chrono::duration<double>(s.started_at.time_since_epoch()).count();
-  return {
+  std::vector<PushedMetric> out = {
       {p + "requests_total", "Requests finished in the load test", l, reqs, "counter"},
       {p + "response_time_p50", "Median response time of the load test, seconds", l, seconds_at(50)},
       {p + "response_time_p95", "95th percentile response time of the load test, seconds", l, seconds_at(95)},
@@ -125,6 +125,23 @@ std::vector<PushedMetric> load_test_metrics(const loadgen::RunSummary& s, const 
       {p + "passed", "1 if every threshold passed, else 0", l, s.passed() ? 1.0 : 0.0},
       {p + "last_run_timestamp_seconds", "Unix time the load test started", l, started},
   };
+  // The target's own resources, only when they were sampled and had data (a missing value is not a zero).
+  const auto& r = s.resources;
+  if (!r.memory.empty()) {
+    out.push_back({p + "target_memory_bytes", "Peak memory of the target during the load test, bytes", l, r.memory.max});
+    out.push_back({p + "target_memory_bytes_avg", "Mean memory of the target during the load test, bytes", l, r.memory.avg()});
+  }
+  if (r.cpu_cores_avg) {
+    out.push_back({p + "target_cpu_cores", "Mean CPU of the target during the load test, cores", l, *r.cpu_cores_avg});
+    out.push_back({p + "target_cpu_cores_max", "Highest CPU of the target between two readings, cores", l, r.cpu.max});
+  }
+  if (!r.gc_pause.empty()) {
+    out.push_back({p + "target_gc_pause_max_seconds", "Longest GC pause the target reported, seconds", l, r.gc_pause.max / 1000});
+  }
+  if (r.sampled()) {
+    out.push_back({p + "target_resource_errors", "Failed readings of the target's resources", l, static_cast<double>(r.errors)});
+  }
+  return out;
 }
 
 // ---- live metrics ---------------------------------------------------------------------------------------------
@@ -135,6 +152,10 @@ struct LiveMetrics::Impl {
   prometheus::Family<prometheus::Counter>* requests = nullptr;
   prometheus::Family<prometheus::Counter>* errors = nullptr;
   prometheus::Gauge* vus = nullptr;
+  prometheus::Gauge* target_memory = nullptr;   // registered on the first resource reading
+  prometheus::Gauge* target_cpu = nullptr;
+  prometheus::Gauge* target_gc_pause = nullptr;
+  prometheus::Gauge* target_errors = nullptr;
   prometheus::Histogram* duration = nullptr;
   prometheus::Histogram::BucketBoundaries bounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                     0.25,   0.5,   1,      2.5,   5,    10,    30};
@@ -163,6 +184,18 @@ std::uint16_t LiveMetrics::port() const {
 }
 
 void LiveMetrics::set_vus(std::int64_t vus) { impl_->vus->Set(static_cast<double>(vus)); }
+
+void LiveMetrics::set_resources(const loadgen::ResourceSummary& r) {
+  auto& i = *impl_;
+  auto gauge = [&i](prometheus::Gauge*& g, const char* name, const char* help) -> prometheus::Gauge& {
+    if (g == nullptr) g = &prometheus::BuildGauge().Name(name).Help(help).Register(*i.registry).Add({});
+    return *g;
+  };
+  if (!r.memory.empty()) gauge(i.target_memory, "perfval_target_memory_bytes", "The target's memory at the latest reading, bytes").Set(r.memory.last);
+  if (!r.cpu.empty()) gauge(i.target_cpu, "perfval_target_cpu_cores", "The target's CPU between the two latest readings, cores").Set(r.cpu.last);
+  if (!r.gc_pause.empty()) gauge(i.target_gc_pause, "perfval_target_gc_pause_max_seconds", "Longest recent GC pause the target reports, seconds").Set(r.gc_pause.last / 1000);
+  gauge(i.target_errors, "perfval_target_resource_errors", "Failed readings of the target's resources so far").Set(static_cast<double>(r.errors));
+}
 
 void LiveMetrics::add(const loadgen::Stats& delta, const loadgen::RequestCatalog& catalog) {
   std::vector<double> increments(impl_->bounds.size() + 1, 0.0);

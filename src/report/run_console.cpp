@@ -38,8 +38,35 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
 std::string observed_text(const loadgen::ThresholdOutcome& t) {
   if (!t.observed) return "no data";
   const double v = *t.observed;
-  if (t.metric.rfind("http_req_duration", 0) == 0) return latency(v * 1000.0);
+  if (t.metric.rfind("http_req_duration", 0) == 0 || t.metric == "target_gc_pause") return latency(v * 1000.0);
+  if (t.metric == "target_memory_bytes") return format_bytes(v);
   return format_double("%g", v);
+}
+
+// The target's resources: one line per figure the readings had, or why there is none.
+std::string resource_lines(const loadgen::ResourceSummary& r) {
+  if (!r.sampled()) return "";
+  std::string out;
+  if (!r.memory.empty()) {
+    out += dotted("target_memory_bytes") + "max=" + format_bytes(r.memory.max) + " avg=" + format_bytes(r.memory.avg()) +
+           " last=" + format_bytes(r.memory.last) + "\n";
+  } else {
+    out += dotted("target_memory_bytes") + "no data: " + r.no_data_reason() + "\n";
+  }
+  if (r.cpu_cores_avg) {
+    out += dotted("target_cpu_cores") + format_double("avg=%.3f", *r.cpu_cores_avg) + format_double(" max=%.3f", r.cpu.max) + "\n";
+  }
+  if (!r.gc_pause.empty()) {
+    out += dotted("target_gc_pause") + "max=" + latency(r.gc_pause.max * 1000);
+    if (r.gc_pause_avg_ms) out += " avg=" + latency(*r.gc_pause_avg_ms * 1000);
+    if (r.gc_cycles) out += format_double(" (%.0f GC cycles in the run)", *r.gc_cycles);
+    out += "\n";
+  }
+  out += "      target: " + r.source + ", " + std::to_string(r.samples) + " readings";
+  if (r.errors > 0) out += ", " + std::to_string(r.errors) + " failed (" + r.error_examples.front() + ")";
+  out += "\n";
+  for (const auto& n : r.notes) out += "      note: " + n + "\n";
+  return out;
 }
 
 std::string executor_text(const loadgen::Scenario& s) {
@@ -90,7 +117,7 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
   if (s.totals.interrupted_iterations > 0) {
     out += dotted("interrupted_iterations") + std::to_string(s.totals.interrupted_iterations) + "\n";
   }
-  out += dotted("vus_max") + std::to_string(s.totals.vus_max) + "\n";
+  out += dotted("vus_max") + std::to_string(s.vus_max) + "\n";
   out += dotted("data_received") + format_bytes(static_cast<double>(total.bytes_received)) + "  " +
          format_bytes(static_cast<double>(total.bytes_received) / el) + "/s\n";
   out += dotted("data_sent") + format_bytes(static_cast<double>(total.bytes_sent)) + "  " +
@@ -110,6 +137,7 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
     out += dotted("errors") + e + "\n";
     for (const auto& ex : s.error_examples) out += "      cause: " + ex + "\n";
   }
+  out += resource_lines(s.resources);
   if (s.catalog.entries.size() > 1) {
     out += "\n  per request:\n";
     char line[256];
@@ -146,10 +174,15 @@ std::string render_progress(const loadgen::LiveView& v) {
   char buf[256];
   const double rps = v.last ? v.last->rps() : 0;
   std::snprintf(buf, sizeof buf, "running %5.0fs/%.0fs  vus=%-5lld  rps=%-9.1f p95=%-9s errors=%s  reqs=%llu", v.elapsed,
-                v.planned, static_cast<long long>(v.last ? v.last->vus : 0), rps,
+                v.planned, static_cast<long long>(v.gauges.vus), rps,
                 v.last && v.last->requests > 0 ? latency(v.last->p95 * 1000).c_str() : "-",
                 percent(total.failed, total.requests).c_str(), static_cast<unsigned long long>(total.requests));
-  return buf;
+  std::string line = buf;
+  if (v.resources != nullptr && !v.resources->memory.empty()) {
+    line += "  target mem=" + format_bytes(v.resources->memory.last);
+    if (!v.resources->cpu.empty()) line += format_double(" cpu=%.2f", v.resources->cpu.last);
+  }
+  return line;
 }
 
 }  // namespace perfval::report

@@ -112,6 +112,7 @@ std::string Collector::build_metrics() {
   stats.collections = ++collections_;
   stats.last_collection_time = static_cast<double>(snapshot_->time);
   body += render_exporter_metrics(stats, snapshot_->cluster_name);
+  if (const auto usage = read_process_usage(0)) body += render_process_metrics(*usage);
   return body;
 }
 

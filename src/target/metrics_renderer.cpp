@@ -301,6 +301,28 @@ std::string render_exporter_metrics(const ExporterStats& stats, std::string_view
   return out;
 }
 
+std::string render_process_metrics(const ProcessUsage& u) {
+  std::string out;
+  PromWriter w(out);
+  w.family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+  w.sample("process_cpu_seconds_total", u.cpu_seconds);
+  w.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  w.sample("process_resident_memory_bytes", u.resident_bytes);
+  w.family("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+  w.sample("process_virtual_memory_bytes", u.virtual_bytes);
+  w.family("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
+  w.sample("process_start_time_seconds", u.start_time_seconds);
+  if (u.open_fds) {
+    w.family("process_open_fds", "gauge", "Number of open file descriptors.");
+    w.sample("process_open_fds", *u.open_fds);
+  }
+  if (u.max_fds) {
+    w.family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
+    w.sample("process_max_fds", *u.max_fds);
+  }
+  return out;
+}
+
 std::string render_metrics(const ClusterSnapshot& snapshot, const ExporterStats& stats) {
   std::string out = render_cluster_metrics(snapshot);
   out += render_exporter_metrics(stats, snapshot.cluster_name);

@@ -28,9 +28,8 @@ class MergeTest : public ::testing::Test {
   void SetUp() override {
     serve_ = std::make_unique<Child>(std::vector<std::string>{PERFVAL_BIN, "serve", "--listen", "127.0.0.1:0",
                                                               "--nodes", "50", "--threads", "1"});
-    const std::string line = serve_->wait_for_line("listening on", 20s);
-    ASSERT_FALSE(line.empty()) << "perfval serve did not start";
-    url_ = line.substr(line.find("http://"));
+    url_ = perfval::test::serve_url(*serve_, 20s);
+    ASSERT_FALSE(url_.empty()) << "perfval serve did not start";
     scenario_ = dir_.write("dist.yaml",
                            "name: dist\ntarget: {base_url: \"" + url_ + "\"}\n"
                            "requests:\n  - {name: health, path: /health, weight: 3}\n"

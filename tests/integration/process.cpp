@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "perfval/http/simple_client.hpp"
+
 namespace perfval::test {
 
 namespace {
@@ -166,6 +168,24 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   const std::string p = path_ + "/" + name;
   std::ofstream(p) << content;
   return p;
+}
+
+bool wait_http_ok(const std::string& url, std::chrono::milliseconds limit) {
+  const auto end = Clock::now() + limit;
+  while (Clock::now() < end) {
+    try {
+      if (perfval::http::http_request("GET", url).status == 200) return true;
+    } catch (const perfval::http::HttpError&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string serve_url(Child& serve, std::chrono::milliseconds limit) {
+  const std::string line = serve.wait_for_line("listening on", limit);
+  const auto at = line.find("http://");
+  return at == std::string::npos ? std::string() : line.substr(at);
 }
 
 }  // namespace perfval::test

@@ -42,6 +42,12 @@ class Child {
   std::string buffer_;
 };
 
+// Polls GET `url` until it answers 200 (a server the test started is ready) or `limit` passes.
+bool wait_http_ok(const std::string& url, std::chrono::milliseconds limit);
+
+// Waits for `perfval serve`'s "listening on http://..." line and returns that URL, or "" after `limit`.
+std::string serve_url(Child& serve, std::chrono::milliseconds limit);
+
 // A fresh temporary directory, removed by the destructor.
 class TempDir {
  public:

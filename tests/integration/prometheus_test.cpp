@@ -21,23 +21,12 @@ using nlohmann::json;
 using perfval::test::Child;
 using perfval::test::run_process;
 using perfval::test::TempDir;
+using perfval::test::wait_http_ok;
 using namespace std::chrono_literals;
 
 void require_binary(const char* path) {
   ASSERT_EQ(access(path, X_OK), 0) << path << " is missing: run scripts/install-deps.sh (it installs the Debian "
                                    << "prometheus and prometheus-pushgateway packages these tests use)";
-}
-
-bool wait_http_ok(const std::string& url, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    try {
-      if (perfval::http::http_request("GET", url).status == 200) return true;
-    } catch (const perfval::http::HttpError&) {
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
 }
 
 std::string smoke_scenario(const TempDir& dir) {

@@ -220,6 +220,26 @@ TEST(RunAbort, AbortOnFailStopsTheRunEarly) {
   EXPECT_NE(r.summary.at("abort_reason").get<std::string>().find("abortOnFail"), std::string::npos);
 }
 
+TEST(RunAbort, LiveThresholdsOnVusReadTheGaugeNotASumOverSeconds) {
+  // 3 VUs for 5 s are 3 VUs at every check (they were summed per second once: 3, 6, 9 ... and aborted runs).
+  TempDir dir;
+  const std::string head = std::string("name: gauge\n") + kTarget +
+                           "requests: [{name: health, path: /health}]\nthink_time: 20ms\n"
+                           "executor: constant-vus\nvus: 3\nduration: 5s\nthresholds:\n";
+  const auto steady = run_scenario(dir, head + "  vus: [{threshold: \"value<=3\", abortOnFail: true}]\n"
+                                               "  vus_max: [{threshold: \"max<=3\", abortOnFail: true}]\n");
+  EXPECT_EQ(steady.process.exit_code, 0) << steady.process.out << steady.process.err;
+  EXPECT_FALSE(steady.summary.at("aborted").get<bool>()) << steady.summary.at("abort_reason");
+  EXPECT_GE(steady.summary.at("duration_s").get<double>(), 4.9);
+  EXPECT_EQ(metric(steady.summary, "vus", "max"), 3);
+
+  const auto crossed = run_scenario(dir, head + "  vus: [{threshold: \"max<3\", abortOnFail: true}]\n");
+  EXPECT_EQ(crossed.process.exit_code, 99) << crossed.process.out;
+  EXPECT_TRUE(crossed.summary.at("aborted").get<bool>());
+  EXPECT_NE(crossed.summary.at("abort_reason").get<std::string>().find("threshold vus: max<3"), std::string::npos);
+  EXPECT_LT(crossed.summary.at("duration_s").get<double>(), 4.9);
+}
+
 TEST(RunUnreachable, ConnectionRefusedCompletesWithCountedErrors) {
   TempDir dir;
   // Port 1 on loopback: nothing listens there.

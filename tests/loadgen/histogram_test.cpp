@@ -198,14 +198,49 @@ TEST(Histogram, ResetEmptiesEverything) {
 
 TEST(Histogram, MemoryIsFixedWhateverIsRecorded) {
   Histogram h;
+  h.record(1);
   const std::size_t before = h.memory_bytes();
   EXPECT_LE(before, 200U * 1024U);  // the documented ~190 KiB
   std::mt19937_64 rng(11);
   std::uniform_int_distribution<std::int64_t> dist(0, Histogram::kHighest * 2);
   for (int i = 0; i < 3'000'000; ++i) h.record(dist(rng));
   EXPECT_EQ(h.memory_bytes(), before);
-  EXPECT_EQ(h.count(), 3'000'000);
-  EXPECT_EQ(Histogram().memory_bytes(), before);
+  EXPECT_EQ(h.count(), 3'000'001);
+  h.reset();
+  EXPECT_EQ(h.memory_bytes(), before) << "reset keeps the counters for reuse";
+}
+
+TEST(Histogram, UnusedHistogramAllocatesNoCounters) {
+  // A closed model never records the uncorrected latency; an unsent request name records nothing.
+  Histogram unused;
+  EXPECT_FALSE(unused.allocated());
+  EXPECT_LT(unused.memory_bytes(), 256U);
+  Histogram merged;
+  merged += unused;
+  EXPECT_FALSE(merged.allocated()) << "merging an empty histogram allocates nothing";
+  EXPECT_EQ(Histogram::deserialize(unused.serialize()).allocated(), false);
+  EXPECT_EQ(unused, Histogram::deserialize(unused.serialize()));
+  Histogram used;
+  used.record(5);
+  used.reset();
+  EXPECT_EQ(used, unused) << "an emptied histogram equals one never used";
+}
+
+TEST(Histogram, MergeAndResetTouchOnlyTheRangeUsedYetStayExact) {
+  // Merging copies only the buckets between the source's min and max; reset clears only its own range.
+  Histogram a, b, both;
+  for (auto v : uniform_values(21, 5000, 900, 1100)) a.record(v), both.record(v);
+  for (auto v : long_tailed_values(22, 5000)) b.record(v), both.record(v);
+  Histogram sum;
+  sum += a;
+  sum += b;
+  EXPECT_EQ(sum, both);
+  sum.reset();
+  sum += a;
+  EXPECT_EQ(sum, a) << "reset left no counts behind outside the first range";
+  sum.reset();
+  for (auto v : long_tailed_values(22, 5000)) sum.record(v);
+  EXPECT_EQ(sum, b);
 }
 
 TEST(Histogram, SerializeRoundTripsRandomData) {

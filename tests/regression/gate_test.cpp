@@ -252,7 +252,7 @@ TEST(GateSla, UnknownClusterSizeIsNotedAndMissingResourcesAreRows) {
   EXPECT_THAT(r.notes.back(), HasSubstr("SLA not checked"));
   EXPECT_EQ(row(r, "memory").verdict, Verdict::missing_data);
   EXPECT_EQ(row(r, "CPU").verdict, Verdict::missing_data);
-  EXPECT_EQ(row(r, "reclaim pause p99").verdict, Verdict::missing_data);
+  EXPECT_EQ(row(r, "GC pause max").verdict, Verdict::missing_data);
   GateOptions forced;
   forced.sla_tier = SlaTier::small;
   EXPECT_EQ(evaluate(none, summary_run("cur", 2100, 200, 0, std::nullopt), std::nullopt, {}, forced).exit_code(), 99);

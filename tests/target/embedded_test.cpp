@@ -50,6 +50,9 @@ TEST(EmbeddedTarget, ServesEveryEndpoint) {
   EXPECT_EQ(metrics.status, 200u);
   EXPECT_NE(metrics.headers.at("content-type").find("version=0.0.4"), std::string::npos);
   EXPECT_EQ(count_lines_starting(metrics.body, "slurm_node_state{"), 50);
+  // Like a real exporter, the target reports its own process: a sampler can read its memory and CPU.
+  EXPECT_EQ(count_lines_starting(metrics.body, "process_resident_memory_bytes "), 1);
+  EXPECT_EQ(count_lines_starting(metrics.body, "process_cpu_seconds_total "), 1);
   EXPECT_EQ(get(t, "/metrics?debug=1").status, 200u);
 
   const auto health = get(t, "/health");

@@ -142,6 +142,22 @@ TEST(MetricsRenderer, IsValidExposition) {
   EXPECT_DOUBLE_EQ(e.series.at("slurm_exporter_scrape_duration_seconds{}"), 0.0123);
 }
 
+TEST(MetricsRenderer, ProcessMetricsAreTheServingProcesssOwn) {
+  ProcessUsage u;
+  u.cpu_seconds = 1.5;
+  u.resident_bytes = 64e6;
+  u.virtual_bytes = 512e6;
+  u.start_time_seconds = 1.7e9;
+  u.open_fds = 12;
+  const Exposition e = check(render_process_metrics(u));
+  EXPECT_TRUE(e.errors.empty()) << e.errors.front();
+  EXPECT_EQ(e.types.at("process_cpu_seconds_total"), "counter");
+  EXPECT_EQ(e.types.at("process_resident_memory_bytes"), "gauge");
+  EXPECT_DOUBLE_EQ(e.series.at("process_resident_memory_bytes{}"), 64e6);
+  EXPECT_DOUBLE_EQ(e.series.at("process_open_fds{}"), 12);
+  EXPECT_FALSE(e.types.count("process_max_fds")) << "an unknown limit is left out, not reported as 0";
+}
+
 TEST(MetricsRenderer, CheckerRejectsBrokenExposition) {
   // The checker above must be able to fail, or the validity test proves nothing.
   EXPECT_FALSE(check("slurm_x 1\n").errors.empty());                                      // no TYPE

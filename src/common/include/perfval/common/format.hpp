@@ -1,7 +1,8 @@
-// printf-style formatting of one number into a std::string, for reports and messages.
+// printf-style formatting of one number into a std::string, for reports and messages; URL query encoding.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace perfval {
 
@@ -10,5 +11,8 @@ std::string format_double(const char* format, double value);
 
 // A latency in microseconds as the console prints it: "850µs", "12.35ms", "2.10s".
 std::string format_latency_us(double us);
+
+// Percent-encodes everything but unreserved characters (RFC 3986), for query strings and form bodies.
+std::string percent_encode(std::string_view text);
 
 }  // namespace perfval

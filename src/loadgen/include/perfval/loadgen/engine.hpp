@@ -8,6 +8,7 @@
 
 #include "perfval/loadgen/scenario.hpp"
 #include "perfval/loadgen/schedule.hpp"
+#include "perfval/loadgen/series.hpp"
 #include "perfval/loadgen/summary.hpp"
 
 namespace perfval::loadgen {
@@ -23,6 +24,9 @@ struct EngineOptions {
   // Seconds between live threshold evaluations (k6 uses 2 s).
   std::chrono::milliseconds threshold_interval{2000};
   bool handle_signals = true;  // SIGINT/SIGTERM stop the run (exit 105) instead of killing the process
+  // Spans of seconds to keep full per-request histograms for (RunSummary::windows), e.g. one per load plateau.
+  // Memory: one Stats per window, whatever the run length.
+  std::vector<TimeWindow> windows;
 };
 
 // Runs the plan to completion (or abort) and returns what was measured. Targets must already be resolved to

@@ -10,7 +10,9 @@
 namespace perfval::loadgen {
 
 // Records integer values (microseconds in perfval) from 1 to kHighest with <= 0.1 % relative error.
-// A value type: copy, merge with +=, serialize. Memory is fixed (~190 KiB) whatever the run length.
+// A value type: copy, merge with +=, serialize. The counters (~190 KiB) are allocated on the first record or
+// merge of a non-empty histogram and never grow after that, whatever the run length; an unused histogram
+// (the uncorrected latency of a closed model, a request name never sent) costs a few dozen bytes.
 class Histogram {
  public:
   static constexpr std::int64_t kLowest = 1;                       // smallest distinguishable value, µs
@@ -20,7 +22,7 @@ class Histogram {
   Histogram();
 
   // Records `value` `count` times. Values < 0 are recorded as 0; values > kHighest as kHighest (and counted
-  // in clamped()). Never allocates.
+  // in clamped()). Allocates only the first time (see above).
   void record(std::int64_t value, std::int64_t count = 1);
 
   std::int64_t count() const { return total_count_; }
@@ -36,7 +38,9 @@ class Histogram {
   std::int64_t value_at_percentile(double p) const;
 
   // Exact merge: the result equals having recorded both sets. Layouts are always identical.
+  // Costs O(buckets between other's min and max), not O(layout).
   Histogram& operator+=(const Histogram& other);
+  // Empties the histogram and keeps its counters allocated (for reuse); O(buckets between min and max).
   void reset();
 
   // Compact text encoding ("hdr1:" + base64 of run-length, varint-encoded counts), for summary files.
@@ -56,17 +60,20 @@ class Histogram {
   // so merging in a different order may change the last bits).
   bool operator==(const Histogram& other) const;
 
-  // Bytes this histogram occupies (object plus counters); constant for its whole life.
+  // Bytes this histogram occupies (object plus counters): sizeof(Histogram) until first used, then constant.
   std::size_t memory_bytes() const { return sizeof(*this) + counts_.capacity() * sizeof(std::int64_t); }
+  bool allocated() const { return !counts_.empty(); }
   // Number of counters in the layout (every histogram has the same).
   static std::size_t counts_length();
 
  private:
   int index_of(std::int64_t value) const;
+  void allocate();
+  std::vector<Bucket> buckets_between(int first, int last) const;  // non-empty buckets, indexes inclusive
   std::int64_t lowest_equivalent(int index) const;
   std::int64_t highest_equivalent(int index) const;
 
-  std::vector<std::int64_t> counts_;  // one counter per bucket
+  std::vector<std::int64_t> counts_;  // one counter per bucket; empty until first used
   std::int64_t total_count_ = 0;      // sum of counts_
   std::int64_t clamped_count_ = 0;    // values above kHighest recorded as kHighest
   std::int64_t min_value_ = INT64_MAX;  // smallest recorded raw value

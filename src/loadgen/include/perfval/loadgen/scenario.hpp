@@ -12,6 +12,7 @@
 #include "perfval/http/tls_options.hpp"
 #include "perfval/loadgen/checks.hpp"
 #include "perfval/loadgen/data_file.hpp"
+#include "perfval/loadgen/resources.hpp"
 #include "perfval/loadgen/threshold.hpp"
 #include "perfval/target/options.hpp"
 
@@ -75,6 +76,7 @@ struct Scenario {
   std::string description;
   std::string base_url;         // "http://host:port" (path prefix allowed); empty when `embedded` is set
   std::optional<target::ServeOptions> embedded;  // start an in-process target on a free loopback port
+  std::optional<ResourceConfig> resources;       // sample the target's memory/CPU/GC during the run
   std::vector<RequestSpec> requests;             // at least one
   Nanos think_time{0};          // closed-model executors: pause after each response
   Nanos timeout = std::chrono::seconds(30);      // per request: connect + send + full response

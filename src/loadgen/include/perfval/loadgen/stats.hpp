@@ -33,6 +33,7 @@ struct StatusCounts {
   std::vector<std::pair<unsigned, std::uint64_t>> counts;  // status code -> responses, unsorted
   void add(unsigned code, std::uint64_t n = 1);
   StatusCounts& operator+=(const StatusCounts& o);
+  void reset() { counts.clear(); }  // keeps the capacity
 };
 
 // Everything measured for one request name of one scenario (or, summed, for any selection of them).
@@ -48,22 +49,37 @@ struct RequestStats {
   ErrorCounts errors;              // transport failures by kind
 
   RequestStats& operator+=(const RequestStats& o);
+  void reset();  // zero, keeping histogram memory for reuse
 };
 
-// One worker's (or, merged, the whole run's) measurements since the last snapshot.
+// One worker's (or, merged, the whole run's) measurements since the last snapshot. Counters only: they add up
+// across workers and across time. Gauges travel beside them (Gauges).
 struct Stats {
   std::vector<RequestStats> by_request;  // index = global request id (see RequestCatalog)
   std::uint64_t iterations = 0;          // iterations completed (one request each)
   std::uint64_t dropped_iterations = 0;  // arrivals not started because every VU was busy (open model)
   std::uint64_t interrupted_iterations = 0;  // in flight when gracefulStop/gracefulRampDown ran out
-  std::int64_t vus = 0;                  // active VUs at the snapshot (a gauge: summed over workers)
-  std::int64_t vus_max = 0;              // VUs allocated at the snapshot (gauge)
   std::array<std::string, 6> error_examples;  // first message seen per ErrorCounts kind, e.g. "Connection refused"
 
   explicit Stats(std::size_t request_count = 0) : by_request(request_count) {}
-  // Adds counters and histograms; gauges are summed too (callers merging across time take the latest).
-  Stats& operator+=(const Stats& o);
-  RequestStats total() const;  // all requests merged
+  Stats& operator+=(const Stats& o);  // counters add, histograms merge exactly
+  void reset();                       // zero, keeping histogram memory for reuse (the double buffer)
+  RequestStats total() const;         // all requests merged
+};
+
+// Values at an instant, not amounts: a worker reports its latest; the run's value is the sum over workers'
+// latest values, never a sum over time.
+struct Gauges {
+  std::int64_t vus = 0;        // VUs running an iteration or ready to (closed model: active VUs)
+  std::int64_t vus_max = 0;    // VUs allocated
+  std::int64_t in_flight = 0;  // iterations started and not finished
+
+  Gauges& operator+=(const Gauges& o) {
+    vus += o.vus;
+    vus_max += o.vus_max;
+    in_flight += o.in_flight;
+    return *this;
+  }
 };
 
 // Names of the requests of every scenario, flattened; request id = index.

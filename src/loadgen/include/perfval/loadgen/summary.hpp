@@ -9,33 +9,23 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "perfval/loadgen/resources.hpp"
 #include "perfval/loadgen/scenario.hpp"
+#include "perfval/loadgen/series.hpp"
 #include "perfval/loadgen/stats.hpp"
 #include "perfval/loadgen/threshold.hpp"
 
 namespace perfval::loadgen {
 
-// One second of the run (the last one may be shorter), merged over workers.
-struct IntervalSample {
-  double t = 0;                   // seconds since the start at the END of the interval
-  double length = 1;              // seconds covered
-  std::uint64_t requests = 0;     // requests finished in the interval
-  double p50 = 0, p95 = 0, p99 = 0;  // ms, http_req_duration of those requests
-  std::uint64_t errors = 0;       // failed requests (http_req_failed) in the interval
-  std::uint64_t dropped = 0;      // dropped iterations in the interval
-  std::int64_t vus = 0;           // active VUs at the end of the interval
-  std::uint64_t bytes_received = 0;  // bytes
-
-  double rps() const { return length > 0 ? static_cast<double>(requests) / length : 0; }  // requests per second
-};
-
-// What the coordinator knows while the run goes on: used for progress lines and live thresholds.
+// What the coordinator knows while the run goes on: used for progress lines and live metrics.
 struct LiveView {
   double elapsed = 0;          // seconds since start
   double planned = 0;          // seconds the plan lasts (without graceful stop)
   const Stats* totals = nullptr;  // merged over workers so far
   const RequestCatalog* catalog = nullptr;
   const IntervalSample* last = nullptr;  // latest complete second, if any
+  Gauges gauges;               // latest VUs, allocated VUs and iterations in flight, summed over workers
+  const ResourceSummary* resources = nullptr;  // the target's resources so far (sampled() false: not sampled)
 };
 
 struct ThresholdOutcome {
@@ -61,7 +51,11 @@ struct RunSummary {
   bool interrupted = false;    // stopped by a signal (exit 105)
   Stats totals;                // everything measured
   RequestCatalog catalog;      // request id -> scenario and name
+  std::int64_t vus = 0;        // active VUs in the last second (k6's vus gauge value)
+  std::int64_t vus_max = 0;    // most VUs allocated at once
   std::vector<IntervalSample> timeseries;
+  ResourceSummary resources;   // the target's memory, CPU and GC pauses during the run (target.resources)
+  std::vector<WindowStats> windows;  // per-window histograms, for the windows the engine was given
   std::vector<ThresholdOutcome> thresholds;
   std::vector<std::string> error_examples;  // first message of each error kind seen, e.g. "connect: Connection refused"
   std::optional<int> target_nodes;          // cluster size when the target is the embedded one
@@ -74,10 +68,20 @@ struct RunSummary {
 std::optional<RequestStats> select_requests(const Stats& stats, const RequestCatalog& catalog,
                                             const MetricSelector& selector);
 
-// Aggregate of a metric over the selected requests (k6 names; durations in ms, rates per second or in [0,1]).
-std::optional<double> aggregate(const Stats& stats, const RequestCatalog& catalog, double elapsed_seconds,
-                                const MetricSelector& selector, const ThresholdExpr& expr,
-                                const std::vector<IntervalSample>* timeseries = nullptr);
+// What an aggregate is computed over: the finished run, or the coordinator's view while it goes on.
+struct RunView {
+  const Stats& totals;                             // counters and histograms so far
+  const RequestCatalog& catalog;
+  double elapsed = 0;                              // seconds, for rates
+  const std::vector<IntervalSample>& timeseries;   // complete seconds so far
+  Gauges gauges;                                   // current VUs (vus) and most allocated (vus_max)
+  const ResourceSummary& resources;
+};
+RunView view_of(const RunSummary& summary);
+
+// Aggregate of a metric (k6 names; durations in ms, rates per second or in [0,1], target_memory_bytes in bytes,
+// target_cpu_cores in cores); nullopt when there is no data, which fails a threshold.
+std::optional<double> aggregate(const RunView& run, const MetricSelector& selector, const ThresholdExpr& expr);
 
 // Evaluates the plan's thresholds on `summary.totals` and stores the outcomes in `summary.thresholds`.
 void evaluate_summary_thresholds(RunSummary& summary);

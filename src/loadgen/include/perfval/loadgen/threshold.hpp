@@ -17,7 +17,7 @@ struct ThresholdExpr {
   std::string aggregation;  // "avg", "min", "med", "max", "p(95)", "rate", "count", "value"
   double percentile = 0;    // for "p(N)": N in [0, 100]
   Op op = Op::lt;
-  double value = 0;         // right-hand side; a duration with a unit is converted to milliseconds
+  double value = 0;         // right-hand side: ms for durations (a unit is converted), bytes for sizes
   std::string source;       // the expression as written, whitespace kept as given
 
   bool passes(double observed) const;
@@ -26,8 +26,13 @@ struct ThresholdExpr {
 // "<", "<=", ">", ">=", "==" or "!=", for messages and reports.
 const char* to_string(ThresholdExpr::Op op);
 
+// What a threshold value's unit means for a metric: durations ("5s", bare = ms), sizes ("512Mi", bare = bytes),
+// or plain numbers (no unit).
+enum class ThresholdUnit { duration, size, plain };
+ThresholdUnit threshold_unit(std::string_view metric);  // target_memory_bytes: size, target_cpu_cores: plain
+
 // Parses one expression; throws perfval::Error (no location: the caller wraps it) with a reason.
-ThresholdExpr parse_threshold_expression(std::string_view text);
+ThresholdExpr parse_threshold_expression(std::string_view text, ThresholdUnit unit = ThresholdUnit::duration);
 
 // A metric selector such as "http_req_duration{name:metrics,scenario:stress}".
 struct MetricSelector {

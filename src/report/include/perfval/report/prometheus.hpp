@@ -60,6 +60,8 @@ class LiveMetrics {
   // Adds one worker's per-second delta (called on the coordinator thread, never on the request path).
   void add(const loadgen::Stats& delta, const loadgen::RequestCatalog& catalog);
   void set_vus(std::int64_t vus);
+  // The target's latest memory/CPU/GC figures (perfval_target_*), registered once a reading had them.
+  void set_resources(const loadgen::ResourceSummary& resources);
   std::uint16_t port() const;
 
  private:

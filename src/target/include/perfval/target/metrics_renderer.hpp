@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "perfval/common/proc_stat.hpp"
 #include "perfval/target/cluster.hpp"
 
 namespace perfval::target {
@@ -23,6 +24,9 @@ struct ExporterStats {
 std::string render_cluster_metrics(const ClusterSnapshot& snapshot);
 // The slurm_exporter_* self-metric families.
 std::string render_exporter_metrics(const ExporterStats& stats, std::string_view cluster_name);
+// The process_* families every Prometheus client library exports (CPU, memory, start time, file descriptors),
+// from the serving process's own /proc: so a run can sample `perfval serve` like a real exporter.
+std::string render_process_metrics(const ProcessUsage& usage);
 // Both, as served on /metrics.
 std::string render_metrics(const ClusterSnapshot& snapshot, const ExporterStats& stats = {});
 
