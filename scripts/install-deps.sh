@@ -13,7 +13,7 @@ build_pkgs=(
 )
 # Real servers and reference tools used by tests and benchmark scripts (never mocked).
 tool_pkgs=(
-  nginx-light wrk prometheus prometheus-pushgateway hyperfine curl openssl procps time
+  nginx-light wrk prometheus prometheus-pushgateway hyperfine curl openssl procps time jq
 )
 runtime_pkgs=(
   libyaml-cpp0.7 libssl3 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprometheus-cpp-push1.0

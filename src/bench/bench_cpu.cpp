@@ -40,7 +40,7 @@ void metric_processing(benchmark::State& state) {
 }
 
 void metric_render(benchmark::State& state) {
-  const auto& snapshot = cluster_snapshot(static_cast<int>(state.range(0)));
+  const auto& snapshot = cluster_snapshot(work_size(state.range(0)));
   const std::size_t samples = count_samples(target::render_cluster_metrics(snapshot));
   std::size_t bytes = 0;
   for (auto _ : state) {
@@ -54,7 +54,7 @@ void metric_render(benchmark::State& state) {
 }
 
 void metric_parse(benchmark::State& state) {
-  const std::string body = target::render_cluster_metrics(cluster_snapshot(static_cast<int>(state.range(0))));
+  const std::string body = target::render_cluster_metrics(cluster_snapshot(work_size(state.range(0))));
   std::size_t samples = 0;
   for (auto _ : state) {
     std::size_t labels = 0;
@@ -143,7 +143,7 @@ void concurrent_collection(benchmark::State& state) {
 }
 
 void json_parse(benchmark::State& state, bool nodes) {
-  const auto& snapshot = cluster_snapshot(static_cast<int>(state.range(0)));
+  const auto& snapshot = cluster_snapshot(work_size(state.range(0)));
   const std::string body = nodes ? target::render_nodes_json(snapshot) : target::render_jobs_json(snapshot);
   std::size_t values = 0;
   for (auto _ : state) {

@@ -15,10 +15,19 @@ class LoopbackClient;
 bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::string& path,
                 std::vector<double>* latencies, std::size_t* bytes);
 
+// A known slower build for validating the regression gate on real runs (scripts/gate-noise.sh): with
+// PERFVAL_BENCH_EXTRA_WORK_PCT=P in the environment, cpu/metric_render, cpu/metric_parse and cpu/json_parse
+// work on P% more nodes than their names say (so they take about P% longer); unset, `nodes` itself.
+int work_size(std::int64_t nodes);
+
 struct SuiteConfig {
   bool quick = false;  // CI mode: the largest sizes are left out (names of the rest are unchanged)
 };
 
+// One slot of the control set (control/cpu, control/memory, control/syscall); main registers a slot before
+// and after every category so the controls sample the machine's speed through the whole run.
+void register_control_benchmarks();
+constexpr std::size_t kControlBenchmarks = 3;  // benchmarks in one slot of the control set
 void register_memory_benchmarks(const SuiteConfig& config);
 void register_cpu_benchmarks(const SuiteConfig& config);
 void register_network_benchmarks(const SuiteConfig& config);
