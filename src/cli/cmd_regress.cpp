@@ -33,8 +33,12 @@ ArgParser regress_parser() {
       .option("history", "DIR", "results history, one folder per run or ISO week (e.g. results/2026-W46/)")
       .option("format", "NAME", "console (default), markdown, json, junit or slack")
       .option("report", "FILE", "write the report in --format to FILE (atomically); the console table still prints")
-      .option("threshold", "PCT", "degradation vs the previous run that counts (default 20)")
-      .option("alpha", "A", "Mann-Whitney significance level (default 0.05)")
+      .option("threshold", "PCT", "change vs the previous run that counts (default 10)")
+      .option("alpha", "A", "significance level of a change against its noise, per metric (default 0.001)")
+      .option("noise-floor", "PCT", "run-to-run noise of one run when no history says (default 10; 25 for wall-clock benchmarks)")
+      .option("inconclusive", "pass|fail", "what an inconclusive metric does to the gate (default pass)")
+      .flag("strict-testbed", "judge absolute benchmark baselines measured on another machine too")
+      .flag("no-normalize", "do not take the machine's shift (control set) out of benchmark changes")
       .option("sla-tier", "TIER", "small, medium or large (default: baselines sla:, else target.nodes)")
       .flag("fail-on-missing", "missing data fails the gate too (exit 99)")
       .flag("no-change-points", "skip change-point detection over the history")
@@ -53,7 +57,15 @@ regression::GateOptions gate_options(const ParsedArgs& a) {
   if (auto t = a.get("threshold")) o.threshold_pct = parse_number_arg("--threshold", *t);
   if (o.threshold_pct < 0) throw Error("--threshold: must not be negative");
   if (auto al = a.get("alpha")) o.alpha = parse_number_arg("--alpha", *al);
-  if (o.alpha <= 0 || o.alpha >= 1) throw Error("--alpha: must be between 0 and 1, e.g. 0.05");
+  if (o.alpha <= 0 || o.alpha >= 1) throw Error("--alpha: must be between 0 and 1, e.g. 0.001");
+  if (auto f = a.get("noise-floor")) o.noise_floor_pct = parse_number_arg("--noise-floor", *f);
+  if (o.noise_floor_pct < 0) throw Error("--noise-floor: must not be negative");
+  if (auto i = a.get("inconclusive")) {
+    if (*i != "pass" && *i != "fail") throw Error("--inconclusive: expected pass or fail, got \"" + *i + "\"");
+    o.inconclusive_fails = *i == "fail";
+  }
+  o.strict_testbed = a.has("strict-testbed");
+  o.normalize = !a.has("no-normalize");
   if (auto tier = a.get("sla-tier")) {
     o.sla_tier = regression::parse_sla_tier(*tier);
     if (!o.sla_tier) throw Error("--sla-tier: expected small, medium or large, got \"" + *tier + "\"");
@@ -119,12 +131,16 @@ int update_baseline(const regression::BaselineFile& baselines, const RunResults&
     if (!values.count(e.name)) skipped += (skipped.empty() ? "" : ", ") + e.name;
   if (values.empty())
     throw Error(baselines.path + ": nothing to update: " + current.label + " provides none of the baseline metrics");
-  const std::string text = regression::update_baseline_text(baselines, values);
+  const regression::Testbed& testbed = current.machine.testbed;
+  const std::string text = regression::update_baseline_text(baselines, values, testbed);
   regression::parse_baselines(text, baselines.path);  // never write a file we cannot read back
   write_file_atomic(baselines.path, text);
   std::printf("updated %zu of %zu baselines in %s from %s\n", values.size(), baselines.entries.size(),
               baselines.path.c_str(), current.label.c_str());
   if (!skipped.empty()) std::printf("not updated (no measured value): %s\n", skipped.c_str());
+  if (testbed.known()) std::printf("testbed: %s\n", testbed.fingerprint().c_str());
+  else std::printf("testbed: unknown (%s does not say which machine it ran on); testbed: left as it was\n",
+                   current.label.c_str());
   return exit_code::ok;
 }
 
@@ -142,7 +158,7 @@ std::vector<report::PushedMetric> regression_metrics(const regression::Regressio
   std::vector<report::PushedMetric> out;
   double failing = 0;
   for (const auto& m : r.metrics) {
-    double code = 0;  // ok, improved, not significant
+    double code = 0;  // unchanged, improved, inconclusive
     if (m.verdict == regression::Verdict::regressed) code = 1;
     if (m.verdict == regression::Verdict::sla_breach) code = 2;
     if (m.verdict == regression::Verdict::missing_data) code = 3;
@@ -195,6 +211,7 @@ int run_regress(const std::vector<std::string>& args) {
   std::cout.flush();
   if (!slack_url.empty()) post_slack(report, slack_url, a);
   report::push_and_report(push, regression_metrics(report, push ? push->prefix : "slurm"));
+  if (const std::string w = report.inconclusive_warning(); !w.empty()) std::fprintf(stderr, "perfval: %s\n", w.c_str());
   if (report.nothing_judged() && !report.gate_failed())
     std::fprintf(stderr, "perfval: error: nothing could be judged: every metric is missing data (see the reasons above)\n");
   return report.exit_code();

@@ -1,4 +1,5 @@
 // Google Benchmark JSON: repetition rows become samples, aggregates a fallback value, counters measurements.
+#include <cstdio>
 #include <set>
 
 #include "perfval/regression/stats.hpp"
@@ -75,6 +76,28 @@ void add_row(const json& row, std::size_t index, const std::string& file, std::m
     fail_field(file, where + ".real_time", "missing (the row has no error_occurred either)");
 }
 
+// Google Benchmark's "context": host, CPUs and load; cpu_model is added by perfval-bench (machine_context.hpp).
+void read_context(const json& doc, RunResults& into) {
+  const auto it = doc.find("context");
+  if (it == doc.end() || !it->is_object() || into.machine.testbed.known()) return;
+  const json& c = *it;
+  MachineContext m;
+  if (c.contains("cpu_model") && c["cpu_model"].is_string() && c["cpu_model"] != "unknown")
+    m.testbed.cpu_model = c["cpu_model"].get<std::string>();
+  if (c.contains("num_cpus") && c["num_cpus"].is_number_integer()) m.testbed.cores = c["num_cpus"].get<int>();
+  if (c.contains("host_name") && c["host_name"].is_string()) m.host = c["host_name"].get<std::string>();
+  if (c.contains("date") && c["date"].is_string()) m.date = c["date"].get<std::string>();
+  if (c.contains("load_avg") && c["load_avg"].is_array()) {
+    for (const auto& v : c["load_avg"]) {
+      if (!v.is_number()) continue;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", v.get<double>());
+      m.load_average += (m.load_average.empty() ? "" : " ") + std::string(buf);
+    }
+  }
+  into.machine = m;
+}
+
 }  // namespace
 
 void read_benchmark_json(const json& doc, const std::string& file, RunResults& into) {
@@ -83,6 +106,7 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
   std::map<std::string, BenchmarkRows> by;
   std::vector<std::string> order;
   for (std::size_t i = 0; i < rows.size(); ++i) add_row(rows[i], i, file, by, order);
+  read_context(doc, into);
   for (const std::string& name : order) {
     const BenchmarkRows& b = by[name];
     const std::string prefix = "bench:" + name;

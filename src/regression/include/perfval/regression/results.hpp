@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "perfval/regression/testbed.hpp"
+
 namespace perfval::regression {
 
 // One measured quantity of one run. Keys are canonical so the same quantity matches across runs:
@@ -30,6 +32,7 @@ struct RunResults {
   std::vector<std::string> summary_files;          // summaries read
   std::optional<double> target_nodes;              // cluster size from a summary's target.nodes, nodes
   std::vector<std::string> notes;                  // things the reader noticed (duplicates, aborted runs)
+  MachineContext machine;                          // where it ran (Google Benchmark context); empty when unknown
 
   const Measurement* find(const std::string& key) const;
   bool empty() const { return measurements.empty() && failed.empty(); }
