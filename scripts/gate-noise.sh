@@ -37,7 +37,9 @@ done
 
 [ "$reuse" -eq 0 ] || [ -n "$out" ] || { echo "gate-noise: --reuse-runs needs --out DIR" >&2; exit 2; }
 scripts/install-deps.sh
-scripts/build.sh perfval perfval-bench >/dev/null
+# Keep the build directory's -Werror setting, so this does not reconfigure (and rebuild) a developer's build.
+werror=$(sed -n 's/^PERFVAL_WERROR:[A-Z]*=//p' build/CMakeCache.txt 2>/dev/null)
+PERFVAL_WERROR=${PERFVAL_WERROR:-${werror:-OFF}} scripts/build.sh perfval perfval-bench >/dev/null
 out=${out:-$(mktemp -d /tmp/perfval-gate-noise.XXXXXX)}
 mkdir -p "$out/runs" "$out/reports" "$out/bin"
 # A copy of the binaries, so rebuilding the checkout meanwhile does not change what is measured.

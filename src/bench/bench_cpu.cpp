@@ -40,13 +40,16 @@ void metric_processing(benchmark::State& state) {
 }
 
 void metric_render(benchmark::State& state) {
-  const auto& snapshot = cluster_snapshot(work_size(state.range(0)));
+  const auto& snapshot = cluster_snapshot(static_cast<int>(state.range(0)));
   const std::size_t samples = count_samples(target::render_cluster_metrics(snapshot));
   std::size_t bytes = 0;
+  ExtraWork extra;
   for (auto _ : state) {
-    std::string body = target::render_cluster_metrics(snapshot);
-    bytes += body.size();
-    benchmark::DoNotOptimize(body.data());
+    for (int round = 0; round < extra.rounds(); ++round) {
+      std::string body = target::render_cluster_metrics(snapshot);
+      if (round == 0) bytes += body.size();
+      benchmark::DoNotOptimize(body.data());
+    }
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(samples));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
@@ -54,12 +57,17 @@ void metric_render(benchmark::State& state) {
 }
 
 void metric_parse(benchmark::State& state) {
-  const std::string body = target::render_cluster_metrics(cluster_snapshot(work_size(state.range(0))));
+  const std::string body = target::render_cluster_metrics(cluster_snapshot(static_cast<int>(state.range(0))));
   std::size_t samples = 0;
+  ExtraWork extra;
   for (auto _ : state) {
-    std::size_t labels = 0;
-    samples += parse_prometheus_text(body, [&labels](const PromSample& s) { labels += s.labels.size(); }).samples;
-    benchmark::DoNotOptimize(labels);
+    for (int round = 0; round < extra.rounds(); ++round) {
+      std::size_t labels = 0;
+      const std::size_t parsed =
+          parse_prometheus_text(body, [&labels](const PromSample& s) { labels += s.labels.size(); }).samples;
+      if (round == 0) samples += parsed;
+      benchmark::DoNotOptimize(labels);
+    }
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(samples));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
@@ -143,13 +151,16 @@ void concurrent_collection(benchmark::State& state) {
 }
 
 void json_parse(benchmark::State& state, bool nodes) {
-  const auto& snapshot = cluster_snapshot(work_size(state.range(0)));
+  const auto& snapshot = cluster_snapshot(static_cast<int>(state.range(0)));
   const std::string body = nodes ? target::render_nodes_json(snapshot) : target::render_jobs_json(snapshot);
   std::size_t values = 0;
+  ExtraWork extra;
   for (auto _ : state) {
-    const JsonShape shape = scan_json(body);
-    values += shape.values();
-    benchmark::DoNotOptimize(values);
+    for (int round = 0; round < extra.rounds(); ++round) {
+      const JsonShape shape = scan_json(body);
+      if (round == 0) values += shape.values();
+      benchmark::DoNotOptimize(values);
+    }
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
   state.SetItemsProcessed(static_cast<std::int64_t>(values));

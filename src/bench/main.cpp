@@ -172,7 +172,7 @@ int run(int argc, char** argv) {
   if (ran <= control_slots * kControlBenchmarks) {
     std::string chosen;
     for (const auto& c : flags.categories) chosen += (chosen.empty() ? "" : ",") + c;
-    throw Error("--benchmark_filter=" + filter + " matches no benchmark in categories " + chosen +
+    throw Error("--benchmark_filter=" + benchmark::GetBenchmarkFilter() + " matches no benchmark in categories " + chosen +
                 "; list them with --benchmark_list_tests");
   }
   return exit_code::ok;

@@ -17,8 +17,16 @@ bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::stri
 
 // A known slower build for validating the regression gate on real runs (scripts/gate-noise.sh): with
 // PERFVAL_BENCH_EXTRA_WORK_PCT=P in the environment, cpu/metric_render, cpu/metric_parse and cpu/json_parse
-// work on P% more nodes than their names say (so they take about P% longer); unset, `nodes` itself.
-int work_size(std::int64_t nodes);
+// repeat their work in P% of their iterations (spread evenly), so they do P% more of the same work.
+class ExtraWork {
+ public:
+  ExtraWork();
+  int rounds();  // how often to do this iteration's work: 1, or 2 for P% of the iterations
+
+ private:
+  double extra_ = 0;   // P / 100
+  double credit_ = 0;  // accumulated extra work not done yet, iterations
+};
 
 struct SuiteConfig {
   bool quick = false;  // CI mode: the largest sizes are left out (names of the rest are unchanged)

@@ -35,7 +35,7 @@ ArgParser regress_parser() {
       .option("report", "FILE", "write the report in --format to FILE (atomically); the console table still prints")
       .option("threshold", "PCT", "change vs the previous run that counts (default 10)")
       .option("alpha", "A", "significance level of a change against its noise, per metric (default 0.001)")
-      .option("noise-floor", "PCT", "run-to-run noise of one run when no history says (default 10; 25 for wall-clock benchmarks)")
+      .option("noise-floor", "PCT", "run-to-run noise of one run, at least (default 20; 3x for wall-clock benchmarks)")
       .option("inconclusive", "pass|fail", "what an inconclusive metric does to the gate (default pass)")
       .flag("strict-testbed", "judge absolute benchmark baselines measured on another machine too")
       .flag("no-normalize", "do not take the machine's shift (control set) out of benchmark changes")

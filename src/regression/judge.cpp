@@ -32,14 +32,17 @@ std::string pct(double log_value) { return format_change(log_to_pct(log_value));
 
 std::string plus_minus(double log_noise) { return "±" + format_number(std::round(log_to_pct(log_noise) * 10) / 10) + "%"; }
 
-// The run-level part of the noise: the row's own spread over the history, else the documented floor.
-double run_sigma(const RowNoise& noise) { return noise.history_sigma ? *noise.history_sigma : noise.floor; }
+// The run-level part of the noise: the row's own spread over the history, but never below the floor (a dozen
+// runs cannot show a metric to be quieter than the machine is known to be), else the floor.
+double run_sigma(const RowNoise& noise) {
+  return noise.history_sigma ? std::max(*noise.history_sigma, noise.floor) : noise.floor;
+}
 
 // Standard deviation of a change between two runs: repetitions, run-level noise and the machine's movement.
 double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
   // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
   const double within = difference_noise(a, b, 0);
-  if (noise.history_sigma) return std::max(std::sqrt(2.0) * *noise.history_sigma, within);
+  if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within);
   const double runs = difference_noise(a, b, noise.floor);
   return std::sqrt(runs * runs + noise.machine_change * noise.machine_change);
 }
@@ -48,7 +51,8 @@ std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunL
   std::string out = a.n > 1 || b.n > 1 ? "repetitions, " : "";
   if (noise.history_sigma)
     out += "the metric's run-to-run spread " + plus_minus(*noise.history_sigma) + " over " +
-           std::to_string(noise.history_runs) + " history runs";
+           std::to_string(noise.history_runs) + " history runs" +
+           (*noise.history_sigma < noise.floor ? " (below the " + plus_minus(noise.floor) + " floor, so the floor)" : "");
   else
     out += "a run-to-run floor of " + plus_minus(noise.floor) + " per run" +
            (noise.machine_change > 0 ? ", " + plus_minus(noise.machine_change) + " for the machine's shift" : "");

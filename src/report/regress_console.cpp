@@ -67,7 +67,7 @@ class ConsoleReporter : public RegressReporter {
     out += "\n" + table(r);
     bool heading = false;
     for (const auto& m : r.metrics) {
-      if (m.verdict == Verdict::unchanged && !m.shift_began) continue;
+      if (m.verdict == Verdict::unchanged && !m.shift_began && !m.other_testbed) continue;
       if (!heading) out += "\n", heading = true;
       out += "  " + m.name + ": " + m.reason + "\n";
     }

@@ -55,8 +55,8 @@ struct MetricResult {
 struct GateOptions {
   double threshold_pct = 10;            // change against the previous run that counts, percent
   double alpha = 0.001;                 // significance level of a change against its noise, per metric
-  double noise_floor_pct = 10;          // run-to-run noise of one run when no history says, percent
-  double wall_clock_floor_factor = 2.5;  // the floor times this for benchmarks timed by the wall clock
+  double noise_floor_pct = 20;          // run-to-run noise of one run, at least, percent (docs/regression.md)
+  double wall_clock_floor_factor = 3;   // the floor times this for benchmarks timed by the wall clock
   double machine_change_factor = 0.5;   // noise added per unit of the controls' wall-clock shift between runs
   std::size_t min_history_runs = 5;     // history runs needed for a metric's own spread
   bool normalize = true;                // take the machine's shift (control set) out of benchmark changes
@@ -78,7 +78,7 @@ struct RegressionReport {
   std::string sla_tier_source;           // how the tier was chosen
   double threshold_pct = 10;             // as in GateOptions, percent
   double alpha = 0.001;                  // as in GateOptions
-  double noise_floor_pct = 10;           // as in GateOptions, percent
+  double noise_floor_pct = 20;           // as in GateOptions, percent
   bool fail_on_missing = false;          // as in GateOptions
   bool inconclusive_fails = false;       // as in GateOptions
   MachineContext current_machine;        // where the current run was measured
