@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "verdict_cli.hpp"
 #include "perfval/common/args.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
@@ -20,6 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+VerdictOptions compare_defaults() {
+  const regression::AbOptions o;
+  return {o.threshold_pct, o.alpha, o.inconclusive_fails};
+}
+
 ArgParser compare_parser() {
   ArgParser p("compare",
               "--a 'COMMAND' --b 'COMMAND' [--rounds N] [options]\n"
@@ -30,13 +36,9 @@ ArgParser compare_parser() {
   p.option("a", "COMMAND", "the reference build's benchmark command, e.g. 'main/build/perfval bench --quick --out {out}'")
       .option("b", "COMMAND", "the candidate build's benchmark command")
       .option("rounds", "N", "A/B rounds, 2-100 (default 10); each round runs both commands once")
-      .option("threshold", "PCT", "change of B against A that counts (default 5)")
-      .option("alpha", "A", "significance level of the paired t-test over rounds, per metric (default 0.01)")
-      .option("inconclusive", "pass|fail", "what an inconclusive metric does to the gate (default pass)")
       .flag("no-normalize", "do not take each round's machine shift (control set) out of the ratios")
-      .option("out", "DIR", "keep every run's results here (default: a temporary folder, removed afterwards)")
-      .option("format", "NAME", "console (default), markdown, json, junit or slack")
-      .option("report", "FILE", "write the report in --format to FILE (atomically); the console table still prints");
+      .option("out", "DIR", "keep every run's results here (default: a temporary folder, removed afterwards)");
+  add_verdict_options(p, compare_defaults(), "significance level of the paired t-test over rounds, per metric");
   return p;
 }
 
@@ -52,14 +54,10 @@ regression::AbOptions ab_options(const ParsedArgs& a) {
     if (n < 2 || n > 100) throw Error("--rounds: must be between 2 and 100, got " + *r);
     o.rounds = static_cast<int>(n);
   }
-  if (auto t = a.get("threshold")) o.threshold_pct = parse_number_arg("--threshold", *t);
-  if (o.threshold_pct < 0) throw Error("--threshold: must not be negative");
-  if (auto al = a.get("alpha")) o.alpha = parse_number_arg("--alpha", *al);
-  if (o.alpha <= 0 || o.alpha >= 1) throw Error("--alpha: must be between 0 and 1, e.g. 0.01");
-  if (auto i = a.get("inconclusive")) {
-    if (*i != "pass" && *i != "fail") throw Error("--inconclusive: expected pass or fail, got \"" + *i + "\"");
-    o.inconclusive_fails = *i == "fail";
-  }
+  const VerdictOptions v = verdict_options(a, compare_defaults());
+  o.threshold_pct = v.threshold_pct;
+  o.alpha = v.alpha;
+  o.inconclusive_fails = v.inconclusive_fails;
   o.normalize = !a.has("no-normalize");
   return o;
 }
@@ -114,13 +112,7 @@ int run_compare(const std::vector<std::string>& args) {
   report.notes.push_back(std::to_string(options.rounds) + " rounds in the order A B, B A, A B, ...; " +
                          (keep ? "results in " + dir.string() : "results removed (--out DIR keeps them)"));
   if (!keep) fs::remove_all(dir, ec);
-  if (auto file = a.get("report")) {
-    write_file_atomic(*file, reporter->render(report));
-    std::cout << report::make_console_regress_reporter()->render(report) << "report written to " << *file << "\n";
-  } else {
-    std::cout << reporter->render(report);
-  }
-  std::cout.flush();
+  emit_report(report, *reporter, a);
   return report.exit_code();
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "verdict_cli.hpp"
 #include "perfval/common/args.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
@@ -21,6 +22,11 @@ namespace {
 namespace fs = std::filesystem;
 using regression::RunResults;
 
+VerdictOptions regress_defaults() {
+  const regression::GateOptions g;
+  return {g.threshold_pct, g.alpha, g.inconclusive_fails};
+}
+
 ArgParser regress_parser() {
   ArgParser p("regress",
               "perfval regress --baseline FILE [--current PATH] [--previous PATH | --history DIR]\n"
@@ -31,12 +37,7 @@ ArgParser regress_parser() {
       .option("current", "PATH", "results to judge (default: the newest run of --history)")
       .option("previous", "PATH", "results to compare with")
       .option("history", "DIR", "results history, one folder per run or ISO week (e.g. results/2026-W46/)")
-      .option("format", "NAME", "console (default), markdown, json, junit or slack")
-      .option("report", "FILE", "write the report in --format to FILE (atomically); the console table still prints")
-      .option("threshold", "PCT", "change vs the previous run that counts (default 10)")
-      .option("alpha", "A", "significance level of a change against its noise, per metric (default 0.001)")
       .option("noise-floor", "PCT", "run-to-run noise of one run, at least (default 20; 3x for wall-clock benchmarks)")
-      .option("inconclusive", "pass|fail", "what an inconclusive metric does to the gate (default pass)")
       .flag("strict-testbed", "judge absolute benchmark baselines measured on another machine too")
       .flag("no-normalize", "do not take the machine's shift (control set) out of benchmark changes")
       .option("sla-tier", "TIER", "small, medium or large (default: baselines sla:, else target.nodes)")
@@ -48,22 +49,19 @@ ArgParser regress_parser() {
       .option("ca-file", "PATH", "PEM CA bundle for the Slack HTTPS connection (private CAs)")
       .option("link", "TEXT=URL", "a link to show in the Slack message (repeatable)")
       .flag("dry-run", "read and check the baselines and inputs, say what would be compared, and exit");
+  add_verdict_options(p, regress_defaults(), "significance level of a change against its noise, per metric");
   report::add_push_options(p);
   return p;
 }
 
 regression::GateOptions gate_options(const ParsedArgs& a) {
   regression::GateOptions o;
-  if (auto t = a.get("threshold")) o.threshold_pct = parse_number_arg("--threshold", *t);
-  if (o.threshold_pct < 0) throw Error("--threshold: must not be negative");
-  if (auto al = a.get("alpha")) o.alpha = parse_number_arg("--alpha", *al);
-  if (o.alpha <= 0 || o.alpha >= 1) throw Error("--alpha: must be between 0 and 1, e.g. 0.001");
+  const VerdictOptions v = verdict_options(a, regress_defaults());
+  o.threshold_pct = v.threshold_pct;
+  o.alpha = v.alpha;
+  o.inconclusive_fails = v.inconclusive_fails;
   if (auto f = a.get("noise-floor")) o.noise_floor_pct = parse_number_arg("--noise-floor", *f);
   if (o.noise_floor_pct < 0) throw Error("--noise-floor: must not be negative");
-  if (auto i = a.get("inconclusive")) {
-    if (*i != "pass" && *i != "fail") throw Error("--inconclusive: expected pass or fail, got \"" + *i + "\"");
-    o.inconclusive_fails = *i == "fail";
-  }
   o.strict_testbed = a.has("strict-testbed");
   o.normalize = !a.has("no-normalize");
   if (auto tier = a.get("sla-tier")) {
@@ -202,16 +200,9 @@ int run_regress(const std::vector<std::string>& args) {
 
   regression::RegressionReport report = regression::evaluate(baselines, in.current, in.previous, in.history, options);
   report.notes.insert(report.notes.end(), in.notes.begin(), in.notes.end());
-  if (auto file = a.get("report")) {
-    write_file_atomic(*file, reporter->render(report));
-    std::cout << report::make_console_regress_reporter()->render(report) << "report written to " << *file << "\n";
-  } else {
-    std::cout << reporter->render(report);
-  }
-  std::cout.flush();
+  emit_report(report, *reporter, a);
   if (!slack_url.empty()) post_slack(report, slack_url, a);
   report::push_and_report(push, regression_metrics(report, push ? push->prefix : "slurm"));
-  if (const std::string w = report.inconclusive_warning(); !w.empty()) std::fprintf(stderr, "perfval: %s\n", w.c_str());
   if (report.nothing_judged() && !report.gate_failed())
     std::fprintf(stderr, "perfval: error: nothing could be judged: every metric is missing data (see the reasons above)\n");
   return report.exit_code();
