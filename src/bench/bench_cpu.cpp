@@ -43,13 +43,12 @@ void metric_render(benchmark::State& state) {
   const auto& snapshot = cluster_snapshot(static_cast<int>(state.range(0)));
   const std::size_t samples = count_samples(target::render_cluster_metrics(snapshot));
   std::size_t bytes = 0;
-  ExtraWork extra;
   for (auto _ : state) {
-    for (int round = 0; round < extra.rounds(); ++round) {
+    with_extra_work([&] {
       std::string body = target::render_cluster_metrics(snapshot);
-      if (round == 0) bytes += body.size();
+      bytes += body.size();
       benchmark::DoNotOptimize(body.data());
-    }
+    });
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(samples));
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
@@ -59,15 +58,12 @@ void metric_render(benchmark::State& state) {
 void metric_parse(benchmark::State& state) {
   const std::string body = target::render_cluster_metrics(cluster_snapshot(static_cast<int>(state.range(0))));
   std::size_t samples = 0;
-  ExtraWork extra;
   for (auto _ : state) {
-    for (int round = 0; round < extra.rounds(); ++round) {
+    with_extra_work([&] {
       std::size_t labels = 0;
-      const std::size_t parsed =
-          parse_prometheus_text(body, [&labels](const PromSample& s) { labels += s.labels.size(); }).samples;
-      if (round == 0) samples += parsed;
+      samples += parse_prometheus_text(body, [&labels](const PromSample& s) { labels += s.labels.size(); }).samples;
       benchmark::DoNotOptimize(labels);
-    }
+    });
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(samples));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
@@ -154,13 +150,12 @@ void json_parse(benchmark::State& state, bool nodes) {
   const auto& snapshot = cluster_snapshot(static_cast<int>(state.range(0)));
   const std::string body = nodes ? target::render_nodes_json(snapshot) : target::render_jobs_json(snapshot);
   std::size_t values = 0;
-  ExtraWork extra;
   for (auto _ : state) {
-    for (int round = 0; round < extra.rounds(); ++round) {
+    with_extra_work([&] {
       const JsonShape shape = scan_json(body);
-      if (round == 0) values += shape.values();
+      values += shape.values();
       benchmark::DoNotOptimize(values);
-    }
+    });
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
   state.SetItemsProcessed(static_cast<std::int64_t>(values));

@@ -3,6 +3,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,16 +18,9 @@ bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::stri
 
 // A known slower build for validating the regression gate on real runs (scripts/gate-noise.sh): with
 // PERFVAL_BENCH_EXTRA_WORK_PCT=P in the environment, cpu/metric_render, cpu/metric_parse and cpu/json_parse
-// repeat their work in P% of their iterations (spread evenly), so they do P% more of the same work.
-class ExtraWork {
- public:
-  ExtraWork();
-  int rounds();  // how often to do this iteration's work: 1, or 2 for P% of the iterations
-
- private:
-  double extra_ = 0;   // P / 100
-  double credit_ = 0;  // accumulated extra work not done yet, iterations
-};
+// spin on the CPU for P% of each iteration's own CPU time after it, so every iteration costs P% more.
+// Unset (or 0), it runs the body alone.
+void with_extra_work(const std::function<void()>& body);
 
 struct SuiteConfig {
   bool quick = false;  // CI mode: the largest sizes are left out (names of the rest are unchanged)
