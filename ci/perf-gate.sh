@@ -16,7 +16,8 @@ usage: ci/perf-gate.sh --target URL [options]
   --baseline FILE     baselines for perfval regress (default baselines/performance-baselines.yaml;
                       "none" skips the regression step)
   --previous PATH     results of a previous run to compare with (e.g. the main branch's), optional
-  --out DIR           where results and reports go (default perf-results)
+  --out DIR           where results and reports go (default perf-results): run/summary.json,
+                      run/report.html, regress.md, regress.html
   --perfval BIN       the perfval binary (default: build/perfval of this checkout, else perfval on PATH)
   --compare-with BIN  the previous build's perfval (e.g. main's build/perfval): its benchmarks and this build's
                       run interleaved (A B B A ...) and a benchmark regression fails the gate
@@ -88,11 +89,13 @@ elif [ "$run_rc" -ne 0 ] && [ ! -f "$out/run/summary.json" ]; then
   echo "perf-gate: no summary to judge; regression step skipped"
 else
   echo "perf-gate: regression check against $baseline"
-  regress_args=(regress --baseline "$baseline" --current "$out/run" --format markdown --report "$out/regress.md")
-  [ -z "$previous" ] || regress_args+=(--previous "$previous")
-  "$perfval" "${regress_args[@]}"
+  compare=(--baseline "$baseline" --current "$out/run")
+  [ -z "$previous" ] || compare+=(--previous "$previous")
+  "$perfval" regress "${compare[@]}" --format markdown --report "$out/regress.md"
   regress_rc=$?
-  echo "perf-gate: perfval regress exited $regress_rc (report: $out/regress.md)"
+  # The same comparison as an HTML page with a trend chart per metric, next to run/report.html.
+  "$perfval" regress "${compare[@]}" --format html --report "$out/regress.html" >/dev/null 2>&1 || true
+  echo "perf-gate: perfval regress exited $regress_rc (reports: $out/regress.md, $out/regress.html)"
 fi
 
 compare_rc=skipped

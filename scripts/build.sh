@@ -3,11 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${PERFVAL_BUILD_DIR:-build}
-werror=${PERFVAL_WERROR:-OFF}
+# PERFVAL_WERROR=ON|OFF sets -Werror; unset, a configured build directory keeps what it has (so a script run
+# without it does not flip a CI-configured tree and rebuild everything).
 if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPERFVAL_WERROR="$werror" >/dev/null
-else
-  cmake -S . -B "$build_dir" -DPERFVAL_WERROR="$werror" >/dev/null
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPERFVAL_WERROR="${PERFVAL_WERROR:-OFF}" >/dev/null
+elif [ -n "${PERFVAL_WERROR:-}" ]; then
+  cmake -S . -B "$build_dir" -DPERFVAL_WERROR="$PERFVAL_WERROR" >/dev/null
 fi
 jobs=${PERFVAL_JOBS:-$(nproc)}
 ninja -C "$build_dir" -j "$jobs" "$@"

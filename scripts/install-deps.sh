@@ -3,6 +3,7 @@
 # Used by both README quick-start commands, by .ci/run and by the Dockerfile.
 #   scripts/install-deps.sh            build + test dependencies and the real servers tests use
 #   scripts/install-deps.sh --runtime  only what the perfval binary needs at run time
+#   scripts/install-deps.sh --slurm    only the real SLURM that scripts/slurm-local.sh runs
 set -euo pipefail
 
 build_pkgs=(
@@ -14,7 +15,11 @@ build_pkgs=(
 # Real servers and reference tools used by tests and benchmark scripts (never mocked).
 tool_pkgs=(
   nginx-light wrk prometheus prometheus-pushgateway hyperfine curl openssl procps time jq
+  chromium fonts-dejavu-core  # headless browser the HTML-report tests and scripts/render-samples.sh open reports in
 )
+# A real single-node SLURM 22.05 (scripts/slurm-local.sh): the integration tests compare `perfval serve`'s
+# slurmrestd mock with it and docs/serve.md quotes its latency. slurm-wlm pulls slurmctld, slurmd, the clients.
+slurm_pkgs=(slurm-wlm slurmrestd munge curl procps)
 runtime_pkgs=(
   libyaml-cpp0.7 libssl3 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprometheus-cpp-push1.0
   libbenchmark1debian libboost-regex1.74.0 ca-certificates
@@ -26,8 +31,9 @@ tool_cmds=(node:nodejs npm:npm kubectl:kubernetes-client)
 case "${1:-}" in
   --runtime) wanted=("${runtime_pkgs[@]}") ;;
   --build-only) wanted=("${build_pkgs[@]}") ;;
-  "") wanted=("${build_pkgs[@]}" "${tool_pkgs[@]}") ;;
-  *) echo "usage: $0 [--runtime|--build-only]" >&2; exit 2 ;;
+  --slurm) wanted=("${slurm_pkgs[@]}") ;;
+  "") wanted=("${build_pkgs[@]}" "${tool_pkgs[@]}" "${slurm_pkgs[@]}") ;;
+  *) echo "usage: $0 [--runtime|--build-only|--slurm]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -51,7 +57,7 @@ echo "install-deps: installing ${missing[*]}" >&2
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-# Services from packages (nginx, prometheus) must not start system-wide on install: tests start their own.
+# Services from packages (nginx, prometheus, munge, slurmctld) must not start system-wide on install: tests start their own.
 if [ ! -e /usr/sbin/policy-rc.d ] && [ -w /usr/sbin ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT

@@ -9,6 +9,7 @@
 #   segment-<i>/summary.json   what segment i measured (perfval run --out)
 #   segment-<i>/exit-code      written last: segment i is done (0 or 99 = measured; anything else = failed)
 #   merged.json                perfval merge of all segments; thresholds are judged on it, not per segment.
+#   report.html                the HTML report of merged.json (perfval report)
 #
 # Environment: JOB_COMPLETION_INDEX (set by Kubernetes), SEGMENTS, RUN_ID, SCENARIO, RESULTS_DIR, and optionally
 # TARGET (base URL), START_DELAY (seconds, default 60), MERGE_TIMEOUT (seconds pod 0 waits for the others after its
@@ -91,4 +92,8 @@ while [ "$i" -lt "$segments" ]; do
   i=$(( i + 1 ))
 done
 log "merging $segments segments into $dir/merged.json"
-exec "$perfval" merge "$@" -o "$dir/merged.json"
+rc=0
+"$perfval" merge "$@" -o "$dir/merged.json" || rc=$?
+# The HTML report of the whole run beside merged.json; a report that cannot be made changes no verdict.
+[ ! -s "$dir/merged.json" ] || "$perfval" report "$dir/merged.json" -o "$dir/report.html" || true
+exit "$rc"

@@ -50,17 +50,29 @@ void grade(MetricResult& r, const Forecast& f) {
   const std::string span = format_double("%.1f", history_days) + " d of history for a " + format_double("%.0f", r.horizon_days) + " d horizon";
   if (f.method != "backtest") {
     r.confidence = "low";
-    r.confidence_reason = "chosen by AICc without a backtest; " + span;
-  } else if (f.backtest_error_pct <= 5 && history_days >= r.horizon_days) {
+    r.confidence_reason = "no backtest (" + f.reason + "); " + span;
+    return;
+  }
+  if (f.backtest_error_pct <= 5 && history_days >= r.horizon_days) {
     r.confidence = "high";
   } else if (f.backtest_error_pct <= 15 && history_days >= r.horizon_days / 2) {
     r.confidence = "medium";
   } else {
     r.confidence = "low";
   }
-  if (r.confidence_reason.empty()) {
-    r.confidence_reason = "backtest error " + format_double("%.1f", f.backtest_error_pct) + " % " +
-                          format_double("%.1f", f.backtest_horizon_days) + " d ahead; " + span;
+  r.confidence_reason = "backtest error " + format_double("%.1f", f.backtest_error_pct) + " % of the level up to " +
+                        format_double("%.3g", f.backtest_horizon_days) + " d ahead; " + span;
+}
+
+// The forecast across the horizon at the data's spacing (coarser when that would exceed kPathPoints).
+void fill_path(MetricResult& r, const CapacityConfig& config, const Forecast& f) {
+  constexpr double kPathPoints = 2000;
+  const double horizon = r.horizon_days * kDay;
+  const double step = std::max(f.spacing_s > 0 ? f.spacing_s : 3600.0, horizon / kPathPoints);
+  for (double t = f.t_last + step; t <= f.t_last + horizon + 1e-6; t += step) {
+    PathPoint p{t, f.predict(t), {}};
+    for (double level : config.interval_levels) p.intervals.push_back(f.interval(t, level));
+    r.path.push_back(std::move(p));
   }
 }
 
@@ -68,8 +80,15 @@ void fill_forecast(MetricResult& r, const CapacityConfig& config, const MetricCo
   r.model = f.model.name();
   r.method = f.method;
   r.reason = f.reason;
+  r.window = f.model.window.empty() ? (f.model.kind == ModelKind::combination ? "per model" : "all " +
+             format_double("%.3g d", (f.t_last - f.t_first) / kDay)) : f.model.window;
+  r.interval_method = f.interval_method;
   r.r2 = f.r2;
   r.backtest_error_pct = f.backtest_error_pct;
+  r.backtest_vs_naive = f.backtest_vs_naive;
+  r.backtest_horizon_days = f.backtest_horizon_days;
+  r.backtest_origins = f.backtest_origins;
+  r.backtest = f.candidates;
   r.points = f.points;
   r.fit_points = f.fit_points;
   r.outliers = f.outliers;
@@ -79,6 +98,7 @@ void fill_forecast(MetricResult& r, const CapacityConfig& config, const MetricCo
   const double at = f.t_last + m.horizon_days * kDay;
   r.projected = f.predict(at);
   for (double level : config.interval_levels) r.intervals.push_back(f.interval(at, level));
+  fill_path(r, config, f);
   r.peak_upper = peak_upper(f, config.interval_levels.front(), m.horizon_days);
   const double trend_now = f.model.predict_trend(f.t_last);
   r.growth_pct = trend_now > 0 ? (f.model.predict_trend(at) - trend_now) / trend_now * 100 : 0;
@@ -87,6 +107,36 @@ void fill_forecast(MetricResult& r, const CapacityConfig& config, const MetricCo
   if (m.hard_limit) r.days_to_limit = days_until(f, *m.hard_limit, m.horizon_days);
   r.alert = r.days_to_threshold.has_value();
   grade(r, f);
+}
+
+// Values outside the metric's bounds are kept (the forecast stays inside them), but said.
+void warn_out_of_bounds(MetricResult& r, const MetricConfig& m, const Series& s) {
+  const double hi = m.bound_max.value_or(INFINITY);
+  std::size_t count = 0, first = 0;
+  for (std::size_t i = 0; i < s.v.size(); ++i) {
+    if (s.v[i] >= m.bound_min && s.v[i] <= hi) continue;
+    if (count++ == 0) first = i;
+  }
+  if (count == 0) return;
+  std::string where = s.file.empty() ? "" : s.file;
+  if (!where.empty() && first < s.lines.size()) where += ":" + std::to_string(s.lines[first]);
+  where += (where.empty() ? "" : ": ") + r.name + ": ";
+  r.warnings.push_back(where + std::to_string(count) + (count == 1 ? " value" : " values") + " outside the bounds [" +
+                       format_double("%g", m.bound_min) + ", " + (m.bound_max ? format_double("%g", hi) : "none") +
+                       "] (first: " + format_double("%g", s.v[first]) + " at " + format_timestamp(s.t[first]) +
+                       "); kept, and the forecast stays within the bounds");
+}
+
+// The history for the HTML report's chart: min and max per bucket, so spikes stay visible in long series.
+void fill_observed(MetricResult& r, const Series& s) {
+  const std::size_t n = std::min(s.t.size(), s.v.size());
+  const std::size_t per = std::max<std::size_t>(1, (n + kObservedBuckets - 1) / kObservedBuckets);
+  for (std::size_t i = 0; i < n; i += per) {
+    ObservedBucket b{s.t[i], s.v[i], s.v[i]};
+    for (std::size_t j = i; j < std::min(n, i + per); ++j) b.low = std::min(b.low, s.v[j]), b.high = std::max(b.high, s.v[j]);
+    r.observed.push_back(b);
+  }
+  if (n > 0 && per > 1) r.observed.push_back({s.t[n - 1], s.v[n - 1], s.v[n - 1]});
 }
 
 }  // namespace
@@ -104,8 +154,14 @@ MetricResult analyze_series(const CapacityConfig& config, const MetricConfig& m,
     r.error = series.error;
     return r;
   }
+  r.bound_min = m.bound_min;
+  r.bound_max = m.bound_max;
+  warn_out_of_bounds(r, m, series);
+  fill_observed(r, series);
   ForecastOptions o;
   o.horizon_days = m.horizon_days;
+  o.lower_bound = m.bound_min;
+  o.upper_bound = m.bound_max.value_or(INFINITY);
   o.seasonality = m.seasonality;
   o.min_points = config.min_points;
   o.max_fit_points = config.max_fit_points;

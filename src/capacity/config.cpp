@@ -69,21 +69,22 @@ MetricConfig default_metric(MetricKind kind) {
   m.column = to_string(kind);
   switch (kind) {
     case MetricKind::cpu:
-      m = {kind, "CPU utilization", "percent", "", m.column, Aggregate::each, 30, 15, 80, 100, {}};
+      m = {kind, "CPU utilization", "percent", "", m.column, Aggregate::each, 30, 15, 80, 100, SeasonalityMode::automatic, 0, std::nullopt};
       break;
     case MetricKind::memory:
-      m = {kind, "memory utilization", "percent", "", m.column, Aggregate::each, 30, 20, 85, 100, {}};
+      m = {kind, "memory utilization", "percent", "", m.column, Aggregate::each, 30, 20, 85, 100, SeasonalityMode::automatic, 0, std::nullopt};
       break;
     case MetricKind::cardinality:
-      m = {kind, "active series", "series", "", m.column, Aggregate::each, 60, 25, 40000, 50000, {}};
+      m = {kind, "active series", "series", "", m.column, Aggregate::each, 60, 25, 40000, 50000, SeasonalityMode::automatic, 0, std::nullopt};
       break;
     case MetricKind::requests:
-      m = {kind, "request volume", "rps", "", m.column, Aggregate::each, 45, 30, 1000, 1500, {}};
+      m = {kind, "request volume", "rps", "", m.column, Aggregate::each, 45, 30, 1000, 1500, SeasonalityMode::automatic, 0, std::nullopt};
       break;
     case MetricKind::storage:
-      m = {kind, "storage usage", "percent", "", m.column, Aggregate::each, 90, 10, 80, 100, {}};
+      m = {kind, "storage usage", "percent", "", m.column, Aggregate::each, 90, 10, 80, 100, SeasonalityMode::automatic, 0, std::nullopt};
       break;
   }
+  if (m.unit == "percent") m.bound_max = 100;
   return m;
 }
 
@@ -144,11 +145,27 @@ double threshold_value(const YamlValue& v) {
 
 namespace {
 
+// bounds: {min: 0, max: 100}; max may be "none". Defaults come from the unit (percent: 0..100, else 0..none).
+void parse_bounds(const YamlValue& v, MetricConfig& m) {
+  v.check_keys({"min", "max"});
+  if (auto x = v.get("min")) m.bound_min = x->as_percent();
+  if (auto x = v.get("max")) {
+    if (x->is_null() || x->as_string() == "none") {
+      m.bound_max.reset();
+    } else {
+      m.bound_max = x->as_percent();
+    }
+  }
+  if (m.bound_max && *m.bound_max <= m.bound_min) {
+    v.require("max").fail("must be above min (" + std::to_string(m.bound_min) + ")");
+  }
+}
+
 MetricConfig parse_metric(const YamlValue& v, MetricKind kind) {
   MetricConfig m = default_metric(kind);
   if (v.is_null()) return m;
   v.check_keys({"description", "unit", "query", "column", "aggregate", "horizon", "growth_threshold",
-                "capacity_threshold", "hard_limit", "seasonality"});
+                "capacity_threshold", "hard_limit", "seasonality", "bounds"});
   if (auto x = v.get("description")) m.description = x->as_string();
   if (auto x = v.get("unit")) m.unit = x->as_string();
   if (auto x = v.get("query")) m.query = x->as_string();
@@ -165,6 +182,8 @@ MetricConfig parse_metric(const YamlValue& v, MetricKind kind) {
     }
   }
   if (auto x = v.get("seasonality")) m.seasonality = parse_seasonality(*x);
+  m.bound_max = m.unit == "percent" ? std::optional<double>(100) : std::nullopt;
+  if (auto x = v.get("bounds")) parse_bounds(*x, m);
   if (m.hard_limit && *m.hard_limit < m.capacity_threshold) {
     v.require("hard_limit").fail("must not be below capacity_threshold (" + std::to_string(m.capacity_threshold) +
                                  ")");

@@ -144,6 +144,7 @@ DataTable parse_csv(const std::string& text, const std::string& name) {
   }
   if (t.columns.empty()) throw Error(t.file + ": empty file: expected a header line starting with \"timestamp\"");
   check_increasing(t, lines);
+  t.lines = std::move(lines);
   t.column_errors = issues.finish();
   return t;
 }
@@ -286,12 +287,14 @@ std::optional<Series> column_series(const DataTable& table, const std::string& c
   const std::size_t c = static_cast<std::size_t>(it - table.columns.begin());
   Series s;
   s.metric = metric;
+  s.file = table.file;
   s.t.reserve(table.timestamps.size());
   s.v.reserve(table.timestamps.size());
   for (std::size_t r = 0; r < table.timestamps.size(); ++r) {
     if (std::isnan(table.values[c][r])) continue;
     s.t.push_back(table.timestamps[r]);
     s.v.push_back(table.values[c][r]);
+    if (r < table.lines.size()) s.lines.push_back(table.lines[r]);
   }
   if (c < table.column_errors.size()) s.error = table.column_errors[c];
   return s;

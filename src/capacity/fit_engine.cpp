@@ -100,30 +100,13 @@ double row_predict(const Mat& x, std::size_t i, const std::vector<int>& cols, co
   return std::max(0.0, to_metric(kind, z, capacity));
 }
 
-// Errors of one fold's forecast over its lead window, added into the candidate's running totals.
-struct FoldTotals {
-  double rel_sum = 0;  // sum over folds of mean |e| / mean |y|
-  int folds = 0;       // folds scored
-  double sq_sum = 0;   // sum of squared errors over every lead row
-  double rows = 0;     // lead rows scored
-  bool failed = false; // some fold could not be fitted
-};
-
-void score_fold(const FitData& d, const Mat& x, const Fold& f, const std::vector<int>& cols, const Vec& beta,
-                ModelKind kind, double capacity, FoldTotals& tot) {
-  double abs_err = 0, abs_y = 0, rows = 0;
-  for (std::size_t i = f.lead_begin; i < f.lead_end; ++i) {
-    if (d.w[i] <= 0) continue;
-    const double e = row_predict(x, i, cols, beta, kind, capacity) - d.y[i];
-    abs_err += std::fabs(e);
-    abs_y += std::fabs(d.y[i]);
-    tot.sq_sum += e * e;
-    rows += 1;
-  }
-  if (rows == 0) return;
-  tot.rows += rows;
-  tot.rel_sum += abs_y > 0 ? abs_err / abs_y : abs_err;
-  tot.folds += 1;
+// The forecast of a fold's scored rows [train_end, score_end).
+std::vector<double> fold_predictions(const Mat& x, const Fold& f, const std::vector<int>& cols, const Vec& beta,
+                                     ModelKind kind, double capacity) {
+  std::vector<double> out;
+  out.reserve(f.score_end - f.train_end);
+  for (std::size_t i = f.train_end; i < f.score_end; ++i) out.push_back(row_predict(x, i, cols, beta, kind, capacity));
+  return out;
 }
 
 FittedModel make_model(const FitData& d, const Candidate& c, const std::vector<int>& cols, const Solution& s,
@@ -147,9 +130,9 @@ FittedModel make_model(const FitData& d, const Candidate& c, const std::vector<i
   return m;
 }
 
-void in_sample(const FitData& d, const Mat& x, Evaluation& e) {
+void in_sample(const FitData& d, const Mat& x, Evaluation& e, std::size_t begin) {
   double sw = 0, swy = 0;
-  for (std::size_t i = 0; i < d.y.size(); ++i) {
+  for (std::size_t i = begin; i < d.y.size(); ++i) {
     sw += d.w[i];
     swy += d.w[i] * d.y[i];
   }
@@ -158,7 +141,7 @@ void in_sample(const FitData& d, const Mat& x, Evaluation& e) {
   e.sse = 0;
   e.sst = 0;
   e.n_eff = 0;
-  for (std::size_t i = 0; i < d.y.size(); ++i) {
+  for (std::size_t i = begin; i < d.y.size(); ++i) {
     if (d.w[i] <= 0) continue;
     e.n_eff += 1;
     const double r = row_predict(x, i, e.model.columns, beta, e.model.kind, e.model.capacity) - d.y[i];
@@ -167,21 +150,13 @@ void in_sample(const FitData& d, const Mat& x, Evaluation& e) {
   }
 }
 
-void finish(Evaluation& e, const FoldTotals& tot, std::size_t folds) {
-  if (folds > 0 && (tot.failed || tot.folds == 0)) {
-    e.ok = false;
-    return;
-  }
-  e.rel_error = tot.folds > 0 ? tot.rel_sum / tot.folds : 0;
-  e.rmse = tot.rows > 0 ? std::sqrt(tot.sq_sum / tot.rows) : 0;
-}
-
 }  // namespace
 
-// Linear, quadratic (response y) and exponential (response log y): one prefix pass per response.
-static void evaluate_direct(const FitData& d, const Mat& x, const std::vector<Fold>& folds, bool log_space,
-                     const std::vector<std::size_t>& members, const std::vector<Candidate>& candidates,
-                     std::vector<Evaluation>& out) {
+// Linear, quadratic (response y) and exponential (response log y): one prefix pass per response; candidates
+// fitted since the last level shift accumulate their own rows per fold.
+static void evaluate_direct(const FitData& d, const Mat& x, const std::vector<Fold>& folds, std::size_t final_start,
+                            bool log_space, const std::vector<std::size_t>& members,
+                            const std::vector<Candidate>& candidates, std::vector<Evaluation>& out) {
   const std::size_t n = d.y.size();
   Vec z(static_cast<Eigen::Index>(n)), w(static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < n; ++i) {
@@ -190,32 +165,49 @@ static void evaluate_direct(const FitData& d, const Mat& x, const std::vector<Fo
     if (log_space && d.w[i] > 0 && d.y[i] <= 0) return;  // exponential needs positive values: leave not ok
     z(k) = log_space ? (d.y[i] > 0 ? std::log(d.y[i]) : 0.0) : d.y[i];
   }
-  std::vector<FoldTotals> totals(members.size());
+  std::vector<bool> failed(members.size(), false);
   Normal acc;
   std::size_t done = 0;
+  // Rows [start, end) are the prefix to end minus the prefix to start; origins mostly share a start.
+  std::size_t cached_start = 0;
+  Normal head;
   for (std::size_t f = 0; f <= folds.size(); ++f) {
     const bool final_fit = f == folds.size();
     const std::size_t end = final_fit ? n : folds[f].train_end;
+    const std::size_t start = final_fit ? final_start : folds[f].start;
     accumulate(x, z, w, done, end, acc);
     done = end;
+    Normal recent;
+    if (start > 0) {
+      if (start != cached_start) {
+        head = Normal{};
+        accumulate(x, z, w, 0, start, head);
+        cached_start = start;
+      }
+      recent.g = acc.g - head.g;
+      recent.b = acc.b - head.b;
+      recent.zz = acc.zz - head.zz;
+      recent.n_eff = acc.n_eff - head.n_eff;
+    }
     for (std::size_t m = 0; m < members.size(); ++m) {
       Evaluation& e = out[members[m]];
       const Candidate& c = candidates[members[m]];
       const auto cols = columns_of(c);
+      const Normal& normal = c.recent && start > 0 ? recent : acc;
       Solution s;
-      if (!solve(acc, cols, final_fit, s)) {
-        totals[m].failed = true;
+      if (!solve(normal, cols, final_fit, s)) {
+        failed[m] = true;
         continue;
       }
       if (!final_fit) {
-        score_fold(d, x, folds[f], cols, s.beta, c.kind, 0, totals[m]);
+        e.preds.push_back(fold_predictions(x, folds[f], cols, s.beta, c.kind, 0));
         continue;
       }
-      e.ok = !totals[m].failed;
-      e.model = make_model(d, c, cols, s, 0, acc.n_eff);
+      e.ok = !failed[m];
+      e.model = make_model(d, c, cols, s, 0, normal.n_eff);
+      e.model.t_from = d.t[c.recent ? start : 0];
       e.params = cols.size() + 1;
-      in_sample(d, x, e);
-      finish(e, totals[m], folds.size());
+      in_sample(d, x, e, c.recent ? start : 0);
     }
   }
 }
@@ -333,22 +325,22 @@ void fit_logistic(const FitData& d, const Mat& x, std::size_t end, const std::ve
 }  // namespace
 
 static void evaluate_logistic(const FitData& d, const Mat& x, const std::vector<Fold>& folds,
-                       const std::vector<std::size_t>& members, const std::vector<Candidate>& candidates,
-                       std::vector<Evaluation>& out) {
+                              const std::vector<std::size_t>& members, const std::vector<Candidate>& candidates,
+                              std::vector<Evaluation>& out) {
   for (std::size_t i = 0; i < d.y.size(); ++i) {
     if (d.w[i] > 0 && d.y[i] <= 0) return;  // a logistic curve never reaches zero
   }
-  std::vector<FoldTotals> totals(members.size());
+  std::vector<bool> failed(members.size(), false);
   std::vector<LogisticFit> best;
   for (const Fold& f : folds) {
     fit_logistic(d, x, f.train_end, members, candidates, false, best);
     for (std::size_t m = 0; m < members.size(); ++m) {
       if (!best[m].ok) {
-        totals[m].failed = true;
+        failed[m] = true;
         continue;
       }
       const auto cols = columns_of(candidates[members[m]]);
-      score_fold(d, x, f, cols, best[m].s.beta, ModelKind::logistic, best[m].capacity, totals[m]);
+      out[members[m]].preds.push_back(fold_predictions(x, f, cols, best[m].s.beta, ModelKind::logistic, best[m].capacity));
     }
   }
   fit_logistic(d, x, d.y.size(), members, candidates, true, best);
@@ -356,11 +348,11 @@ static void evaluate_logistic(const FitData& d, const Mat& x, const std::vector<
     if (!best[m].ok) continue;
     Evaluation& e = out[members[m]];
     const auto cols = columns_of(candidates[members[m]]);
-    e.ok = !totals[m].failed;
+    e.ok = !failed[m];
     e.model = make_model(d, candidates[members[m]], cols, best[m].s, best[m].capacity, best[m].n_eff);
+    e.model.t_from = d.t.front();
     e.params = cols.size() + 2;
-    in_sample(d, x, e);
-    finish(e, totals[m], folds.size());
+    in_sample(d, x, e, 0);
   }
 }
 
@@ -381,7 +373,7 @@ static double slope_of(const FitData& d, std::size_t begin, std::size_t end) {
 }
 
 std::vector<Evaluation> evaluate(const FitData& data, const std::vector<Candidate>& candidates,
-                                 const std::vector<Fold>& folds) {
+                                 const std::vector<Fold>& folds, std::size_t final_start) {
   const Mat x = build_design(data);
   std::vector<Evaluation> out(candidates.size());
   std::vector<std::size_t> direct, logs, logistic;
@@ -398,10 +390,12 @@ std::vector<Evaluation> evaluate(const FitData& data, const std::vector<Candidat
       case ModelKind::logistic:
         logistic.push_back(i);
         break;
+      default:
+        break;  // baselines and smoothing are fitted in baseline_models.cpp
     }
   }
-  if (!direct.empty()) evaluate_direct(data, x, folds, false, direct, candidates, out);
-  if (!logs.empty()) evaluate_direct(data, x, folds, true, logs, candidates, out);
+  if (!direct.empty()) evaluate_direct(data, x, folds, final_start, false, direct, candidates, out);
+  if (!logs.empty()) evaluate_direct(data, x, folds, final_start, true, logs, candidates, out);
   // A saturating curve is only worth trying where growth is slowing: the last quarter rises more slowly than
   // the quarter before it.
   const std::size_t q = data.t.size() / 4;

@@ -14,11 +14,16 @@ struct FitData {
   std::vector<double> t;    // Unix seconds, increasing
   std::vector<double> y;    // metric unit
   std::vector<double> w;    // 1 for normal rows, 0 for rows judged to be spikes
+  std::vector<double> raw;  // metric unit: per row, one raw point of its bucket (chosen pseudo-randomly), what
+                            // intervals are calibrated against; empty when the rows are the raw points
   double t_end = 0;         // Unix seconds of the last row
   double scale = 1;         // seconds; the trend variable is (t - t_end) / scale
   double bucket_s = 0;      // seconds per bucket, 0 when not reduced
   std::size_t outliers = 0; // rows with weight 0
 };
+
+// Median of buf (reordered); 0 for an empty buffer.
+double median_of(std::vector<double>& buf);
 
 // Reduces to at most max_points bucket medians (all rows kept when shorter) and marks isolated spikes.
 FitData prepare(const std::vector<double>& t, const std::vector<double>& v, std::size_t max_points);
@@ -27,29 +32,31 @@ struct Candidate {
   ModelKind kind = ModelKind::linear;
   bool daily = false;   // with daily Fourier terms
   bool weekly = false;  // with weekly Fourier terms
+  bool recent = false;  // fitted only on the rows since the last level shift (Fold::start)
 };
 
-// One rolling-origin fold: fit rows [0, train_end), score rows [lead_begin, lead_end) near the horizon.
+// One rolling-origin fold: rows [0, train_end) are known at the origin, rows [train_end, score_end) are
+// forecast and scored.
 struct Fold {
   std::size_t train_end = 0;
-  std::size_t lead_begin = 0;
-  std::size_t lead_end = 0;
+  std::size_t score_end = 0;
+  std::size_t start = 0;  // first row of the current regime at this origin (see regime_start)
 };
 
 struct Evaluation {
   Candidate candidate;
   bool ok = false;            // false when the model could not be fitted (e.g. exponential with zeros)
-  FittedModel model;          // fitted on every row
-  double rel_error = 0;       // fraction: mean over folds of mean |error| / mean |actual| in the lead window
-  double rmse = 0;            // metric unit: root mean squared error over every fold's lead window
+  FittedModel model;          // fitted on every row (recent candidates: since final_start)
+  std::vector<std::vector<double>> preds;  // per fold: the forecast of each scored row, metric unit
   double sse = 0;             // metric unit squared: in-sample weighted residual sum of squares
   double sst = 0;             // metric unit squared: weighted total sum of squares around the mean
   double n_eff = 0;           // rows with non-zero weight
   std::size_t params = 0;     // fitted parameters (logistic counts its ceiling)
 };
 
-// Fits every candidate on each fold's training rows and on all rows. The design matrix is built once.
+// Fits every regression candidate on each fold's training rows and on all rows; the design matrix is built
+// once and the full-history normal equations are accumulated in one pass over the folds.
 std::vector<Evaluation> evaluate(const FitData& data, const std::vector<Candidate>& candidates,
-                                 const std::vector<Fold>& folds);
+                                 const std::vector<Fold>& folds, std::size_t final_start);
 
 }  // namespace perfval::capacity::engine

@@ -8,17 +8,18 @@
 
 namespace perfval::capacity::engine {
 
-namespace {
-
-// Median of buf (reordered). buf must not be empty.
 double median_of(std::vector<double>& buf) {
+  if (buf.empty()) return 0;
   const auto mid = buf.begin() + static_cast<std::ptrdiff_t>(buf.size() / 2);
   std::nth_element(buf.begin(), mid, buf.end());
   if (buf.size() % 2 == 1) return *mid;
   return (*mid + *std::max_element(buf.begin(), mid)) / 2;
 }
 
-// Fixed-width buckets; each becomes (mean time, median value). Empty buckets are gaps and simply absent.
+namespace {
+
+// Fixed-width buckets; each becomes (mean time, median value) and keeps one raw point. Empty buckets are gaps
+// and simply absent.
 void reduce(const std::vector<double>& t, const std::vector<double>& v, std::size_t max_points, FitData& d) {
   const double t0 = t.front();
   const double width = (t.back() - t0) / static_cast<double>(max_points) * (1 + 1e-12);
@@ -39,6 +40,8 @@ void reduce(const std::vector<double>& t, const std::vector<double>& v, std::siz
       ++i;
     } while (i < t.size() && (t[i] < bucket_end || i + 1 == t.size()));
     d.t.push_back(tsum / static_cast<double>(scratch.size()));
+    // A fixed hash of the bucket number picks its raw point: reproducible, and not always the first or last.
+    d.raw.push_back(scratch[static_cast<std::size_t>(bucket) * 2654435761u % scratch.size()]);
     d.y.push_back(median_of(scratch));
   }
 }

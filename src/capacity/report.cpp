@@ -16,23 +16,54 @@ using nlohmann::json;
 
 json optional_days(const std::optional<double>& d) { return d ? json(*d) : json(nullptr); }
 
+json intervals_json(const std::vector<Interval>& list) {
+  json out = json::array();
+  for (const auto& i : list) out.push_back({{"level_pct", i.level_pct}, {"lower", i.lower}, {"upper", i.upper}});
+  return out;
+}
+
+// The chosen model, why, and the backtest table of every candidate.
+json model_json(const MetricResult& r) {
+  json table = json::array();
+  for (const auto& c : r.backtest) {
+    table.push_back({{"model", c.model}, {"mae", c.mae}, {"error_pct", c.score}, {"vs_naive", c.vs_naive}});
+  }
+  const bool bt = r.method == "backtest";
+  return {{"name", r.model},
+          {"method", r.method},
+          {"reason", r.reason},
+          {"window", r.window},
+          {"interval_method", r.interval_method},
+          {"r2", r.r2},
+          {"backtest_error_pct", bt ? json(r.backtest_error_pct) : json(nullptr)},
+          {"vs_naive", bt ? json(r.backtest_vs_naive) : json(nullptr)},
+          {"backtest_horizon_days", r.backtest_horizon_days},
+          {"backtest_origins", r.backtest_origins},
+          {"backtest", table}};
+}
+
 json metric_json(const MetricResult& r) {
   json j{{"name", r.name}, {"metric", to_string(r.kind)}, {"unit", r.unit}, {"status", r.analysed() ? "ok" : "error"}};
   if (!r.analysed()) {
     j["error"] = r.error;
     return j;
   }
-  json intervals = json::array();
-  for (const auto& i : r.intervals) intervals.push_back({{"level_pct", i.level_pct}, {"lower", i.lower}, {"upper", i.upper}});
-  j["model"] = {{"name", r.model},     {"method", r.method}, {"reason", r.reason},
-                {"r2", r.r2},          {"backtest_error_pct", r.backtest_error_pct >= 0 ? json(r.backtest_error_pct) : json(nullptr)}};
+  j["warnings"] = r.warnings;
+  j["model"] = model_json(r);
+  j["bounds"] = {{"min", r.bound_min}, {"max", r.bound_max ? json(*r.bound_max) : json(nullptr)}};
   j["confidence"] = {{"grade", r.confidence}, {"reason", r.confidence_reason}};
   j["history"] = {{"from", format_timestamp(r.history_from)}, {"to", format_timestamp(r.history_to)},
                   {"days", (r.history_to - r.history_from) / 86400}, {"points", r.points},
                   {"fit_points", r.fit_points}, {"outliers", r.outliers}};
+  json observed = json::array();
+  for (const auto& b : r.observed) observed.push_back({b.t, b.low, b.high});
+  j["history"]["series"] = observed;
   j["horizon_days"] = r.horizon_days;
   j["current"] = r.current;
-  j["projected"] = {{"value", r.projected}, {"intervals", intervals}, {"peak_upper", r.peak_upper}};
+  json path = json::array();
+  for (const auto& p : r.path) path.push_back({{"t", p.t}, {"value", p.value}, {"intervals", intervals_json(p.intervals)}});
+  j["projected"] = {{"value", r.projected}, {"intervals", intervals_json(r.intervals)}, {"peak_upper", r.peak_upper},
+                    {"path", path}};
   j["growth"] = {{"pct", r.growth_pct}, {"threshold_pct", r.growth_threshold_pct}, {"exceeded", r.growth_exceeded}};
   j["capacity_threshold"] = {{"value", r.capacity_threshold}, {"days_until", optional_days(r.days_to_threshold)},
                              {"within_horizon", r.days_to_threshold.has_value()}};

@@ -59,9 +59,7 @@ std::optional<double> parse_rfc3339(const std::string& s) {
     }
     offset_s = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
     pos += 6;
-  } else {
-    return std::nullopt;  // RFC 3339 requires a zone
-  }
+  }  // no zone ("2014-02-14 14:30:00", as CloudWatch and many exporters write it): UTC
   if (pos != s.size()) return std::nullopt;
   const long long days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return static_cast<double>(days * 86400 + h * 3600 + mi * 60 + sec - offset_s) + frac;

@@ -1,9 +1,10 @@
 // `perfval bench`: runs build/perfval-bench (next to this executable) with the chosen categories, passes Google
-// Benchmark flags through, and writes its JSON atomically to --out.
+// Benchmark flags through, writes its JSON atomically to --out, and exits non-zero when a benchmark failed.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -72,13 +73,52 @@ int run_child(const std::string& exe, const std::vector<std::string>& args) {
   return exit_code::internal_error;
 }
 
-// Names of benchmarks whose rows carry error_occurred.
-std::vector<std::string> failed_benchmarks(const nlohmann::json& doc) {
-  std::vector<std::string> failed;
+// A benchmark whose repetitions reported error_occurred, with the first cause.
+struct FailedBenchmark {
+  std::string name;   // run name, e.g. "network/api_latency/ping"
+  std::string cause;  // error_message of its first failed repetition
+  int rows = 0;       // failed repetition rows
+};
+
+std::vector<FailedBenchmark> failed_benchmarks(const nlohmann::json& doc) {
+  std::vector<FailedBenchmark> failed;
   for (const auto& row : doc.value("benchmarks", nlohmann::json::array())) {
-    if (row.value("error_occurred", false)) failed.push_back(row.value("name", "?") + ": " + row.value("error_message", ""));
+    if (!row.value("error_occurred", false)) continue;
+    const std::string name = row.value("run_name", row.value("name", std::string("?")));
+    auto it = std::find_if(failed.begin(), failed.end(), [&](const FailedBenchmark& f) { return f.name == name; });
+    if (it == failed.end()) it = failed.insert(failed.end(), {name, row.value("error_message", std::string()), 0});
+    ++it->rows;
   }
   return failed;
+}
+
+// One line per failed benchmark and the verdict, on stderr; the exit code for a run with error rows.
+int report_failures(const std::vector<FailedBenchmark>& failed, std::size_t benchmarks, const std::string& target) {
+  if (failed.empty()) return exit_code::ok;
+  bool not_found = false;
+  for (const auto& f : failed) {
+    not_found = not_found || f.cause.find(": HTTP 404") != std::string::npos;
+    std::fprintf(stderr, "perfval bench: failed: %s (%d repetition%s): %s\n", f.name.c_str(), f.rows,
+                 f.rows == 1 ? "" : "s", f.cause.empty() ? "no message" : f.cause.c_str());
+  }
+  std::fprintf(stderr, "perfval bench: %zu of %zu benchmarks failed; their rows are marked error_occurred (exit %d)\n",
+               failed.size(), benchmarks, exit_code::measurement_failed);
+  if (not_found && !target.empty()) {
+    std::fprintf(stderr, "perfval bench: hint: --target %s does not serve the paths of `perfval serve` "
+                 "(/metrics, /slurm/v0.0.44/...) that the network benchmarks request\n", target.c_str());
+  }
+  return exit_code::measurement_failed;
+}
+
+// Distinct run names among the rows, the control set left out: the benchmarks the suite ran.
+std::size_t benchmark_count(const nlohmann::json& doc) {
+  std::vector<std::string> names;
+  for (const auto& row : doc.value("benchmarks", nlohmann::json::array())) {
+    const std::string name = row.value("run_name", row.value("name", std::string()));
+    if (name.rfind("control/", 0) == 0) continue;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names.size();
 }
 
 int bench(const std::vector<std::string>& args) {
@@ -122,9 +162,7 @@ int bench(const std::vector<std::string>& args) {
       metrics.push_back({std::move(g.name), std::move(g.help), std::move(g.labels), g.value, "gauge"});
     report::push_and_report(push, metrics);
   }
-  const auto failed = failed_benchmarks(doc);
-  for (const auto& f : failed) std::fprintf(stderr, "perfval bench: failed: %s\n", f.c_str());
-  return exit_code::ok;
+  return report_failures(failed_benchmarks(doc), benchmark_count(doc), options.target);
 }
 
 const CommandRegistration reg{"bench", "run the benchmark suite (memory, cpu, network, scalability)", &bench};

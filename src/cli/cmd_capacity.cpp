@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "perfval/capacity/report.hpp"
 #include "perfval/capacity/simulate.hpp"
+#include "perfval/report/html.hpp"
 #include "perfval/report/prometheus.hpp"
 #include "perfval/capacity/sources.hpp"
 #include "perfval/common/args.hpp"
@@ -27,14 +28,16 @@ double now_unix() {
 
 ArgParser analyze_parser() {
   ArgParser p("capacity analyze",
-              "forecast each configured metric and recommend limits and replicas.\n"
-              "Exit codes: 0 analysed, 99 a metric reaches its capacity threshold within its horizon, "
-              "2 bad input or nothing could be analysed");
+              "[--config FILE] [--prometheus URL | --data FILE] [--run-summary FILE]\n"
+              "                                [--format console|json|markdown] [--out FILE] [--dry-run]\n"
+              "Forecasts each configured metric and recommends limits and replicas. Exit codes: 0 analysed,\n"
+              "99 a metric reaches its capacity threshold within its horizon, 2 bad input or nothing could be\n"
+              "analysed. See docs/capacity.md.");
   p.option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
       .option("prometheus", "URL", "read each metric's query from this Prometheus (query_range)")
       .option("data", "FILE", "read metrics from a CSV or JSON file (timestamp + one column per metric)")
       .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
-      .option("format", "FORMAT", "console (default), json or markdown")
+      .option("format", "FORMAT", "console (default), json, markdown or html")
       .option("out", "FILE", "write the report here (atomically) instead of stdout")
       .flag("dry-run", "read and check the config, say what would be analysed, and exit");
   report::add_push_options(p);
@@ -43,9 +46,12 @@ ArgParser analyze_parser() {
 
 ArgParser simulate_parser() {
   return ArgParser("capacity simulate",
-                   "project resources at the configured checkpoints (30/90/180/365 d) for a growth scenario,\n"
+                   "[--config FILE] [--scenario NAME] [--data FILE | --prometheus URL] [--run-summary FILE]\n"
+                   "                                 [--format console|json|markdown] [--out FILE] [--dry-run]\n"
+                   "Projects resources at the configured checkpoints (30/90/180/365 d) for a growth scenario,\n"
                    "with cluster growth mapped to SLA tiers. With --data or --prometheus, today's values and\n"
-                   "growth rates are fitted; otherwise they come from simulation.baseline/monthly_growth")
+                   "growth rates are fitted; otherwise they come from simulation.baseline/monthly_growth.\n"
+                   "See docs/capacity.md.")
       .option("config", "FILE", std::string("capacity config (default ") + kDefaultConfig + ")")
       .option("scenario", "NAME", "conservative, expected (default) or aggressive, or one defined in the config")
       .option("prometheus", "URL", "fit today's values and growth from this Prometheus")
@@ -110,7 +116,7 @@ int analyze_cmd(const std::vector<std::string>& args) {
   }
   if (!a.positionals.empty()) throw Error("capacity analyze: unexpected argument \"" + a.positionals.front() + "\"");
   const std::string format = a.get_or("format", "console");
-  check_format(format);
+  if (format != "html") check_format(format);
   const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
   const auto push = report::push_options_from(a);
   if (a.has("dry-run")) {
@@ -119,9 +125,12 @@ int analyze_cmd(const std::vector<std::string>& args) {
     return exit_code::ok;
   }
   const CapacityReport report = run_analysis(config, a);
-  emit(a, render(report, format));
+  // HTML is drawn from the JSON document, so it shows exactly what `--format json` says.
+  emit(a, format == "html" ? report::render_capacity_html({"perfval capacity analyze", nlohmann::json::parse(render(report, "json"))})
+                           : render(report, format));
   report::push_and_report(push, capacity_metrics(report, push ? push->prefix : "slurm"));
   for (const auto& m : report.metrics) {
+    for (const auto& w : m.warnings) std::fprintf(stderr, "perfval: capacity: warning: %s\n", w.c_str());
     if (!m.analysed()) std::fprintf(stderr, "perfval: capacity: %s\n", m.error.c_str());
   }
   if (report.analysed == 0) std::fprintf(stderr, "perfval: error: no metric could be analysed\n");
@@ -157,7 +166,7 @@ int capacity(const std::vector<std::string>& args) {
   const std::vector<std::string> subs{"analyze", "simulate"};
   if (args.empty() || args.front() == "-h" || args.front() == "--help") {
     std::printf("usage: perfval capacity analyze --config FILE [--prometheus URL] [--data FILE] [--run-summary FILE]\n"
-                "                                [--format console|json|markdown] [--out FILE]\n"
+                "                                [--format console|json|markdown|html] [--out FILE]\n"
                 "       perfval capacity simulate [--config FILE] --scenario conservative|expected|aggressive\n"
                 "                                 [--data FILE | --prometheus URL] [--format ...] [--out FILE]\n"
                 "See docs/capacity.md.\n");

@@ -29,10 +29,11 @@ VerdictOptions regress_defaults() {
 
 ArgParser regress_parser() {
   ArgParser p("regress",
-              "perfval regress --baseline FILE [--current PATH] [--previous PATH | --history DIR]\n"
-              "                [--format console|markdown|json|junit|slack] [--report FILE] [--slack]\n"
-              "PATH is a summary.json, a Google Benchmark JSON file, or a folder of them. Exit codes: 0 no\n"
-              "regression and no SLA breach, 99 regression or SLA breach, 2 bad input. See docs/regression.md.");
+              "--baseline FILE [--current PATH] [--previous PATH | --history DIR]\n"
+              "                       [--format console|markdown|json|junit|slack|html] [--report FILE] [--slack]\n"
+              "PATH is a summary.json, Google Benchmark JSON, `go test -bench` output, or a folder of them.\n"
+              "Exit codes: 0 no regression and no SLA breach, 99 regression or SLA breach, 2 bad input.\n"
+              "See docs/regression.md.");
   p.option("baseline", "FILE", "baselines YAML (docs/baselines.md)")
       .option("current", "PATH", "results to judge (default: the newest run of --history)")
       .option("previous", "PATH", "results to compare with")

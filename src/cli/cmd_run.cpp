@@ -14,6 +14,7 @@
 #include "perfval/common/duration.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/loadgen/engine.hpp"
+#include "perfval/report/html.hpp"
 #include "perfval/report/prometheus.hpp"
 #include "perfval/report/run_console.hpp"
 #include "perfval/report/run_slack.hpp"
@@ -31,7 +32,7 @@ ArgParser run_parser() {
       .option("rate", "R", "override the arrival rate (iterations per timeUnit)")
       .option("scenario", "NAME", "run only this named scenario of the file")
       .option("threads", "N", "worker threads (default: one per core)")
-      .option("out", "DIR", "write DIR/summary.json (atomically; also when interrupted)")
+      .option("out", "DIR", "write DIR/summary.json and DIR/report.html (atomically; also when interrupted)")
       .option("segment", "i/N", "run only segment i of N of the load (distributed runs)")
       .option("start-at", "TIME", "start at this instant (RFC 3339 or Unix seconds), for distributed runs")
       .option("metrics-listen", "HOST:PORT", "serve live Prometheus metrics here while the run goes on")
@@ -104,12 +105,26 @@ void post_summary_to_slack(const loadgen::RunSummary& summary, const std::string
   else std::fprintf(stderr, "perfval: warning: Slack post failed after %d attempt(s): %s (exit code unaffected)\n", r.attempts, r.error.c_str());
 }
 
+// DIR/summary.json, then DIR/report.html rendered from the same document. A report that cannot be made is a
+// warning: it changes neither the summary nor the verdict. Returns whether the report was written.
+bool write_results(const std::string& dir, const loadgen::RunSummary& summary) {
+  const nlohmann::json doc = loadgen::summary_to_json(summary);
+  write_file_atomic(dir + "/summary.json", doc.dump(2) + "\n");
+  try {
+    write_file_atomic(dir + "/report.html", report::render_run_html({{dir + "/summary.json", doc}}));
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "perfval: warning: %s/report.html not written: %s\n", dir.c_str(), e.what());
+    return false;
+  }
+}
+
 void print_plan(const loadgen::TestPlan& plan) {
   std::printf("scenario file %s is valid: %zu scenario(s), %zu threshold(s), at most %s\n", plan.file.c_str(),
               plan.scenarios.size(), plan.thresholds.size(), format_duration(loadgen::max_total_duration(plan)).c_str());
   for (const auto& s : plan.scenarios) {
     std::printf("  %s: %s -> %s\n", s.name.c_str(), loadgen::to_string(s.executor.kind),
-                s.embedded ? "embedded target" : s.base_url.c_str());
+                s.embedded ? "embedded target" : loadgen::echo_base_url(s).c_str());
   }
 }
 
@@ -160,12 +175,9 @@ int run(const std::vector<std::string>& args) {
   loadgen::RunSummary summary = loadgen::run_plan(plan, options);
   if (tty && !quiet) std::fprintf(stderr, "\n");
   for (auto& t : targets) t->stop();
-  if (out_dir) {
-    const std::string path = *out_dir + "/summary.json";
-    write_file_atomic(path, loadgen::summary_to_json(summary).dump(2) + "\n");
-  }
+  const bool report_written = out_dir && write_results(*out_dir, summary);
   std::fputs(report::render_run_summary(summary).c_str(), stdout);
-  if (out_dir) std::printf("summary written to %s/summary.json\n", out_dir->c_str());
+  if (out_dir) std::printf("summary written to %s/summary.json%s\n", out_dir->c_str(), report_written ? ", report to report.html" : "");
   std::fflush(stdout);
   // Notifications come last: a Pushgateway or Slack that is down is reported but changes no verdict or file.
   report::push_and_report(push, report::load_test_metrics(summary, push ? push->prefix : "slurm"));

@@ -15,7 +15,7 @@ void add_verdict_options(ArgParser& p, const VerdictOptions& defaults, const std
   p.option("threshold", "PCT", "change that counts (default " + format_number(defaults.threshold_pct) + ")")
       .option("alpha", "A", alpha_meaning + " (default " + format_number(defaults.alpha) + ")")
       .option("inconclusive", "pass|fail", "what an inconclusive metric does to the gate (default pass)")
-      .option("format", "NAME", "console (default), markdown, json, junit or slack")
+      .option("format", "NAME", "console (default), markdown, json, junit, slack or html")
       .option("report", "FILE", "write the report in --format to FILE (atomically); the console table still prints");
 }
 

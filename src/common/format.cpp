@@ -1,4 +1,4 @@
-// format_double: one snprintf into a std::string, sized to fit whatever the format produces.
+// format_double: one snprintf into a std::string, sized to fit whatever the format produces; latencies.
 #include "perfval/common/format.hpp"
 
 #include <cstdio>
@@ -14,6 +14,12 @@ std::string format_double(const char* format, double value) {
   std::snprintf(out.data(), out.size(), format, value);
   out.resize(static_cast<std::size_t>(n));
   return out;
+}
+
+std::string format_latency_us(double us) {
+  if (us < 1000) return format_double("%.0fµs", us);
+  if (us < 1e6) return format_double("%.2fms", us / 1000);
+  return format_double("%.2fs", us / 1e6);
 }
 
 }  // namespace perfval

@@ -106,9 +106,34 @@ class LineParser {
   std::size_t pos_ = 0;
 };
 
+// "# TYPE name type": checks both and reports them.
+void type_line(std::string_view line, std::size_t line_no, const PromTypeFn& on_type) {
+  auto fail = [&](std::size_t col, const std::string& what) {
+    throw Error(SourceLocation{"prometheus text", static_cast<int>(line_no), static_cast<int>(col + 1)}, "TYPE", what);
+  };
+  std::size_t pos = 7;  // after "# TYPE "
+  const std::size_t start = pos;
+  if (pos >= line.size() || !name_start(line[pos])) fail(pos, "expected a metric name");
+  while (pos < line.size() && name_char(line[pos])) ++pos;
+  const std::string_view family = line.substr(start, pos - start);
+  if (pos >= line.size() || (line[pos] != ' ' && line[pos] != '\t')) fail(pos, "expected a space after the name");
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+  std::string_view type = line.substr(pos);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  if (type != "counter" && type != "gauge" && type != "histogram" && type != "summary" && type != "untyped") {
+    fail(pos, "unknown metric type \"" + std::string(type) + "\"");
+  }
+  if (on_type) on_type(family, type);
+}
+
 }  // namespace
 
 PromParseStats parse_prometheus_text(std::string_view text, const std::function<void(const PromSample&)>& on_sample) {
+  return parse_prometheus_text(text, on_sample, nullptr);
+}
+
+PromParseStats parse_prometheus_text(std::string_view text, const std::function<void(const PromSample&)>& on_sample,
+                                     const PromTypeFn& on_type) {
   PromParseStats stats;
   stats.bytes = text.size();
   PromSample sample;
@@ -121,7 +146,10 @@ PromParseStats parse_prometheus_text(std::string_view text, const std::function<
     ++line_no;
     if (line.empty()) continue;
     if (line[0] == '#') {
-      if (line.rfind("# TYPE ", 0) == 0) ++stats.families;
+      if (line.rfind("# TYPE ", 0) == 0) {
+        type_line(line, line_no, on_type);
+        ++stats.families;
+      }
       continue;
     }
     LineParser(line, line_no).parse(sample);

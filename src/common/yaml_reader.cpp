@@ -10,20 +10,20 @@
 
 namespace perfval {
 
-YamlValue::YamlValue(std::shared_ptr<const std::string> file, YAML::Node node, std::string field, YAML::Mark mark)
-    : file_(std::move(file)), node_(std::move(node)), field_(std::move(field)), mark_(mark) {}
+YamlValue::YamlValue(std::shared_ptr<Document> doc, YAML::Node node, std::string field, YAML::Mark mark)
+    : doc_(std::move(doc)), node_(std::move(node)), field_(std::move(field)), mark_(mark) {}
 
-YamlValue YamlValue::load_file(const std::string& path) {
+YamlValue YamlValue::load_file(const std::string& path, EnvLookup env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file");
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw Error(path + ": cannot read file");
-  return load_string(buffer.str(), path);
+  return load_string(buffer.str(), path, std::move(env));
 }
 
-YamlValue YamlValue::load_string(const std::string& text, const std::string& name) {
-  auto file = std::make_shared<const std::string>(name);
+YamlValue YamlValue::load_string(const std::string& text, const std::string& name, EnvLookup env) {
+  auto file = std::make_shared<Document>(Document{name, std::move(env), {}});
   try {
     YAML::Node root = YAML::Load(text);
     YAML::Mark mark = root.IsDefined() && !root.IsNull() ? root.Mark() : YAML::Mark();
@@ -37,8 +37,8 @@ YamlValue YamlValue::load_string(const std::string& text, const std::string& nam
 }
 
 SourceLocation YamlValue::location() const {
-  if (mark_.is_null() || mark_.line < 0) return {*file_, 0, 0};
-  return {*file_, mark_.line + 1, mark_.column + 1};
+  if (mark_.is_null() || mark_.line < 0) return {doc_->file, 0, 0};
+  return {doc_->file, mark_.line + 1, mark_.column + 1};
 }
 
 void YamlValue::fail(const std::string& message) const { throw Error(location(), field_, message); }
@@ -49,7 +49,7 @@ YamlValue YamlValue::child(const YAML::Node& node, std::string field) const {
     const YAML::Mark m = node.Mark();
     if (!m.is_null() && m.line >= 0) mark = m;
   }
-  return YamlValue(file_, node, std::move(field), mark);
+  return YamlValue(doc_, node, std::move(field), mark);
 }
 
 namespace {
@@ -61,38 +61,55 @@ std::string describe(const YAML::Node& n) {
 }
 }  // namespace
 
-std::string YamlValue::as_string() const {
+std::string YamlValue::as_written() const {
   if (!node_.IsScalar()) fail("expected a string, got " + describe(node_));
   return node_.Scalar();
 }
 
+bool YamlValue::uses_env() const { return doc_->env && node_.IsScalar() && has_env_reference(node_.Scalar()); }
+
+std::string YamlValue::text() const {
+  if (!doc_->env || !node_.IsScalar()) return node_.Scalar();
+  std::string why;
+  auto value = substitute_env(node_.Scalar(), doc_->env, &doc_->uses, &why);
+  if (!value) fail(why);
+  return std::move(*value);
+}
+
+std::string YamlValue::quoted() const { return "\"" + node_.Scalar() + "\""; }
+
+std::string YamlValue::as_string() const {
+  if (!node_.IsScalar()) fail("expected a string, got " + describe(node_));
+  return text();
+}
+
 double YamlValue::as_double() const {
   if (!node_.IsScalar()) fail("expected a number, got " + describe(node_));
-  const std::string& s = node_.Scalar();
+  const std::string s = text();
   try {
     std::size_t used = 0;
     const double v = std::stod(s, &used);
     if (used == s.size() && std::isfinite(v)) return v;
   } catch (...) {
   }
-  fail("expected a number, got \"" + s + "\"");
+  fail("expected a number, got " + quoted());
 }
 
 std::int64_t YamlValue::as_int() const {
   if (!node_.IsScalar()) fail("expected an integer, got " + describe(node_));
-  const std::string& s = node_.Scalar();
+  const std::string s = text();
   try {
     std::size_t used = 0;
     const long long v = std::stoll(s, &used);
     if (used == s.size()) return v;
   } catch (...) {
   }
-  fail("expected an integer, got \"" + s + "\"");
+  fail("expected an integer, got " + quoted());
 }
 
 bool YamlValue::as_bool() const {
   if (node_.IsScalar()) {
-    const std::string& s = node_.Scalar();
+    const std::string s = text();
     if (s == "true" || s == "True" || s == "yes" || s == "on") return true;
     if (s == "false" || s == "False" || s == "no" || s == "off") return false;
   }
@@ -101,7 +118,7 @@ bool YamlValue::as_bool() const {
 
 Nanos YamlValue::as_duration() const {
   if (!node_.IsScalar()) fail("expected a duration such as 30s or 500ms, got " + describe(node_));
-  const auto d = parse_duration(node_.Scalar());
+  const auto d = parse_duration(text());
   if (!d) fail("expected a duration such as 30s, 1m30s or 500ms, got \"" + node_.Scalar() + "\"");
   return *d;
 }
@@ -132,14 +149,14 @@ std::int64_t YamlValue::as_nonnegative_int() const {
 
 double YamlValue::as_bytes() const {
   if (!node_.IsScalar()) fail("expected a size such as 512Mi or 1Gi, got " + describe(node_));
-  const auto b = parse_bytes(node_.Scalar());
+  const auto b = parse_bytes(text());
   if (!b) fail("expected a size such as 512Mi, 1Gi or 100MB, got \"" + node_.Scalar() + "\"");
   return *b;
 }
 
 double YamlValue::as_percent() const {
   if (!node_.IsScalar()) fail("expected a percentage such as 10%, got " + describe(node_));
-  std::string s = node_.Scalar();
+  std::string s = text();
   if (!s.empty() && s.back() == '%') s.pop_back();
   try {
     std::size_t used = 0;
@@ -206,7 +223,7 @@ void YamlValue::check_keys(const std::vector<std::string>& allowed) const {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const std::string key = it->first.Scalar();
     const YAML::Mark m = it->first.Mark();
-    const SourceLocation where{*file_, m.line + 1, m.column + 1};
+    const SourceLocation where{doc_->file, m.line + 1, m.column + 1};
     const std::string path = field_.empty() ? key : field_ + "." + key;
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;

@@ -1,50 +1,70 @@
-// ResponseParser: a byte-driven HTTP/1.1 response state machine (status line, headers, length/chunked/close body).
+// ResponseParser: a byte-driven HTTP/1.1 response state machine (RFC 9112): status line, header fields,
+// framing by Transfer-Encoding / Content-Length / close, chunked bodies with trailers, 1xx responses.
 #include "perfval/http/response_parser.hpp"
 
 #include <algorithm>
 #include <cstring>
 
+#include "response_syntax.hpp"
+
 namespace perfval::http {
 
 namespace {
-bool iequals(const std::string& a, std::size_t pos, std::size_t len, const char* b) {
-  const std::size_t n = std::strlen(b);
-  if (len != n) return false;
-  for (std::size_t i = 0; i < n; ++i) {
-    char c = a[pos + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != b[i]) return false;
-  }
-  return true;
-}
+constexpr std::size_t kMaxChunkLine = 4096;  // bytes of one chunk-size line (size + extensions)
 
-bool contains_token(const std::string& s, std::size_t pos, const char* token) {
-  std::string lower = s.substr(pos);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.find(token) != std::string::npos;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+bool starts_with_ws(std::string_view s) { return !s.empty() && (s[0] == ' ' || s[0] == '\t'); }
 }  // namespace
+
+const char* to_string(ProtocolWarning w) {
+  switch (w) {
+    case ProtocolWarning::bare_lf: return "line ended in LF without CR";
+    case ProtocolWarning::empty_line_before_status: return "empty line before the status line";
+    case ProtocolWarning::status_without_reason_sp: return "status line without the space before the reason";
+    case ProtocolWarning::obs_fold: return "header value folded over several lines (obs-fold)";
+    case ProtocolWarning::repeated_content_length: return "Content-Length given more than once";
+    case ProtocolWarning::chunk_whitespace: return "whitespace in a chunk-size line";
+    case ProtocolWarning::transfer_encoding_http10: return "Transfer-Encoding in an HTTP/1.0 response";
+    case ProtocolWarning::count_: break;
+  }
+  return "protocol warning";
+}
+
+void ResponseCapture::clear() {
+  fields_text.clear();
+  fields.clear();
+  body.clear();
+  body_truncated = false;
+}
+
+unsigned ResponseParser::warning_count() const {
+  unsigned n = 0;
+  for (std::uint32_t w = warnings_; w != 0; w &= w - 1) ++n;
+  return n;
+}
+
+void ResponseParser::clear_message() {
+  status_code_ = 0;
+  http10_ = false;
+  keep_alive_ = true;
+  has_body_ = true;
+  connection_close_ = connection_keep_alive_ = false;
+  te_present_ = te_chunked_last_ = te_chunked_seen_ = false;
+  chunked_ = has_length_ = false;
+  last_field_ = LastField::none;
+  content_length_ = remaining_ = body_bytes_ = 0;
+  if (capture_) capture_->clear();
+}
 
 void ResponseParser::reset(bool head_request) {
   state_ = State::status_line;
   head_request_ = head_request;
   line_.clear();
   header_bytes_ = 0;
-  status_code_ = 0;
-  http10_ = false;
-  keep_alive_ = true;
-  connection_close_ = connection_keep_alive_ = false;
-  chunked_ = has_length_ = false;
-  content_length_ = remaining_ = body_bytes_ = total_bytes_ = 0;
+  total_bytes_ = 0;
+  warnings_ = 0;
+  first_warning_ = nullptr;
   error_ = nullptr;
+  clear_message();
 }
 
 ResponseParser::Result ResponseParser::fail(const char* why, std::size_t consumed) {
@@ -53,62 +73,137 @@ ResponseParser::Result ResponseParser::fail(const char* why, std::size_t consume
   return {Status::error, consumed};
 }
 
-bool ResponseParser::finish_status_line() {
-  // "HTTP/1.1 200 OK"
-  if (line_.size() < 12 || line_.compare(0, 5, "HTTP/") != 0 || line_[8] != ' ') return false;
-  if (line_.compare(5, 3, "1.1") == 0) http10_ = false;
-  else if (line_.compare(5, 3, "1.0") == 0) http10_ = true;
-  else return false;
-  unsigned code = 0;
-  for (int i = 9; i < 12; ++i) {
-    if (line_[i] < '0' || line_[i] > '9') return false;
-    code = code * 10 + static_cast<unsigned>(line_[i] - '0');
-  }
-  if (code < 100 || (line_.size() > 12 && line_[12] != ' ')) return false;
-  status_code_ = code;
-  return true;
+void ResponseParser::warn(ProtocolWarning w) {
+  const std::uint32_t bit = 1u << static_cast<unsigned>(w);
+  if (warnings_ & bit) return;
+  warnings_ |= bit;
+  if (!first_warning_) first_warning_ = to_string(w);
 }
 
-bool ResponseParser::finish_header_line() {
-  const std::size_t colon = line_.find(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  std::size_t v = colon + 1;
-  while (v < line_.size() && (line_[v] == ' ' || line_[v] == '\t')) ++v;
-  std::size_t end = line_.size();
-  while (end > v && (line_[end - 1] == ' ' || line_[end - 1] == '\t')) --end;
-  if (iequals(line_, 0, colon, "content-length")) {
-    if (v == end) return false;
-    std::uint64_t n = 0;
-    for (std::size_t i = v; i < end; ++i) {
-      if (line_[i] < '0' || line_[i] > '9') return false;
-      if (n > (UINT64_MAX - 9) / 10) return false;
-      n = n * 10 + static_cast<std::uint64_t>(line_[i] - '0');
-    }
-    if (has_length_ && n != content_length_) return false;  // conflicting lengths: a smuggling risk
-    has_length_ = true;
-    content_length_ = n;
-  } else if (iequals(line_, 0, colon, "transfer-encoding")) {
-    chunked_ = contains_token(line_, v, "chunked");
-  } else if (iequals(line_, 0, colon, "connection")) {
-    if (contains_token(line_, v, "close")) connection_close_ = true;
-    if (contains_token(line_, v, "keep-alive")) connection_keep_alive_ = true;
-  }
-  return true;
+const char* ResponseParser::on_status_line() {
+  detail::StatusLine s;
+  if (const char* why = detail::parse_status_line(text_, s)) return why;
+  if (s.missing_reason_sp) warn(ProtocolWarning::status_without_reason_sp);
+  status_code_ = s.code;
+  http10_ = s.http10;
+  state_ = State::header_line;
+  return nullptr;
 }
 
-void ResponseParser::end_chunk_header() {
-  line_.clear();
-  state_ = remaining_ == 0 ? State::trailer : State::chunk_data;
+const char* ResponseParser::on_transfer_coding(std::string_view coding) {
+  const std::string_view name = detail::trim_ows(coding.substr(0, coding.find(';')));
+  if (!detail::is_token(name)) return "invalid transfer coding";
+  const bool chunked = detail::iequals(name, "chunked");
+  if (chunked && te_chunked_seen_) return "chunked transfer coding applied more than once";
+  te_chunked_seen_ = te_chunked_seen_ || chunked;
+  te_chunked_last_ = chunked;
+  return nullptr;
+}
+
+const char* ResponseParser::on_framing_field(std::string_view name, std::string_view value) {
+  const char* why = nullptr;
+  bool any = false;
+  if (detail::iequals(name, "content-length")) {
+    detail::for_each_list_element(value, [&](std::string_view n) {
+      any = true;
+      std::uint64_t v = 0;
+      for (char c : n) {
+        if (c < '0' || c > '9' || v > (UINT64_MAX - 9) / 10) {
+          why = c < '0' || c > '9' ? "malformed Content-Length" : "Content-Length too large";
+          return false;
+        }
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (has_length_ && v != content_length_) why = "conflicting Content-Length values";  // a smuggling risk
+      if (has_length_ && v == content_length_) warn(ProtocolWarning::repeated_content_length);
+      has_length_ = true;
+      content_length_ = v;
+      return why == nullptr;
+    });
+    if (!why && !any) why = "empty Content-Length";
+  } else {  // transfer-encoding: a list, possibly over several fields
+    te_present_ = true;
+    detail::for_each_list_element(value, [&](std::string_view coding) {
+      any = true;
+      why = on_transfer_coding(coding);
+      return why == nullptr;
+    });
+    if (!why && !any) why = "empty Transfer-Encoding";
+  }
+  return why;
+}
+
+const char* ResponseParser::on_field_line(bool trailer) {
+  std::string_view name;
+  std::string_view value;
+  if (const char* why = detail::parse_field_line(text_, name, value)) return why;
+  last_field_ = LastField::other;
+  if (trailer) return nullptr;  // trailer fields are checked, then ignored
+  if (capture_ && capture_->keep_headers) {
+    auto& text = capture_->fields_text;
+    const auto offset = static_cast<std::uint32_t>(text.size());
+    text.append(name).append(value);
+    capture_->fields.push_back({offset, static_cast<std::uint32_t>(name.size()),
+                                offset + static_cast<std::uint32_t>(name.size()),
+                                static_cast<std::uint32_t>(value.size())});
+  }
+  // Only three names matter for framing; their lengths (14, 17, 10) rule out almost every other field at once.
+  const bool framing = (name.size() == 14 && detail::iequals(name, "content-length")) ||
+                       (name.size() == 17 && detail::iequals(name, "transfer-encoding"));
+  if (framing) {
+    last_field_ = LastField::framing;
+    return on_framing_field(name, value);
+  }
+  if (name.size() == 10 && detail::iequals(name, "connection")) {
+    last_field_ = LastField::framing;
+    detail::for_each_list_element(value, [this](std::string_view option) {
+      connection_close_ = connection_close_ || detail::iequals(option, "close");
+      connection_keep_alive_ = connection_keep_alive_ || detail::iequals(option, "keep-alive");
+      return true;
+    });
+  }
+  return nullptr;
+}
+
+// A line starting with SP/HTAB continues the previous field's value (RFC 9112 5.2: replaced by SP).
+const char* ResponseParser::on_fold_line() {
+  if (last_field_ == LastField::none) return "whitespace before the first header field";
+  if (last_field_ == LastField::framing) return "folded Content-Length, Transfer-Encoding or Connection header";
+  const std::string_view more = detail::trim_ows(text_);
+  if (const char* why = detail::check_field_value(more)) return why;
+  warn(ProtocolWarning::obs_fold);
+  if (state_ == State::header_line && capture_ && capture_->keep_headers && !capture_->fields.empty()) {
+    capture_->fields_text.append(" ").append(more);  // the folded field is the last one written
+    capture_->fields.back().value_size += static_cast<std::uint32_t>(more.size() + 1);
+  }
+  return nullptr;
+}
+
+const char* ResponseParser::end_of_headers() {
+  if (status_code_ < 200 && status_code_ != 101) {  // 100, 102, 103: interim, the final response follows
+    clear_message();
+    state_ = State::status_line;
+    return nullptr;
+  }
+  if (te_present_ && has_length_) return "both Transfer-Encoding and Content-Length";  // RFC 9112 6.3: smuggling
+  start_body();
+  return nullptr;
 }
 
 void ResponseParser::start_body() {
   keep_alive_ = http10_ ? connection_keep_alive_ && !connection_close_ : !connection_close_;
-  const bool no_body = head_request_ || status_code_ == 204 || status_code_ == 304;
-  if (no_body) {
+  has_body_ = !(head_request_ || status_code_ == 101 || status_code_ == 204 || status_code_ == 304);
+  if (status_code_ == 101) keep_alive_ = false;  // the connection now speaks another protocol
+  if (!has_body_) {
     state_ = State::done;
-  } else if (chunked_) {
-    state_ = State::chunk_size;
-    remaining_ = 0;
+  } else if (te_present_) {
+    if (http10_) {
+      warn(ProtocolWarning::transfer_encoding_http10);
+      keep_alive_ = false;  // RFC 9112 6.1: faulty framing, close after the message
+    }
+    chunked_ = te_chunked_last_;
+    if (!chunked_) keep_alive_ = false;  // chunked is not the final coding: the body runs to the close
+    state_ = chunked_ ? State::chunk_size : State::body_until_close;
   } else if (has_length_) {
     remaining_ = content_length_;
     state_ = remaining_ == 0 ? State::done : State::body_length;
@@ -118,48 +213,102 @@ void ResponseParser::start_body() {
   }
 }
 
+const char* ResponseParser::on_line() {
+  switch (state_) {
+    case State::status_line:
+      if (text_.empty()) {
+        warn(ProtocolWarning::empty_line_before_status);
+        return nullptr;
+      }
+      return on_status_line();
+    case State::header_line:
+      if (text_.empty()) return end_of_headers();
+      return starts_with_ws(text_) ? on_fold_line() : on_field_line(false);
+    case State::trailer:
+      if (text_.empty()) {
+        state_ = State::done;
+        return nullptr;
+      }
+      return starts_with_ws(text_) ? on_fold_line() : on_field_line(true);
+    case State::chunk_size: {
+      detail::ChunkSize c;
+      if (const char* why = detail::parse_chunk_size_line(text_, c)) return why;
+      if (c.bad_whitespace) warn(ProtocolWarning::chunk_whitespace);
+      remaining_ = c.size;
+      last_field_ = LastField::none;
+      state_ = c.size == 0 ? State::trailer : State::chunk_data;
+      return nullptr;
+    }
+    default:
+      return "internal parser state error";
+  }
+}
+
+// Finds the end of the current line; true once text_ holds a whole line (its ending removed). A line that
+// arrived whole is viewed in place; only a line split across reads is copied into line_.
+bool ResponseParser::take_line(const char* data, std::size_t size, std::size_t& i, std::size_t cap,
+                               const char* too_long) {
+  const void* nl = std::memchr(data + i, '\n', size - i);
+  const std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (data + i)) + 1 : size - i;
+  total_bytes_ += take;
+  if (state_ == State::chunk_size) {
+    if (line_.size() + take > cap) error_ = too_long;
+  } else {
+    header_bytes_ += take;
+    if (header_bytes_ > cap) error_ = too_long;
+  }
+  const char* start = data + i;
+  i += take;
+  if (error_) return false;
+  if (!nl) {
+    line_.append(start, take);
+    return false;
+  }
+  if (line_.empty()) {
+    text_ = std::string_view(start, take - 1);
+  } else {
+    line_.append(start, take - 1);
+    text_ = line_;
+  }
+  if (!text_.empty() && text_.back() == '\r') {
+    text_.remove_suffix(1);
+  } else {
+    warn(ProtocolWarning::bare_lf);  // RFC 9112 2.2: a recipient MAY accept LF alone
+  }
+  return true;
+}
+
+void ResponseParser::keep_body(const char* data, std::size_t n) {
+  if (!capture_ || !capture_->keep_body) return;
+  auto& body = capture_->body;
+  const std::size_t room = capture_->max_body > body.size() ? capture_->max_body - body.size() : 0;
+  body.append(data, std::min(n, room));
+  if (n > room) capture_->body_truncated = true;
+}
+
 ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size) {
   std::size_t i = 0;
   while (i < size) {
     switch (state_) {
       case State::status_line:
       case State::header_line:
-      case State::trailer: {
-        const void* nl = std::memchr(data + i, '\n', size - i);
-        const std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (data + i)) + 1 : size - i;
-        header_bytes_ += take;
-        total_bytes_ += take;
-        if (header_bytes_ > max_header_bytes_) return fail("response headers exceed the size limit", i + take);
-        line_.append(data + i, take);
-        i += take;
-        if (!nl) break;
-        line_.pop_back();                                  // '\n'
-        if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-        if (state_ == State::status_line) {
-          if (!finish_status_line()) return fail("malformed status line", i);
-          state_ = State::header_line;
-        } else if (state_ == State::trailer) {
-          if (line_.empty()) state_ = State::done;
-        } else if (line_.empty()) {
-          if (status_code_ < 200) {                        // 1xx: informational, the real response follows
-            const std::size_t hb = header_bytes_;
-            const auto tb = total_bytes_;
-            reset(head_request_);
-            header_bytes_ = hb;
-            total_bytes_ = tb;
-          } else {
-            start_body();
-          }
-        } else if (!finish_header_line()) {
-          return fail("malformed header line", i);
-        }
+      case State::trailer:
+      case State::chunk_size: {
+        const bool chunk = state_ == State::chunk_size;
+        const bool whole = take_line(data, size, i, chunk ? kMaxChunkLine : max_header_bytes_,
+                                     chunk ? "chunk-size line too long" : "response headers exceed the size limit");
+        if (error_) return fail(error_, i);
+        if (!whole) break;
+        const char* why = on_line();  // a bare CR inside the line fails its syntax check
         line_.clear();
+        if (why) return fail(why, i);
         if (state_ == State::done) return {Status::complete, i};
         break;
       }
       case State::body_length:
       case State::chunk_data: {
         const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, size - i));
+        keep_body(data + i, take);
         remaining_ -= take;
         body_bytes_ += take;
         total_bytes_ += take;
@@ -174,57 +323,23 @@ ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size) 
         break;
       }
       case State::body_until_close:
+        keep_body(data + i, size - i);
         body_bytes_ += size - i;
         total_bytes_ += size - i;
         i = size;
         break;
-      case State::chunk_size: {
-        const char c = data[i++];
-        ++total_bytes_;
-        const int h = hex_value(c);
-        if (h >= 0) {
-          if (remaining_ > (UINT64_MAX >> 4)) return fail("chunk size too large", i);
-          remaining_ = remaining_ * 16 + static_cast<std::uint64_t>(h);
-          line_.push_back(c);
-        } else if (c == ';' || c == ' ' || c == '\t') {
-          if (line_.empty()) return fail("malformed chunk size", i);
-          state_ = State::chunk_ext;
-        } else if (c == '\r' || c == '\n') {
-          if (line_.empty()) return fail("malformed chunk size", i);
-          if (c == '\r') state_ = State::chunk_size_lf;
-          else end_chunk_header();
-        } else {
-          return fail("malformed chunk size", i);
-        }
-        break;
-      }
-      case State::chunk_ext: {
-        const char c = data[i++];
-        ++total_bytes_;
-        if (c == '\r') state_ = State::chunk_size_lf;
-        else if (c == '\n') end_chunk_header();
-        break;
-      }
-      case State::chunk_size_lf: {
-        const char c = data[i++];
-        ++total_bytes_;
-        if (c != '\n') return fail("malformed chunk header", i);
-        end_chunk_header();
-        break;
-      }
-      case State::chunk_data_cr: {
-        const char c = data[i++];
-        ++total_bytes_;
-        if (c == '\r') state_ = State::chunk_data_lf;
-        else if (c == '\n') state_ = State::chunk_size;
-        else return fail("missing CRLF after chunk data", i);
-        break;
-      }
+      case State::chunk_data_cr:
       case State::chunk_data_lf: {
         const char c = data[i++];
         ++total_bytes_;
-        if (c != '\n') return fail("missing CRLF after chunk data", i);
-        state_ = State::chunk_size;
+        if (state_ == State::chunk_data_cr && c == '\r') {
+          state_ = State::chunk_data_lf;
+        } else if (c == '\n') {
+          if (state_ == State::chunk_data_cr) warn(ProtocolWarning::bare_lf);
+          state_ = State::chunk_size;
+        } else {
+          return fail("missing CRLF after chunk data", i);
+        }
         break;
       }
       case State::done:

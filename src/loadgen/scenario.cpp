@@ -8,6 +8,7 @@
 
 #include "perfval/common/did_you_mean.hpp"
 #include "perfval/http/url.hpp"
+#include "perfval/loadgen/request_template.hpp"
 #include "scenario_parse.hpp"
 
 namespace perfval::loadgen {
@@ -35,6 +36,20 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string literal_string(const YamlValue& node) {
+  if (node.uses_env()) {
+    node.fail("names and descriptions label every result, so they cannot take values from the environment "
+              "(${...}); write them out");
+  }
+  return node.as_string();
+}
+
+std::string resolve_path(const YamlValue& node, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute() || path.empty()) return path;
+  return (std::filesystem::path(node.file()).parent_path() / p).string();
+}
+
 }  // namespace detail
 
 namespace {
@@ -42,7 +57,7 @@ namespace {
 using detail::fail_at_key;
 
 // Keys a scenario may set for itself; the same keys at top level are inherited by every scenario.
-const std::vector<std::string> kScenarioKeys = {"description", "target", "requests", "think_time", "timeout"};
+const std::vector<std::string> kScenarioKeys = {"description", "target", "data", "requests", "think_time", "timeout"};
 const std::vector<std::string> kFileKeys = {"name", "thresholds", "scenarios"};
 const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 
@@ -55,8 +70,11 @@ std::string validated_base_url(const YamlValue& node) {
   std::string url = node.as_string();
   std::string why;
   const auto parsed = http::parse_url(url, &why);
-  if (!parsed) node.fail("invalid URL \"" + url + "\": " + why);
-  if (parsed->target.find('?') != std::string::npos) node.fail("a base URL cannot have a query: \"" + url + "\"");
+  if (!parsed) node.fail("invalid URL \"" + node.as_written() + "\": " + why);
+  if (has_template(url)) node.fail("templates ({{...}}) are not allowed in base_url: the host is resolved once");
+  if (parsed->target.find('?') != std::string::npos) {
+    node.fail("a base URL cannot have a query: \"" + node.as_written() + "\"");
+  }
   while (url.size() > 1 && url.back() == '/') url.pop_back();  // so base_url + "/metrics" has one slash
   return url;
 }
@@ -99,7 +117,7 @@ target::ServeOptions parse_embedded(const YamlValue& node) {
 }
 
 void parse_target(const YamlValue& node, Scenario& s) {
-  node.check_keys({"base_url", "embedded"});
+  node.check_keys({"base_url", "embedded", "ca_file", "unix_socket"});
   const auto url = node.get("base_url");
   const auto embedded = node.get("embedded");
   if (url && embedded) fail_at_key(node, "embedded", "set either base_url or embedded, not both");
@@ -107,7 +125,9 @@ void parse_target(const YamlValue& node, Scenario& s) {
   s.base_url.clear();
   s.embedded.reset();
   if (url) s.base_url = validated_base_url(*url);
+  s.base_url_as_written = url ? url->as_written() : "";
   if (embedded) s.embedded = parse_embedded(*embedded);
+  detail::parse_target_transport(node, s);
 }
 
 std::vector<Header> parse_headers(const YamlValue& node) {
@@ -122,22 +142,23 @@ std::vector<Header> parse_headers(const YamlValue& node) {
   return headers;
 }
 
-RequestSpec parse_request(const YamlValue& node) {
-  node.check_keys({"name", "method", "path", "weight", "headers", "body"});
+RequestSpec parse_request(const YamlValue& node, const DataSource* data) {
+  node.check_keys({"name", "method", "path", "weight", "headers", "body", "checks"});
   RequestSpec r;
-  r.name = node.require("name").as_string();
+  r.name = detail::literal_string(node.require("name"));
   if (r.name.empty()) node.require("name").fail("must not be empty");
   if (auto v = node.get("method")) {
     r.method = v->as_string();
     std::transform(r.method.begin(), r.method.end(), r.method.begin(), [](unsigned char c) { return std::toupper(c); });
     if (std::find(kMethods.begin(), kMethods.end(), r.method) == kMethods.end()) {
-      v->fail("unknown HTTP method \"" + v->as_string() + "\"" + did_you_mean_suffix(r.method, kMethods) +
+      v->fail("unknown HTTP method \"" + v->as_written() + "\"" + did_you_mean_suffix(r.method, kMethods) +
               "; methods are " + detail::join(kMethods));
     }
   }
   const YamlValue path = node.require("path");
   r.path = path.as_string();
-  if (r.path.empty() || r.path.front() != '/') path.fail("must start with \"/\", got \"" + r.path + "\"");
+  r.path_as_written = path.as_written();
+  if (r.path.empty() || r.path.front() != '/') path.fail("must start with \"/\", got \"" + r.path_as_written + "\"");
   if (r.path.find_first_of(" \t\r\n") != std::string::npos) path.fail("must not contain spaces or line breaks");
   if (auto v = node.get("weight")) {
     const auto w = v->as_positive_int();
@@ -146,15 +167,17 @@ RequestSpec parse_request(const YamlValue& node) {
   }
   if (auto v = node.get("headers"); v && !v->is_null()) r.headers = parse_headers(*v);
   if (auto v = node.get("body"); v && !v->is_null()) r.body = v->as_string();
+  if (auto v = node.get("checks"); v && !v->is_null()) r.checks = parse_checks(*v);
+  detail::check_request_templates(node, r, data);
   return r;
 }
 
-std::vector<RequestSpec> parse_requests(const YamlValue& node) {
+std::vector<RequestSpec> parse_requests(const YamlValue& node, const DataSource* data) {
   const auto items = node.items();
   if (items.empty()) node.fail("at least one request is required");
   std::vector<RequestSpec> out;
   for (const auto& item : items) {
-    RequestSpec r = parse_request(item);
+    RequestSpec r = parse_request(item, data);
     for (const auto& other : out) {
       if (other.name == r.name) item.require("name").fail("duplicate request name \"" + r.name + "\"");
     }
@@ -165,9 +188,13 @@ std::vector<RequestSpec> parse_requests(const YamlValue& node) {
 
 // Reads description/target/requests/think_time/timeout present in `map` into `s` (overriding inherited values).
 void parse_scenario_fields(const YamlValue& map, Scenario& s) {
-  if (auto v = map.get("description"); v && !v->is_null()) s.description = v->as_string();
+  if (auto v = map.get("description"); v && !v->is_null()) s.description = detail::literal_string(*v);
   if (auto v = map.get("target")) parse_target(*v, s);
-  if (auto v = map.get("requests")) s.requests = parse_requests(*v);
+  if (auto v = map.get("data")) {
+    s.data = detail::parse_data(*v);
+    if (!map.has("requests")) detail::recheck_templates(map, s.requests, *s.data);  // inherited requests
+  }
+  if (auto v = map.get("requests")) s.requests = parse_requests(*v, s.data ? &*s.data : nullptr);
   if (auto v = map.get("think_time")) s.think_time = v->as_duration();
   if (auto v = map.get("timeout")) s.timeout = v->as_positive_duration();
 }
@@ -181,6 +208,7 @@ void check_complete(const YamlValue& map, const Scenario& s, const std::string& 
     throw Error(map.location(), map.field().empty() ? "requests" : map.field() + ".requests",
                 "required field is missing" + where);
   }
+  detail::check_transport(map, s);
 }
 
 bool valid_scenario_name(const std::string& name) {
@@ -220,12 +248,13 @@ std::string file_stem(const std::string& file) {
 TestPlan parse_root(const YamlValue& root) {
   if (root.is_null()) throw Error(root.file() + ": the scenario file is empty");
   if (!root.is_map()) root.fail("a scenario file must be a mapping of keys (name, target, requests, ...)");
-  root.check_keys(concat(concat(kFileKeys, kScenarioKeys), detail::executor_keys()));
+  root.check_keys(concat(concat(concat(kFileKeys, kScenarioKeys), detail::executor_keys()), detail::tls_option_keys()));
   TestPlan plan;
   plan.file = root.file();
   plan.name = file_stem(plan.file);
-  if (auto v = root.get("name"); v && !v->is_null()) plan.name = v->as_string();
+  if (auto v = root.get("name"); v && !v->is_null()) plan.name = detail::literal_string(*v);
   Scenario defaults;
+  detail::parse_tls_options(root, defaults.tls);  // k6 options: top level only, shared by every scenario
   parse_scenario_fields(root, defaults);
   plan.description = defaults.description;
   if (root.has("scenarios")) {
@@ -237,15 +266,23 @@ TestPlan parse_root(const YamlValue& root) {
     plan.scenarios.push_back(std::move(defaults));
   }
   if (auto v = root.get("thresholds")) plan.thresholds = detail::parse_thresholds(*v, plan.scenarios);
+  plan.env = root.env_uses();
   return plan;
 }
 
 }  // namespace
 
-TestPlan load_test_plan(const std::string& path) { return parse_root(YamlValue::load_file(path)); }
+const std::string& echo_base_url(const Scenario& s) {
+  return s.base_url_as_written.empty() ? s.base_url : s.base_url_as_written;
+}
+const std::string& echo_path(const RequestSpec& r) { return r.path_as_written.empty() ? r.path : r.path_as_written; }
 
-TestPlan parse_test_plan(const std::string& yaml_text, const std::string& file_name) {
-  return parse_root(YamlValue::load_string(yaml_text, file_name));
+TestPlan load_test_plan(const std::string& path, const EnvLookup& env) {
+  return parse_root(YamlValue::load_file(path, env));
+}
+
+TestPlan parse_test_plan(const std::string& yaml_text, const std::string& file_name, const EnvLookup& env) {
+  return parse_root(YamlValue::load_string(yaml_text, file_name, env));
 }
 
 }  // namespace perfval::loadgen

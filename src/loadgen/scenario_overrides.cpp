@@ -141,7 +141,10 @@ void apply_overrides(TestPlan& plan, const Overrides& o) {
     while (base.size() > 1 && base.back() == '/') base.pop_back();
     for (auto& s : plan.scenarios) {
       s.base_url = base;
+      s.base_url_as_written = base;
       s.embedded.reset();
+      s.unix_socket.clear();  // another server: the file's Unix socket belongs to the old one
+      s.unix_socket_as_written.clear();
     }
   }
   if (o.vus) {

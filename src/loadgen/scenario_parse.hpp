@@ -31,4 +31,22 @@ SourceLocation key_location(const YamlValue& map, const std::string& key);
 // Comma-separated list for messages: "a, b, c".
 std::string join(const std::vector<std::string>& items);
 
+// A value that labels results (names, descriptions): ${...} is refused, since results would show the value.
+std::string literal_string(const YamlValue& node);
+// `path` as given, or relative to the directory of the scenario file when it is relative.
+std::string resolve_path(const YamlValue& node, const std::string& path);
+
+// scenario_tls.cpp: top-level k6 TLS options, target.ca_file / target.unix_socket, and their checks.
+const std::vector<std::string>& tls_option_keys();  // insecureSkipTLSVerify, tlsAuth, tlsVersion
+void parse_tls_options(const YamlValue& root, http::TlsOptions& tls);
+void parse_target_transport(const YamlValue& target, Scenario& s);  // after base_url/embedded are read
+void check_transport(const YamlValue& map, const Scenario& s);     // once the scenario is complete
+
+// scenario_data.cpp: `data:` and the templates of requests.
+DataSource parse_data(const YamlValue& node);
+// Checks the templates in a request's path, header values and body against the scenario's data (may be null).
+void check_request_templates(const YamlValue& request, const RequestSpec& r, const DataSource* data);
+// The same for requests inherited from top level by a scenario with its own `data:` (errors at that key).
+void recheck_templates(const YamlValue& map, const std::vector<RequestSpec>& requests, const DataSource& data);
+
 }  // namespace perfval::loadgen::detail

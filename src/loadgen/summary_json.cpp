@@ -84,10 +84,10 @@ json scenario_json(const Scenario& s) {
                           {"error_rate", s.embedded->error_rate},
                           {"stall", s.embedded->stall.text}};
   }
-  target["base_url"] = s.base_url;
+  target["base_url"] = echo_base_url(s);  // as written: a value from the environment never appears
   json requests = json::array();
   for (const auto& r : s.requests) {
-    requests.push_back({{"name", r.name}, {"method", r.method}, {"path", r.path}, {"weight", r.weight}});
+    requests.push_back({{"name", r.name}, {"method", r.method}, {"path", echo_path(r)}, {"weight", r.weight}});
   }
   const auto& e = s.executor;
   json ex = {{"executor", to_string(e.kind)}, {"gracefulStop", format_duration(e.graceful_stop)},

@@ -15,14 +15,22 @@ namespace {
 const std::set<std::string> standard_fields{
     "name", "run_name", "run_type", "aggregate_name", "aggregate_unit", "repetitions", "repetition_index",
     "threads", "iterations", "real_time", "cpu_time", "time_unit", "error_occurred", "error_message",
-    "family_index", "per_family_instance_index", "label", "big_o", "rms", "complexity_n"};
+    "family_index", "per_family_instance_index", "label", "big_o", "rms", "complexity_n", "perfval_process"};
 
 struct FieldValues {
   std::vector<double> samples;   // one per repetition ("iteration" rows)
+  std::map<long long, std::vector<double>> by_process;  // the same per perfval_process (perfval bench --processes)
   std::optional<double> mean;    // the "mean" aggregate
   std::optional<double> median;  // the "median" aggregate
   std::string unit;
 };
+
+// Processes behind a field's samples, when every sample names its process.
+std::size_t processes_in(const FieldValues& f) {
+  std::size_t n = 0;
+  for (const auto& [process, values] : f.by_process) n += values.size();
+  return n == f.samples.size() ? f.by_process.size() : 0;
+}
 
 struct BenchmarkRows {
   std::map<std::string, FieldValues> fields;  // real_time, cpu_time, counters
@@ -52,14 +60,17 @@ void add_row(const json& row, std::size_t index, const std::string& file, std::m
   if (name.empty()) fail_field(file, where + ".name", "missing benchmark name");
   const std::string run_name = string_at(row, "run_name", file, where, name);
   const std::string run_type = string_at(row, "run_type", file, where, "iteration");
+  const std::string aggregate = string_at(row, "aggregate_name", file, where, "");
+  // stddev and cv are spreads, BigO and RMS describe a complexity fit over a family (their run_name is the
+  // family, no benchmark of its own): none of them is a value to compare, nor a benchmark to list.
+  if (run_type == "aggregate" && aggregate != "mean" && aggregate != "median" && !row.value("error_occurred", false))
+    return;
   if (!by.count(run_name)) order.push_back(run_name);
   BenchmarkRows& b = by[run_name];
   if (row.value("error_occurred", false)) {
     b.error = string_at(row, "error_message", file, where, "error_occurred without a message");
     return;
   }
-  const std::string aggregate = string_at(row, "aggregate_name", file, where, "");
-  if (run_type == "aggregate" && aggregate != "mean" && aggregate != "median") return;  // stddev, cv: not values
   const std::string time_unit = string_at(row, "time_unit", file, where, "ns");
   for (auto it = row.begin(); it != row.end(); ++it) {
     const bool is_time = it.key() == "real_time" || it.key() == "cpu_time";
@@ -68,7 +79,11 @@ void add_row(const json& row, std::size_t index, const std::string& file, std::m
     if (!v) continue;
     FieldValues& f = b.fields[it.key()];
     f.unit = is_time ? time_unit : counter_unit(it.key());
-    if (run_type != "aggregate") f.samples.push_back(*v);
+    if (run_type != "aggregate") {
+      f.samples.push_back(*v);
+      if (const auto p = row.find("perfval_process"); p != row.end() && p->is_number_integer())
+        f.by_process[p->get<long long>()].push_back(*v);
+    }
     else if (aggregate == "mean") f.mean = *v;
     else f.median = *v;
   }
@@ -122,6 +137,14 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
     for (const auto& [field, f] : b.fields) {
       Measurement m{prefix + ":" + field, 0, f.samples, f.unit, file};
       m.value = !f.samples.empty() ? mean(f.samples) : f.mean ? *f.mean : f.median.value_or(0);
+      // Repetitions inside one process agree far better than separate processes do: with several processes, each
+      // process's median is one sample and the samples are independent (docs/regression.md).
+      if (processes_in(f) > 1) {
+        m.samples.clear();
+        for (const auto& [process, values] : f.by_process) m.samples.push_back(median(values));
+        m.value = median(m.samples);
+        m.independent_samples = true;
+      }
       into.measurements[m.key] = std::move(m);
     }
   }

@@ -109,31 +109,43 @@ void plan_monitored_rows(const RunResults& cur, const std::optional<RunResults>&
   }
 }
 
+void plan_benchmark_row(const RunResults& cur, const RunResults& prev, const std::string& n, const std::string& field,
+                        std::set<std::string>& claimed, std::vector<RowPlan>& plans) {
+  const std::string key = "bench:" + n + ":" + field;
+  if (detail::is_control_key(key) || !claimed.insert(key).second) return;
+  RowPlan p;
+  p.row.name = field == "real_time" || field == "cpu_time" ? n : n + " " + field;
+  p.row.metric = field;
+  p.row.key = key;
+  const Measurement* m = cur.find(key);
+  const Measurement* pm = prev.find(key);
+  p.row.unit = m ? m->unit : pm ? pm->unit : "ns";
+  p.row.direction = direction_from_unit(p.row.unit).value_or(Direction::lower_is_better);
+  if (const auto f = cur.failed.find("bench:" + n); f != cur.failed.end())
+    p.missing = "benchmark failed in " + cur.label + ": " + f->second;
+  else if (!m && std::find(cur.benchmarks.begin(), cur.benchmarks.end(), n) != cur.benchmarks.end())
+    p.missing = cur.label + " has no " + field + " for this benchmark (it is in " + prev.label + ")";
+  else if (!m)  // two runs may share a file name (a/bench.json, b/bench.json): then their paths say more
+    p.missing = "benchmark is in " + (prev.label == cur.label ? prev.path : prev.label) + " but not in " +
+                (prev.label == cur.label ? cur.path : cur.label);
+  plans.push_back(std::move(p));
+}
+
 void plan_benchmark_rows(const RunResults& cur, const RunResults& prev, std::set<std::string>& claimed,
                          std::vector<RowPlan>& plans) {
   std::vector<std::string> names = cur.benchmarks;
   for (const auto& n : prev.benchmarks)
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   for (const auto& n : names) {
-    // The time Google Benchmark itself measures the benchmark by: CPU time unless it is timed by the wall clock.
-    // CPU time leaves out the time other processes held the CPU, the largest noise on a shared machine.
-    std::string field = detail::time_field_of(n);
-    if (!cur.find("bench:" + n + ":" + field) && !prev.find("bench:" + n + ":" + field)) field = "real_time";
-    const std::string key = "bench:" + n + ":" + field;
-    if (detail::is_control_key(key) || !claimed.insert(key).second) continue;
-    RowPlan p;
-    p.row.name = n;
-    p.row.metric = field;
-    p.row.key = key;
-    p.row.direction = Direction::lower_is_better;
-    const Measurement* m = cur.find(key);
-    const Measurement* pm = prev.find(key);
-    p.row.unit = m ? m->unit : pm ? pm->unit : "ns";
-    if (const auto f = cur.failed.find("bench:" + n); f != cur.failed.end())
-      p.missing = "benchmark failed in " + cur.label + ": " + f->second;
-    else if (!m)
-      p.missing = "benchmark is in " + prev.label + " but not in " + cur.label;
-    plans.push_back(std::move(p));
+    std::vector<std::string> fields = compared_fields(cur, prev, n);
+    if (!cur.judged_fields.count(n) && !prev.judged_fields.count(n)) {
+      // Google Benchmark: the time it measures the benchmark by, CPU time unless it is timed by the wall clock.
+      // CPU time leaves out the time other processes held the CPU, the largest noise on a shared machine.
+      std::string field = detail::time_field_of(n);
+      if (!cur.find("bench:" + n + ":" + field) && !prev.find("bench:" + n + ":" + field)) field = "real_time";
+      fields = {field};
+    }
+    for (const std::string& field : fields) plan_benchmark_row(cur, prev, n, field, claimed, plans);
   }
 }
 
@@ -225,6 +237,8 @@ detail::RowNoise row_noise(const MetricResult& row, const RunResults& current, c
   // no single normalization takes out: the band widens with the controls' wall-clock shift.
   if (report.machine_shift.measured())
     n.machine_change = o.machine_change_factor * std::fabs(report.machine_shift.log_shift);
+  n.drift = std::log1p(o.drift_floor_pct / 100);
+  n.alpha = o.alpha;
   const std::string field = o.normalize ? detail::control_field(row.key, row.unit) : "";
   const MachineShift& shift = field == "real_time" ? report.machine_shift : report.machine_shift_cpu;
   if (field.empty() || !shift.measured()) return n;

@@ -1,4 +1,4 @@
-// History folders: loading runs in name order, spotting missing ISO weeks, and change points per metric.
+// History folders: loading runs in name order and spotting missing ISO weeks.
 #include "perfval/regression/history.hpp"
 
 #include <algorithm>
@@ -6,9 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "judge.hpp"
 #include "perfval/common/error.hpp"
-#include "perfval/regression/format.hpp"
 
 namespace perfval::regression {
 
@@ -19,7 +17,7 @@ History load_history(const std::string& dir) {
   if (!fs::is_directory(dir, ec)) throw Error(dir + ": history is not a folder (expected e.g. results/ with one folder per run)");
   std::vector<fs::path> entries;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_directory() || (e.is_regular_file() && e.path().extension() == ".json")) entries.push_back(e.path());
+    if (e.is_directory() || is_results_file(e.path().string())) entries.push_back(e.path());
   if (ec) throw Error(dir + ": cannot list history folder: " + ec.message());
   std::sort(entries.begin(), entries.end());
   History h;
@@ -62,31 +60,5 @@ std::vector<std::string> history_gaps(const std::vector<std::string>& labels) {
   }
   return gaps;
 }
-
-namespace detail {
-
-void add_change_points(MetricResult& row, const std::vector<RunResults>& history, const RunResults& current,
-                       const ChangePointOptions& options) {
-  if (row.key.empty() || history.empty()) return;
-  std::vector<double> series;
-  std::vector<std::string> labels;
-  for (const auto& run : history) {
-    if (run.path == current.path) continue;
-    if (const auto v = observe(run, row.key, row.unit, nullptr)) series.push_back(v->value), labels.push_back(run.label);
-  }
-  if (!row.current) return;
-  series.push_back(*row.current);
-  labels.push_back(current.label);
-  const auto points = e_divisive(series, options);
-  if (points.empty()) return;
-  const ChangePoint& last = points.back();
-  row.shift_began = labels[last.index];
-  row.shift_from = last.mean_before;
-  row.shift_to = last.mean_after;
-  row.reason += "; shift began at " + labels[last.index] + " (" + format_value(last.mean_before, row.unit) + " -> " +
-                format_value(last.mean_after, row.unit) + ")";
-}
-
-}  // namespace detail
 
 }  // namespace perfval::regression

@@ -38,16 +38,37 @@ double run_sigma(const RowNoise& noise) {
   return noise.history_sigma ? std::max(*noise.history_sigma, noise.floor) : noise.floor;
 }
 
+// The run's location and spread. A summary's value (p95 over the whole run) is its location, the intervals only
+// give the spread: the median of per-second p95s is another, smaller figure. A benchmark's location is the
+// median of its samples.
+std::optional<RunLocation> located(const MetricResult& row, const Observed& o) {
+  auto loc = locate(o.samples, o.value);
+  if (loc && row.key.rfind("bench:", 0) != 0 && o.value > 0) loc->log_value = std::log(o.value);
+  return loc;
+}
+
+// Degrees of freedom of the history's spread when it decides the noise; 0 (a normal) when the floor does: the
+// floor is a fixed figure, not estimated from the runs.
+double history_df(const RowNoise& noise) {
+  if (!noise.history_sigma || *noise.history_sigma <= noise.floor) return 0;
+  return static_cast<double>(noise.history_runs) - 2;
+}
+
 // Standard deviation of a change between two runs: repetitions, run-level noise and the machine's movement.
 double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
   // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
   const double within = difference_noise(a, b, 0);
   if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within);
+  // Samples that are processes hold the run-to-run noise themselves: their spread, and the machine's drift.
+  if (noise.processes) return difference_noise(a, b, noise.drift);
   const double runs = difference_noise(a, b, noise.floor);
   return std::sqrt(runs * runs + noise.machine_change * noise.machine_change);
 }
 
 std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunLocation& b) {
+  if (noise.processes && !noise.history_sigma)
+    return "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
+           " processes, a machine-drift floor of " + plus_minus(noise.drift) + " per run";
   std::string out = a.n > 1 || b.n > 1 ? "repetitions, " : "";
   if (noise.history_sigma)
     out += "the metric's run-to-run spread " + plus_minus(*noise.history_sigma) + " over " +
@@ -62,25 +83,29 @@ std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunL
 // What would turn an inconclusive change into a verdict.
 std::string what_would_decide(double change, const RunLocation& a, const RunLocation& b, const RowNoise& noise,
                               const GateOptions& o) {
-  const double z = normal_quantile(1 - o.alpha / 2);
+  const double z = normal_quantile(1 - noise.alpha / 2);
   const double needed = std::fabs(change) / z;  // the noise at which this change would be significant
-  const double run = run_sigma(noise), within = difference_noise(a, b, 0);
-  const double fixed = 2 * run * run + noise.machine_change * noise.machine_change;  // more repetitions leave it
+  const double run = noise.processes ? noise.drift : run_sigma(noise), within = difference_noise(a, b, 0);
+  const double fixed =
+      2 * run * run + (noise.processes ? 0 : noise.machine_change * noise.machine_change);  // more samples leave it
   if (within > 0 && needed * needed > fixed && !noise.history_sigma) {
     const double factor = within * within / (needed * needed - fixed);
-    return "about " + format_number(std::ceil(factor)) + "x the repetitions would tell";
+    return "about " + format_number(std::ceil(factor)) + "x the " +
+           (noise.processes ? "processes (perfval bench --processes)" : "repetitions") + " or an interleaved A/B " +
+           "(perfval compare) would tell";
   }
+  (void)o;
   if (noise.history_sigma) return "an interleaved A/B (perfval compare) would tell";
   return "a history of " + std::to_string(o.min_history_runs) + "+ runs (--history) or an interleaved A/B " +
          "(perfval compare) would tell";
 }
 
 // The call on a change (log scale, raw direction) against a limit, with the verdict flags and a reason.
-void call(const std::string& against, double change, double noise_sd, double limit_pct, const std::string& detail,
-          const std::string& decide, const RowNoise& noise, MetricResult& row, const GateOptions& o, Findings& f) {
+void call(const std::string& against, double change, double noise_sd, double limit_pct, double df,
+          const std::string& detail, const std::string& decide, const RowNoise& noise, MetricResult& row,
+          Findings& f) {
   const double bad = row.direction == Direction::lower_is_better ? change : -change;
-  const double df = noise.history_sigma ? static_cast<double>(noise.history_runs) - 2 : 0;
-  const ChangeCall c = call_change(bad, noise_sd, limit_pct, o.alpha, df);
+  const ChangeCall c = call_change(bad, noise_sd, limit_pct, noise.alpha, df);
   row.p_value = c.p_value;
   const std::string text = pct(change) + " vs " + against + " (" + detail + ", p=" + format_p_value(c.p_value) + ")";
   switch (c.call) {
@@ -121,6 +146,7 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
   }
   RowNoise against_baseline = noise;
   against_baseline.machine_change = 0;  // no controls were recorded with the baseline
+  against_baseline.processes = false;   // a baseline measured another day: the run-to-run floor, not the drift
   // The baseline is a fixed value: only the current run carries repetition and run-to-run noise.
   const double within = difference_noise(*base, *cur, 0), run = run_sigma(noise);
   const double sd = std::sqrt(within * within + run * run);
@@ -129,8 +155,9 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
   const std::optional<double> p_before = row.p_value;
   // The tolerance is linear (a rate may fall to baseline x (1 - tol)); as a log-scale limit that is 1 / (1 - tol).
   const double limit = row.direction == Direction::lower_is_better ? tol : tol >= 100 ? 1e12 : 100 * tol / (100 - tol);
-  call("baseline " + format_value(row.baseline, row.unit), cur->log_value - base->log_value, sd, limit, detail,
-       decide, against_baseline, row, o, f);
+  const double df = history_df(noise);
+  call("baseline " + format_value(row.baseline, row.unit), cur->log_value - base->log_value, sd, limit, df, detail,
+       decide, against_baseline, row, f);
   if (p_before) row.p_value = p_before;  // the report's p is the previous-run comparison's when there is one
 }
 
@@ -146,32 +173,37 @@ void judge_single_values(MetricResult& row, double bad, bool beyond, const GateO
 
 // Against the previous run: log ratio of the medians, the machine's shift (controls) taken out, judged against
 // the run-level noise: the history's spread for this metric, else repetitions plus the documented floor.
-void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, const RowNoise& noise,
+void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, RowNoise noise,
                     const GateOptions& o, Findings& f) {
   row.change_vs_previous_pct = change_pct(prev.value, cur.value);
-  const auto lp = locate(prev.samples, prev.value), lc = locate(cur.samples, cur.value);
+  const auto lp = located(row, prev), lc = located(row, cur);
   if (!lp || !lc) {
     if (!row.change_vs_previous_pct) return;
     const double bad = badness(*row.change_vs_previous_pct, row.direction);
     return judge_single_values(row, bad, std::fabs(bad) > o.threshold_pct, o, f);
   }
   row.test = "run-level noise";
+  noise.processes = prev.independent && cur.independent && lp->n > 1 && lc->n > 1;
   const double raw = lc->log_value - lp->log_value;
   const double change = raw - noise.log_shift;
   const double sd = change_sd(*lp, *lc, noise);
   row.noise_pct = log_to_pct(sd);
   row.noise_source = noise_source(noise, *lp, *lc);
-  const double df = noise.history_sigma ? static_cast<double>(noise.history_runs) - 2 : 0;
-  const double z = df > 0 ? student_t_quantile(1 - o.alpha / 2, df) : normal_quantile(1 - o.alpha / 2);
+  // Processes: a t with the processes' degrees of freedom; a history: its runs'; else the floor, a normal.
+  const double df = noise.history_sigma ? history_df(noise)
+                    : noise.processes   ? static_cast<double>(lp->n + lc->n) - 2
+                                        : 0;
+  const double z = df > 0 ? student_t_quantile(1 - noise.alpha / 2, df) : normal_quantile(1 - noise.alpha / 2);
   row.change_ci_low_pct = log_to_pct(change - z * sd);
   row.change_ci_high_pct = log_to_pct(change + z * sd);
   std::string detail;
   if (!noise.shift_field.empty()) {
     row.normalized_change_pct = log_to_pct(change);
-    detail = "measured " + pct(raw) + ", machine " + pct(noise.log_shift) + ", ";
+    detail = "measured " + pct(raw) + ", " + (noise.shift_source == "common" ? "every benchmark " : "machine ") +
+             pct(noise.log_shift) + ", ";
   }
   detail += "noise " + plus_minus(sd);
-  call("previous", change, sd, o.threshold_pct, detail, what_would_decide(change, *lp, *lc, noise, o), noise, row, o,
+  call("previous", change, sd, o.threshold_pct, df, detail, what_would_decide(change, *lp, *lc, noise, o), noise, row,
        f);
 }
 
@@ -204,7 +236,7 @@ std::optional<Observed> observe(const RunResults& run, const std::string& key, c
     if (why) *why = "mismatched units: " + m->file + " gives " + m->unit + ", expected " + unit;
     return std::nullopt;
   }
-  Observed o{*v, {}};
+  Observed o{*v, {}, m->independent_samples};
   for (double s : m->samples) o.samples.push_back(*convert_unit(s, m->unit, unit));
   return o;
 }
@@ -220,7 +252,7 @@ void judge(MetricResult& row, const std::optional<Observed>& previous, const Obs
     row.previous_samples = previous->samples.size();
     judge_previous(row, *previous, current, noise, options, f);
   }
-  judge_baseline(row, locate(current.samples, current.value), noise, options, f);
+  judge_baseline(row, located(row, current), noise, options, f);
   if (f.sla_breach) row.verdict = Verdict::sla_breach;
   else if (f.regressed) row.verdict = Verdict::regressed;
   else if (f.inconclusive) row.verdict = Verdict::inconclusive;

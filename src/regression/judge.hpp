@@ -13,6 +13,7 @@ namespace perfval::regression::detail {
 struct Observed {
   double value = 0;             // representative value, in the row's unit
   std::vector<double> samples;  // repetitions / intervals, in the row's unit
+  bool independent = false;     // the samples are separate processes / go -count runs (Measurement)
 };
 
 // `key` of `run` converted to `unit`; nullopt with *why set when absent or in an incompatible unit.

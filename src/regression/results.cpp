@@ -1,6 +1,7 @@
-// Result files and folders: detects each JSON document's kind and hands it to the matching reader.
+// Result files and folders: tells each file's kind by its content and hands it to the matching reader.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
@@ -47,7 +48,9 @@ SourceLocation location_of_byte(const std::string& text, const std::string& file
 
 void read_document(const json& doc, const std::string& file, RunResults& into);
 
-void read_results_text(const std::string& text, const std::string& file, RunResults& into) {
+namespace {
+
+void read_json_text(const std::string& text, const std::string& file, RunResults& into) {
   json doc;
   try {
     doc = json::parse(text);
@@ -65,6 +68,17 @@ void read_results_text(const std::string& text, const std::string& file, RunResu
   }
 }
 
+}  // namespace
+
+void read_results_text(const std::string& text, const std::string& file, RunResults& into) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) return read_json_text(text, file, into);
+  if (detail::looks_like_go_bench(text)) return detail::read_go_bench_text(text, file, into);
+  throw Error(file + ": " + (first == std::string::npos ? "empty file" : "unknown content") +
+              ": expected a perfval summary or Google Benchmark JSON (a JSON object), or Go benchmark text "
+              "(`go test -bench` output: lines starting with Benchmark, goos:, pkg:)");
+}
+
 void read_document(const json& doc, const std::string& file, RunResults& into) {
   if (doc.contains("schema")) {
     const std::string schema = doc["schema"].is_string() ? doc["schema"].get<std::string>() : doc["schema"].dump();
@@ -78,6 +92,29 @@ void read_document(const json& doc, const std::string& file, RunResults& into) {
   }
 }
 
+std::vector<std::string> compared_fields(const RunResults& a, const RunResults& b, const std::string& benchmark) {
+  std::vector<std::string> out;
+  for (const RunResults* run : {&a, &b})
+    if (const auto it = run->judged_fields.find(benchmark); it != run->judged_fields.end())
+      for (const auto& f : it->second)
+        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  if (out.empty()) out.push_back("real_time");
+  return out;
+}
+
+bool is_results_file(const std::string& path) {
+  const fs::path p(path);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return false;
+  if (p.extension() == ".json") return true;
+  // The start of the file tells Go benchmark text from a log: no need to read a large file whole.
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return detail::looks_like_go_bench(head);
+}
+
 RunResults read_results(const std::string& path) {
   RunResults run;
   run.path = path;
@@ -87,11 +124,18 @@ RunResults read_results(const std::string& path) {
     run.label = p.filename().empty() ? p.parent_path().filename().string() : p.filename().string();
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(p, ec))
-      if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+      if (entry.is_regular_file()) files.push_back(entry.path());
     if (ec) throw Error(path + ": cannot list folder: " + ec.message());
     std::sort(files.begin(), files.end());
-    if (files.empty()) throw Error(path + ": folder has no *.json results (summary.json or Google Benchmark JSON)");
-    for (const auto& f : files) read_results_text(read_file(f.string()), f.string(), run);
+    bool any = false;
+    for (const auto& f : files) {
+      // Other files (logs, reports) may sit beside the results; of them only Go benchmark text is read.
+      if (!is_results_file(f.string())) continue;
+      read_results_text(read_file(f.string()), f.string(), run);
+      any = true;
+    }
+    if (!any)
+      throw Error(path + ": folder has no results (*.json summaries or Google Benchmark JSON, or Go benchmark text)");
   } else {
     if (!fs::exists(p, ec)) throw Error(path + ": no such file or folder");
     run.label = p.filename().string();

@@ -12,6 +12,12 @@ namespace perfval::regression::detail {
 void read_benchmark_json(const nlohmann::json& doc, const std::string& file, RunResults& into);
 void read_summary_json(const nlohmann::json& doc, const std::string& file, RunResults& into);
 
+// Go benchmark text: true when a line starts with "Benchmark" and has more fields, or a goos/goarch/pkg
+// configuration line appears (among the first 200 lines).
+bool looks_like_go_bench(const std::string& text);
+// Throws Error("file:line:1: malformed Go benchmark line: ...") for a result line that does not parse.
+void read_go_bench_text(const std::string& text, const std::string& file, RunResults& into);
+
 // Throws Error("file: field: message").
 [[noreturn]] void fail_field(const std::string& file, const std::string& field, const std::string& message);
 

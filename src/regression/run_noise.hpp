@@ -44,6 +44,10 @@ struct RowNoise {
   std::size_t history_runs = 0;         // history runs with a value for the row
   double floor = 0;                     // run-to-run noise of one run when no history says (log scale)
   double machine_change = 0;            // extra noise of a difference for how much the machine moved (log scale)
+  std::string shift_source;             // "common" (every benchmark's median shift) or "controls"
+  bool processes = false;               // both runs' samples are independent runs (processes, go -count lines)
+  double drift = 0;                     // the machine's drift of one run when samples are processes (log scale)
+  double alpha = 0.001;                 // significance level of this row: the comparison's, over its rows
 };
 
 // The row's spread over `history` (oldest first, the current run excluded), each run's value brought to the

@@ -69,6 +69,7 @@ std::optional<Direction> direction_from_unit(const std::string& unit) {
     default: break;
   }
   if (u == "cores" || u == "cpu" || u == "cpu_cores") return Direction::lower_is_better;
+  if (ends_with(u, "/op")) return Direction::lower_is_better;  // Go's per-operation costs: allocs/op, B/op
   return std::nullopt;
 }
 

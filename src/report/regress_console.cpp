@@ -67,7 +67,8 @@ class ConsoleReporter : public RegressReporter {
     out += "\n" + table(r);
     bool heading = false;
     for (const auto& m : r.metrics) {
-      if (m.verdict == Verdict::unchanged && !m.shift_began && !m.other_testbed) continue;
+      if (m.verdict == Verdict::unchanged && m.change_points.empty() && !m.drift && !m.other_testbed)
+        continue;  // the reason names the change points
       if (!heading) out += "\n", heading = true;
       out += "  " + m.name + ": " + m.reason + "\n";
     }

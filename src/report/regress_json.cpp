@@ -13,6 +13,20 @@ using regression::RegressionReport;
 
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
+json change_points_json(const MetricResult& m) {
+  json out = json::array();
+  for (const auto& c : m.change_points)
+    out.push_back({{"index", c.index}, {"run", c.run}, {"before", c.before}, {"after", c.after},
+                   {"change_pct", c.change_pct}, {"p_value", c.p_value}});
+  return out;
+}
+
+json drift_json(const MetricResult& m) {
+  if (!m.drift) return nullptr;
+  return {{"index", m.drift->index}, {"since_run", m.drift->since_run}, {"pct_per_run", m.drift->pct_per_run},
+          {"total_pct", m.drift->total_pct}, {"p_value", m.drift->p_value}};
+}
+
 json row_json(const MetricResult& m) {
   return {{"name", m.name},
           {"metric", m.metric},
@@ -38,6 +52,9 @@ json row_json(const MetricResult& m) {
           {"shift_began", m.shift_began ? json(*m.shift_began) : json(nullptr)},
           {"shift_from", opt(m.shift_from)},
           {"shift_to", opt(m.shift_to)},
+          {"change_points", change_points_json(m)},
+          {"drift", drift_json(m)},
+          {"series", m.series_values.empty() ? json(nullptr) : json{{"runs", m.series_runs}, {"values", m.series_values}}},
           {"verdict", regression::verdict_id(m.verdict)},
           {"reason", m.reason}};
 }
@@ -89,6 +106,7 @@ class JsonReporter : public RegressReporter {
                    {"alpha", r.alpha},
                    {"noise_floor_pct", r.noise_floor_pct},
                    {"inconclusive", r.inconclusive_fails ? "fail" : "pass"},
+                   {"warning", r.inconclusive_warning().empty() ? json(nullptr) : json(r.inconclusive_warning())},
                    {"machine", machine_json(r)},
                    {"inapplicable", {{"count", r.inapplicable.size()}, {"entries", r.inapplicable},
                                      {"why", r.inapplicable_why}}},

@@ -15,12 +15,7 @@ namespace {
 using loadgen::Histogram;
 using loadgen::RequestStats;
 
-// A latency in microseconds as "850µs", "12.3ms", "2.1s".
-std::string latency(double us) {
-  if (us < 1000) return format_double("%.0fµs", us);
-  if (us < 1e6) return format_double("%.2fms", us / 1000);
-  return format_double("%.2fs", us / 1e6);
-}
+std::string latency(double us) { return format_latency_us(us); }
 
 std::string dotted(const std::string& label) {
   std::string out = "  " + label;
@@ -74,7 +69,7 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
   const double el = s.duration > 0 ? s.duration : 1e-9;
   std::string out = "\n  scenario: " + s.name + (s.file.empty() ? "" : " (" + s.file + ")") + "\n";
   for (const auto& sc : s.scenarios) {
-    out += "    " + sc.name + ": " + executor_text(sc) + " -> " + sc.base_url;
+    out += "    " + sc.name + ": " + executor_text(sc) + " -> " + loadgen::echo_base_url(sc);
     if (sc.embedded) out += " (embedded, " + std::to_string(sc.embedded->nodes) + " nodes)";
     out += "\n";
   }

@@ -13,21 +13,38 @@ Collector::Collector(ClusterOptions options, const std::atomic<std::uint64_t>& m
     : cluster_(std::move(options)),
       metrics_errors_(metrics_errors),
       node_count_(static_cast<int>(cluster_.state().nodes.size())),
-      metrics_([this] { return build_metrics(); }, kInterval),
-      nodes_([this] { return render_nodes_json(*snapshot_); }, kInterval),
-      jobs_([this] { return render_jobs_json(*snapshot_); }, kInterval),
-      ping_([this] {
-              const auto latency = static_cast<std::int64_t>(snapshot_->scheduler.last_cycle_seconds * 1e6 / 4);
-              return render_ping_json(*snapshot_, latency);
-            },
-            kInterval) {}
+      metrics_([this] { return build_metrics(); }, kInterval) {
+  for (const SlurmApiVersion& api : slurm_api_versions()) {
+    for (SlurmApiVersion::Renderer render : api.renderers) {
+      if (render == nullptr) slurm_.push_back(nullptr);
+      else slurm_.push_back(std::make_unique<BodyCache>([this, render] { return render(*snapshot_); }, kInterval));
+    }
+  }
+}
 
 Collector::~Collector() { stop(); }
+
+template <typename F>
+void Collector::each_cache(F f) {
+  f(metrics_);
+  for (const auto& c : slurm_) {
+    if (c) f(*c);
+  }
+}
+
+std::shared_ptr<const std::string> Collector::slurm(std::size_t api, int endpoint) {
+  const std::size_t i = api * slurm_endpoint_count + static_cast<std::size_t>(endpoint);
+  if (i >= slurm_.size() || !slurm_[i]) return nullptr;
+  return get(*slurm_[i]);
+}
 
 void Collector::start() {
   started_ = std::chrono::steady_clock::now();
   snapshot_ = std::make_shared<const ClusterSnapshot>(cluster_.snapshot());
-  for (BodyCache* c : {&metrics_, &nodes_, &jobs_, &ping_}) c->rebuild(now());
+  metrics_.rebuild(now());
+  for (int e = 0; e < slurm_endpoint_count; ++e) {
+    if (slurm_[e]) slurm_[e]->rebuild(now());  // slurm_api_versions()[0]
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -37,6 +54,7 @@ void Collector::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  built_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -49,6 +67,12 @@ std::shared_ptr<const std::string> Collector::get(BodyCache& cache) {
       pending_ = true;
     }
     wake_.notify_one();
+  }
+  if (!body) {  // never built (a version nobody asked for yet): wait for the collector's first build
+    std::unique_lock lock(mutex_);
+    built_.wait(lock, [&] { return cache.builds() > 0 || stopping_; });
+    lock.unlock();
+    body = cache.get(now(), nullptr);
   }
   return body;
 }
@@ -70,10 +94,11 @@ void Collector::run() {
     pending_ = false;
     lock.unlock();
     advance();
-    for (BodyCache* c : {&metrics_, &nodes_, &jobs_, &ping_}) {
-      if (c->rebuild_requested()) c->rebuild(now());
-    }
+    each_cache([this](BodyCache& c) {
+      if (c.rebuild_requested()) c.rebuild(now());
+    });
     lock.lock();
+    built_.notify_all();  // under the lock, so a waiter cannot miss it between its check and its wait
   }
 }
 

@@ -17,19 +17,31 @@ namespace {
 
 constexpr std::string_view kJson = "application/json";
 
-enum class Route { index, metrics, health, ping, nodes, jobs, unknown };
+enum class Route { index, metrics, health, slurm, unknown };
 
-Route find_route(std::string_view path) {
-  if (path == "/metrics") return Route::metrics;
-  if (path == "/health") return Route::health;
-  if (path == "/") return Route::index;
-  if (path.substr(0, slurm_api_prefix.size()) == slurm_api_prefix) {
-    const std::string_view rest = path.substr(slurm_api_prefix.size());
-    if (rest == "/ping") return Route::ping;
-    if (rest == "/nodes") return Route::nodes;
-    if (rest == "/jobs") return Route::jobs;
+struct Match {
+  Route route = Route::unknown;
+  std::size_t api = 0;  // index into slurm_api_versions() (Route::slurm)
+  int endpoint = 0;     // SlurmEndpoint (Route::slurm)
+};
+
+Match find_route(std::string_view path) {
+  if (path == "/metrics") return {Route::metrics};
+  if (path == "/health") return {Route::health};
+  if (path == "/") return {Route::index};
+  constexpr std::string_view root = "/slurm/";
+  if (path.substr(0, root.size()) != root) return {};
+  path.remove_prefix(root.size());
+  const std::span<const SlurmApiVersion> apis = slurm_api_versions();
+  for (std::size_t a = 0; a < apis.size(); ++a) {
+    const std::string_view v = apis[a].version;
+    if (path.substr(0, v.size()) != v || path.substr(v.size(), 1) != "/") continue;
+    const std::string_view endpoint = path.substr(v.size() + 1);
+    for (int e = 0; e < slurm_endpoint_count; ++e) {
+      if (endpoint == slurm_endpoint_names[e] && apis[a].renderers[e] != nullptr) return {Route::slurm, a, e};
+    }
   }
-  return Route::unknown;
+  return {};
 }
 
 http::ServerResponse json_response(unsigned status, std::string body) {
@@ -41,19 +53,28 @@ http::ServerResponse json_response(unsigned status, std::string body) {
 }
 
 http::ServerResponse shared_response(std::string_view type, std::shared_ptr<const std::string> body) {
+  if (!body) return json_response(503, render_error_json(503, "shutting down", "perfval serve"));  // while stopping
   http::ServerResponse r;
   r.content_type = std::string(type);
   r.shared_body = std::move(body);
   return r;
 }
 
-const char* const kIndex =
-    "perfval embedded target: a simulated SLURM cluster\n\n"
-    "GET /metrics                 Prometheus exposition (slurm_* families)\n"
-    "GET /health                  liveness\n"
-    "GET /slurm/v0.0.44/ping      slurmrestd ping\n"
-    "GET /slurm/v0.0.44/nodes     slurmrestd nodes\n"
-    "GET /slurm/v0.0.44/jobs      slurmrestd jobs\n";
+std::string index_text() {
+  std::string text =
+      "perfval embedded target: a simulated SLURM cluster\n\n"
+      "GET /metrics                 Prometheus exposition (slurm_* families)\n"
+      "GET /health                  liveness\n";
+  for (const SlurmApiVersion& api : slurm_api_versions()) {
+    for (int e = 0; e < slurm_endpoint_count; ++e) {
+      if (api.renderers[e] == nullptr) continue;
+      std::string path = "/slurm/" + std::string(api.version) + "/" + std::string(slurm_endpoint_names[e]);
+      path.resize(std::max<std::size_t>(path.size() + 1, 25), ' ');
+      text += "GET " + path + "slurmrestd " + std::string(slurm_endpoint_names[e]) + "\n";
+    }
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -61,7 +82,7 @@ struct EmbeddedTarget::Impl {
   explicit Impl(ServeOptions o)
       : options(std::move(o)), faults(options.latency, options.error_rate, options.stall, options.seed) {}
 
-  http::ServerResponse answer(const http::ServerRequest& req, Route route);
+  http::ServerResponse answer(const http::ServerRequest& req, const Match& match);
   http::ServerResponse handle(const http::ServerRequest& req);
 
   ServeOptions options;
@@ -72,7 +93,8 @@ struct EmbeddedTarget::Impl {
   std::chrono::steady_clock::time_point started;
 };
 
-http::ServerResponse EmbeddedTarget::Impl::answer(const http::ServerRequest& req, Route route) {
+http::ServerResponse EmbeddedTarget::Impl::answer(const http::ServerRequest& req, const Match& match) {
+  const Route route = match.route;
   if (route == Route::unknown) {
     return json_response(404, render_error_json(404, "no such path; see / for the endpoints", "perfval serve"));
   }
@@ -81,14 +103,13 @@ http::ServerResponse EmbeddedTarget::Impl::answer(const http::ServerRequest& req
   }
   switch (route) {
     case Route::metrics: return shared_response(prometheus_content_type, collector->metrics());
-    case Route::ping: return shared_response(kJson, collector->ping());
-    case Route::nodes: return shared_response(kJson, collector->nodes());
-    case Route::jobs: return shared_response(kJson, collector->jobs());
+    case Route::slurm: return shared_response(kJson, collector->slurm(match.api, match.endpoint));
     case Route::health:
       return json_response(200, "{\"status\":\"ok\",\"nodes\":" + std::to_string(collector->node_count()) + "}");
     case Route::index: {
       http::ServerResponse r;
-      r.body = kIndex;
+      static const std::string text = index_text();
+      r.body = text;
       return r;
     }
     case Route::unknown: break;
@@ -98,15 +119,15 @@ http::ServerResponse EmbeddedTarget::Impl::answer(const http::ServerRequest& req
 
 http::ServerResponse EmbeddedTarget::Impl::handle(const http::ServerRequest& req) {
   const std::string_view target = req.target;
-  const Route route = find_route(target.substr(0, target.find('?')));
-  if (!faults.active()) return answer(req, route);
+  const Match match = find_route(target.substr(0, target.find('?')));
+  if (!faults.active()) return answer(req, match);
   const FaultDecision fault = faults.decide(std::chrono::steady_clock::now() - started);
   http::ServerResponse r;
   if (fault.error) {
-    if (route == Route::metrics) metrics_errors.fetch_add(1, std::memory_order_relaxed);
+    if (match.route == Route::metrics) metrics_errors.fetch_add(1, std::memory_order_relaxed);
     r = json_response(500, render_error_json(500, "injected fault (--error-rate)", "perfval serve"));
   } else {
-    r = answer(req, route);
+    r = answer(req, match);
   }
   r.delay = fault.delay;
   return r;

@@ -1,10 +1,11 @@
-// slurmrestd-shaped JSON for ping, nodes and jobs: the fields clients of v0.0.44 read, with its number wrappers.
+// slurmrestd-shaped JSON for ping, nodes and jobs in v0.0.44 (with its number wrappers), and the version table.
 // The big node and job arrays stream through JsonWriter: a DOM costs ~10x as much for 10k nodes.
 #include "perfval/target/slurm_api.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
+#include "slurm_common.hpp"
 
 namespace perfval::target {
 namespace {
@@ -44,9 +45,7 @@ void node_state(JsonWriter& w, const Node& n) {
     case NodeBase::mixed: w.value("MIXED"); break;
     case NodeBase::down: w.value("DOWN"); break;
   }
-  if (n.drain) w.value("DRAIN");
-  if (n.completing) w.value("COMPLETING");
-  if (n.down) w.value("NOT_RESPONDING");
+  write_node_flags(w, n);
   w.end_array();
 }
 
@@ -54,10 +53,8 @@ void node_json(JsonWriter& w, const ClusterSnapshot& s, const Node& n) {
   const Partition& p = s.partitions[n.partition];
   const int sockets = 2;
   const std::string gpus = std::to_string(p.gpus_per_node);
-  const std::int64_t free_mb = std::max<std::int64_t>(0, n.memory_mb - n.alloc_memory_mb - n.memory_mb / 50);
-  std::string tres = "cpu=" + std::to_string(n.cpus) + ",mem=" + std::to_string(n.memory_mb) + "M,billing=" +
-                     std::to_string(n.cpus);
-  if (p.gpus_per_node > 0) tres += ",gres/gpu=" + gpus;
+  const std::int64_t free_mb = node_free_memory_mb(n);
+  const std::string tres = node_tres(s, n);
   w.begin_object();
   w.key("name").value(n.name).key("hostname").value(n.name).key("address").value(n.name);
   w.key("architecture").value("x86_64").key("operating_system").value("Linux 5.14.0-427.el9.x86_64");
@@ -169,6 +166,26 @@ std::string render_error_json(int http_status, std::string_view description, std
                                        {"source", source}}})},
               {"warnings", json::array()}};
   return doc.dump();
+}
+
+}  // namespace perfval::target
+
+namespace perfval::target {
+namespace {
+
+std::string ping_v0044(const ClusterSnapshot& s) { return render_ping_json(s, ping_latency_us(s)); }
+
+constexpr SlurmApiVersion kVersions[] = {
+    {"v0.0.44", {&ping_v0044, &render_nodes_json, &render_jobs_json, nullptr}},
+    {"v0.0.38", {&render_ping_json_v0038, &render_nodes_json_v0038, &render_jobs_json_v0038, &render_diag_json_v0038}},
+};
+
+}  // namespace
+
+std::span<const SlurmApiVersion> slurm_api_versions() { return kVersions; }
+
+std::int64_t ping_latency_us(const ClusterSnapshot& snapshot) {
+  return static_cast<std::int64_t>(snapshot.scheduler.last_cycle_seconds * 1e6 / 4);
 }
 
 }  // namespace perfval::target

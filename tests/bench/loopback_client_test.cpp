@@ -81,7 +81,7 @@ TEST_F(LoopbackClientTest, ErrorStatusIsAFailureNotAnException) {
   const RoundResult r = client.round("/no/such/path");
   EXPECT_EQ(r.ok, 0u);
   EXPECT_EQ(r.failed, 1u);
-  EXPECT_EQ(r.first_error, "status 404");
+  EXPECT_EQ(r.first_error, "GET " + endpoint().url() + "/no/such/path: HTTP 404 Not Found");
 }
 
 TEST(LoopbackClient, RefusedConnectionIsReportedWithTheStep) {

@@ -71,8 +71,11 @@ TEST(Analysis, SlowGrowthIsAnalysedWithoutAlert) {
 }
 
 TEST(Analysis, WhenTheMaximumIsNotEnoughItSaysSo) {
-  // cpu at 300 % of 1000m and growing: needs > 4000m even at the max.
-  const auto report = analyze(default_config(), {input(MetricKind::cpu, line("cpu", 250, 2))}, {150, "config"}, kT0);
+  // cpu at 300 % of 1000m and growing (a percent of the limit that may exceed 100: bounds.max none):
+  // needs > 4000m even at the max.
+  AnalysisInput in = input(MetricKind::cpu, line("cpu", 250, 2));
+  in.metric.bound_max.reset();
+  const auto report = analyze(default_config(), {in}, {150, "config"}, kT0);
   const Recommendation* cpu = find_rec(report, "cpu_limit");
   ASSERT_NE(cpu, nullptr);
   EXPECT_EQ(cpu->recommended, "4000m");
@@ -109,19 +112,48 @@ TEST(Analysis, BadMetricsAreReportedAndTheOthersStillAnalysed) {
                               {input(MetricKind::cpu, line("cpu", 20, 0.1)), input(MetricKind::memory, bad),
                                input(MetricKind::storage, nan)},
                               {150, "config"}, kT0);
-  EXPECT_EQ(report.analysed, 1);
-  EXPECT_EQ(report.failed, 2);
+  EXPECT_EQ(report.analysed, 2);
+  EXPECT_EQ(report.failed, 1);
   EXPECT_EQ(report.exit_code(), exit_code::ok);
-  EXPECT_EQ(report.metrics[1].error, "memory: too few points for a fit: got 4, need at least 10");
+  // Four points: no model, but a forecast (the last value) with a wide interval and the reason.
+  EXPECT_EQ(report.metrics[1].method, "naive");
+  EXPECT_DOUBLE_EQ(report.metrics[1].projected, bad.v.back());
+  EXPECT_NE(report.metrics[1].reason.find("4 points are too few for a model"), std::string::npos) << report.metrics[1].reason;
+  EXPECT_EQ(report.metrics[1].confidence, "low");
   EXPECT_EQ(report.metrics[2].error, "d.csv:5:3: storage: NaN value");
 }
 
 TEST(Analysis, NothingAnalysedIsBadInput) {
-  Series constant = line("cpu", 10, 0);
-  for (auto& v : constant.v) v = 42;
-  const auto report = analyze(default_config(), {input(MetricKind::cpu, constant)}, {150, "config"}, kT0);
+  Series broken = line("cpu", 10, 0);
+  broken.error = "d.csv:3:5: cpu: negative value -1";
+  const auto report = analyze(default_config(), {input(MetricKind::cpu, broken)}, {150, "config"}, kT0);
   EXPECT_EQ(report.exit_code(), exit_code::usage);
-  EXPECT_NE(report.metrics[0].error.find("cpu: constant series"), std::string::npos) << report.metrics[0].error;
+  EXPECT_EQ(report.metrics[0].error, "d.csv:3:5: cpu: negative value -1");
+}
+
+TEST(Analysis, ValuesOutsideTheBoundsAreKeptWithAWarningNamingFileAndLine) {
+  Series s = line("cpu", 90, 1, 30);  // percent, rising through 100 after day 10
+  s.file = "data.csv";
+  for (std::size_t i = 0; i < s.t.size(); ++i) s.lines.push_back(static_cast<int>(i) + 2);
+  const auto report = analyze(default_config(), {input(MetricKind::cpu, s)}, {150, "config"}, kT0);
+  const MetricResult& r = report.metrics[0];
+  ASSERT_TRUE(r.analysed()) << r.error;
+  std::size_t above = 0, first = 0;
+  for (std::size_t i = 0; i < s.v.size(); ++i) {
+    if (s.v[i] > 100 && above++ == 0) first = i;
+  }
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("data.csv:" + std::to_string(first + 2) + ": cpu: " + std::to_string(above) +
+                               " values outside the bounds [0, 100]"),
+            std::string::npos)
+      << r.warnings[0];
+  EXPECT_EQ(r.points, s.v.size());  // kept
+  EXPECT_LE(r.projected, 100);
+  for (const auto& i : r.intervals) EXPECT_LE(i.upper, 100);
+  for (const auto& p : r.path) {
+    EXPECT_LE(p.value, 100);
+    for (const auto& i : p.intervals) EXPECT_LE(i.upper, 100);
+  }
 }
 
 TEST(Analysis, ThroughputIsReadFromRunSummaries) {

@@ -88,7 +88,10 @@ TEST(Timestamp, Rfc3339AndUnixSeconds) {
   EXPECT_EQ(parse_timestamp("2024-03-01T14:00:00+02:00").value(), 1709294400);
   EXPECT_DOUBLE_EQ(parse_timestamp("2024-03-01T12:00:00.25Z").value(), 1709294400.25);
   EXPECT_EQ(parse_timestamp("1709294400").value(), 1709294400);
-  EXPECT_FALSE(parse_timestamp("2024-03-01T12:00:00").has_value());  // no zone
+  // No zone, as CloudWatch exports write it: UTC.
+  EXPECT_EQ(parse_timestamp("2024-03-01 12:00:00").value(), 1709294400);
+  EXPECT_EQ(parse_timestamp("2024-03-01T12:00:00").value(), 1709294400);
+  EXPECT_FALSE(parse_timestamp("2024-03-01 12:00:00 UTC").has_value());
   EXPECT_FALSE(parse_timestamp("2024-13-01T12:00:00Z").has_value());
   EXPECT_EQ(format_timestamp(1709294400), "2024-03-01T12:00:00Z");
 }

@@ -120,14 +120,20 @@ TEST(Forecast, SaturatingGrowthPrefersTheLogisticModel) {
   EXPECT_LT(rel_error(f.predict(s.t.back() + 30 * kDay), sat(120)), 0.03) << f.reason;
 }
 
-TEST(Forecast, ShortHistoriesAreChosenByAicc) {
+TEST(Forecast, ShortHistoriesGetTheNaiveForecastWithAWideInterval) {
   auto line = [](double d) { return 5 + 3 * d; };
-  const auto s = make(1, 3600, line, 0.1);  // 25 points
+  const auto s = make(1, 3600, line, 0.1);  // 25 points: too few for a backtest
   const Forecast f = forecast_series(s.t, s.v, ForecastOptions{});
-  EXPECT_EQ(f.method, "aicc");
+  EXPECT_EQ(f.method, "naive");
+  EXPECT_EQ(f.model.kind, ModelKind::naive);
   EXPECT_LT(f.backtest_error_pct, 0);
-  EXPECT_NE(f.reason.find("AICc"), std::string::npos);
-  EXPECT_LT(rel_error(f.predict(s.t.back() + 2 * kDay), line(3)), 0.05) << f.model.name() << ": " << f.reason;
+  EXPECT_NE(f.reason.find("25 points are too few for a backtest"), std::string::npos) << f.reason;
+  EXPECT_DOUBLE_EQ(f.predict(s.t.back() + 2 * kDay), s.v.back());
+  // Wide: the interval two days out spans far more than the hour-to-hour change (0.125 per hour).
+  const Interval i = f.interval(s.t.back() + 2 * kDay, 80);
+  EXPECT_GT(i.upper - i.lower, 2.0);
+  EXPECT_LT(i.lower, s.v.back());
+  EXPECT_GT(i.upper, s.v.back());
 }
 
 TEST(Forecast, LongSeriesAreReducedToBucketMedians) {
@@ -141,32 +147,25 @@ TEST(Forecast, LongSeriesAreReducedToBucketMedians) {
   EXPECT_LT(rel_error(f.predict(s.t.back() + 30 * kDay), line(120)), 0.01);
 }
 
-TEST(Forecast, TooFewPointsSaysHowManyAreNeeded) {
+TEST(Forecast, TooFewPointsGetTheNaiveForecastAndSayHowManyAModelNeeds) {
   const std::vector<double> t{1, 2, 3, 4}, v{1, 2, 3, 4};
-  try {
-    forecast_series(t, v, ForecastOptions{});
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("got 4, need at least 10"), std::string::npos) << e.what();
-  }
+  const Forecast f = forecast_series(t, v, ForecastOptions{});
+  EXPECT_EQ(f.method, "naive");
+  EXPECT_DOUBLE_EQ(f.predict(10), 4);
+  EXPECT_NE(f.reason.find("4 points are too few for a model (min_points: 10)"), std::string::npos) << f.reason;
+  EXPECT_THROW(forecast_series({}, {}, ForecastOptions{}), Error);
 }
 
-TEST(Forecast, ConstantSeriesIsRefused) {
+TEST(Forecast, ConstantSeriesStaysWhereItIs) {
   std::vector<double> t, v;
   for (int i = 0; i < 50; ++i) {
     t.push_back(kT0 + i * 60.0);
     v.push_back(42);
   }
-  EXPECT_THROW(
-      {
-        try {
-          forecast_series(t, v, ForecastOptions{});
-        } catch (const Error& e) {
-          EXPECT_NE(std::string(e.what()).find("constant series"), std::string::npos);
-          throw;
-        }
-      },
-      Error);
+  const Forecast f = forecast_series(t, v, ForecastOptions{});
+  EXPECT_EQ(f.model.kind, ModelKind::naive) << f.reason;
+  EXPECT_DOUBLE_EQ(f.predict(t.back() + 30 * kDay), 42);
+  EXPECT_NE(f.reason.find("constant series: all 50 points equal 42"), std::string::npos) << f.reason;
 }
 
 TEST(Forecast, PredictLinearBaselineIsPlainLeastSquaresOverTheWindow) {

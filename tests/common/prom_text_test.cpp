@@ -54,5 +54,18 @@ TEST(PromText, MalformedLinesNameLineAndColumn) {
   EXPECT_THAT(error_of("m\n"), HasSubstr("expected a space before the value"));
 }
 
+TEST(PromText, TypeLinesAreCheckedAndReported) {
+  std::vector<std::string> types;
+  parse_prometheus_text("# TYPE a counter\n# TYPE b_seconds histogram \na_total 1\n", [](const PromSample&) {},
+                        [&](std::string_view family, std::string_view type) {
+                          types.push_back(std::string(family) + ":" + std::string(type));
+                        });
+  EXPECT_EQ(types, (std::vector<std::string>{"a:counter", "b_seconds:histogram"}));
+  EXPECT_THAT(error_of("# TYPE a countr\n"), HasSubstr("prometheus text:1:10: TYPE: unknown metric type \"countr\""));
+  EXPECT_THAT(error_of("# TYPE 1a gauge\n"), HasSubstr("expected a metric name"));
+  EXPECT_THAT(error_of("# TYPE a\n"), HasSubstr("expected a space after the name"));
+  EXPECT_EQ(error_of("# HELP a anything at all\n# comment\n"), "");
+}
+
 }  // namespace
 }  // namespace perfval

@@ -29,6 +29,8 @@ test("the gate passes on a healthy target", { timeout: 120_000 }, async () => {
   assert.equal(r.code, 0, detail);
   assert.ok(fs.existsSync(path.join(r.out, "run", "summary.json")));
   assert.ok(fs.existsSync(path.join(r.out, "regress.md")), "the regression report is written");
+  assert.ok(fs.existsSync(path.join(r.out, "run", "report.html")), "the run's HTML report is kept beside its summary");
+  assert.ok(fs.existsSync(path.join(r.out, "regress.html")), "and the regression report as HTML");
 });
 
 test("the gate fails on a target answering half its requests with errors", { timeout: 120_000 }, async () => {

@@ -27,7 +27,11 @@ pid_t spawn(const std::vector<std::string>& argv, int out[2], int err[2]) {
     dup2(out[1], 1);
     dup2(err != nullptr ? err[1] : out[1], 2);
     close(out[0]);
-    if (err != nullptr) close(err[0]);
+    close(out[1]);  // only fds 1 and 2 stay: a daemon the child starts must not hold our pipes open
+    if (err != nullptr) {
+      close(err[0]);
+      close(err[1]);
+    }
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

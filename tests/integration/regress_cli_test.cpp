@@ -220,7 +220,7 @@ TEST_F(RegressCli, BadInputExitsTwoNamingTheFile) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("empty history"));
 
-  r = perfval(base() + " --current " + (dir_ / "a.json").string() + " --format html");
+  r = perfval(base() + " --current " + (dir_ / "a.json").string() + " --format pdf");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("unknown report format"));
 }

@@ -1,8 +1,10 @@
 // Issue 4 end to end with real measurements: two real `perfval bench --quick` runs of one build compared never
-// regress (exit 0); the second run with its timings made 3x worse fails (exit 99) with a Markdown report naming
+// regress (exit 0); the first run with its timings made 3x worse fails (exit 99) with a Markdown report naming
 // the regressed benchmarks, and 30 % worse is inconclusive from two runs, which --inconclusive fail turns into
-// a failure. Two single runs on this shared machine differ by up to 50 % in a benchmark (docs/regression.md),
-// so the gate's per-run noise floor, not luck, keeps the first comparison from failing (issue 15).
+// a failure. Two single runs on this shared machine differ by up to 70 % in a benchmark (docs/regression.md),
+// so the gate's noise model, not luck, keeps the first comparison from failing (issue 15): the baselines'
+// tolerance (150 %) is wider than that, and the slowed copies are made from the previous run itself, so their
+// change is exactly the planted one whatever the machine did between the two real runs.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -45,7 +47,8 @@ std::string bench_run(const TempDir& dir, const std::string& name) {
 std::map<std::string, double> medians(const json& doc) {
   std::map<std::string, double> out;
   for (const auto& b : doc["benchmarks"]) {
-    if (b.value("run_type", "") == "aggregate" && b.value("aggregate_name", "") == "median") {
+    if (b.value("run_type", "") == "aggregate" && b.value("aggregate_name", "") == "median" &&
+        b.value("run_name", "").rfind("control/", 0) != 0) {
       const double scale = b["time_unit"] == "us" ? 1e-3 : b["time_unit"] == "ns" ? 1e-6 : 1.0;
       out[b["run_name"]] = b["cpu_time"].get<double>() * scale;
     }
@@ -56,16 +59,17 @@ std::map<std::string, double> medians(const json& doc) {
 TEST(RegressRealBench, TwoRealRunsNeverRegressAndThreeTimesWorseFails) {
   TempDir dir;
   const std::string a = bench_run(dir, "week46");
-  std::string b = bench_run(dir, "week47");
+  const std::string b = bench_run(dir, "week47");
   const auto base = medians(load(a));
   ASSERT_EQ(base.size(), kBenchmarks.size()) << "every benchmark ran";
 
-  // Baselines measured from the first run (as `--update-baseline` would), with a wide tolerance so the
-  // verdict rests on the comparison with the previous run.
+  // Baselines measured from the first run (as `--update-baseline` would), with a tolerance wider than this
+  // machine's run-to-run noise (a benchmark's CPU time can be 70 % higher in another process) and narrower than
+  // the planted 3x, so the verdict rests on the comparison with the previous run.
   std::string yaml;
   for (std::size_t i = 0; i < kBenchmarks.size(); ++i) {
     yaml += "bench_" + std::to_string(i) + ": {metric: cpu_time, baseline: " + std::to_string(base.at(kBenchmarks[i])) +
-            ", tolerance: 50%, unit: ms, source: {benchmark: " + kBenchmarks[i] + ", counter: cpu_time}}\n";
+            ", tolerance: 150%, unit: ms, source: {benchmark: " + kBenchmarks[i] + ", counter: cpu_time}}\n";
   }
   const std::string baselines = dir.write("baselines.yaml", yaml);
 
@@ -76,9 +80,10 @@ TEST(RegressRealBench, TwoRealRunsNeverRegressAndThreeTimesWorseFails) {
   const auto same = compare(b);
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 
-  // The second run again, every repetition of the four benchmarks slower (times up, rates down).
+  // The first run again, every repetition of the four benchmarks slower (times up, rates down): against the
+  // first run the change is exactly the factor.
   auto slowed = [&](double factor, const std::string& name) {
-    json worse = load(b);
+    json worse = load(a);
     for (auto& row : worse["benchmarks"]) {
       if (row.value("run_name", "").rfind("control/", 0) == 0) continue;  // the machine itself did not change
       for (const char* t : {"real_time", "cpu_time"}) {

@@ -132,8 +132,10 @@ TEST(ScenarioFiles, SlaScenarioShapes) {
     EXPECT_EQ(planned_duration(s), shape.length) << shape.name;
   }
   // The capacity run climbs in several steps rather than one ramp.
+  // (The plan is kept in a variable: a range-for over a member of a temporary would read freed memory.)
+  const TestPlan capacity = load("capacity");
   std::set<double> levels;
-  for (const auto& st : load("capacity").scenarios[0].executor.stages) levels.insert(st.target);
+  for (const auto& st : capacity.scenarios[0].executor.stages) levels.insert(st.target);
   EXPECT_GE(levels.size(), 4u);
 }
 

@@ -137,6 +137,19 @@ TEST(SummaryJson, AbortedRunIsNoted) {
   EXPECT_THAT(run.notes[0], HasSubstr("aborted"));
 }
 
+TEST(BenchmarkJson, ComplexityRowsAreNeitherValuesNorBenchmarks) {
+  // ->Complexity() adds BigO and RMS rows whose run_name is the family: that is no benchmark of its own, so
+  // it must not turn up as "benchmark is in a.json but not in a.json".
+  const RunResults run = read_text(R"({"benchmarks": [
+    {"name": "parse/1000", "run_name": "parse/1000", "run_type": "iteration", "real_time": 10, "time_unit": "us"},
+    {"name": "parse/8000", "run_name": "parse/8000", "run_type": "iteration", "real_time": 80, "time_unit": "us"},
+    {"name": "parse_BigO", "run_name": "parse", "run_type": "aggregate", "aggregate_name": "BigO",
+     "cpu_coefficient": 0.01, "real_coefficient": 0.01, "big_o": "N", "time_unit": "us"},
+    {"name": "parse_RMS", "run_name": "parse", "run_type": "aggregate", "aggregate_name": "RMS", "rms": 0.02}]})");
+  EXPECT_EQ(run.benchmarks, (std::vector<std::string>{"parse/1000", "parse/8000"}));
+  EXPECT_EQ(run.find("bench:parse:real_coefficient"), nullptr);
+}
+
 TEST(ResultErrors, MalformedJsonNamesFileLineAndColumn) {
   EXPECT_THAT(error_of("{\n  \"benchmarks\": [\n    {\"name\": \"x\",, }\n  ]\n}"),
               AllOf(HasSubstr("r.json:3:"), HasSubstr("malformed JSON")));

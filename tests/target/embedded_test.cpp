@@ -67,6 +67,23 @@ TEST(EmbeddedTarget, ServesEveryEndpoint) {
   t.stop();  // idempotent
 }
 
+TEST(EmbeddedTarget, ServesTheV0038PathsOfSlurm2205NextToV0044) {
+  EmbeddedTarget t(options(40));
+  t.start();
+  for (const char* endpoint : {"ping", "nodes", "jobs", "diag"}) {
+    const auto r = get(t, std::string("/slurm/v0.0.38/") + endpoint);
+    EXPECT_EQ(r.status, 200u) << endpoint;
+    EXPECT_EQ(json::parse(r.body).at("meta").at("plugin").at("type"), "openapi/v0.0.38") << endpoint;
+  }
+  EXPECT_EQ(json::parse(get(t, "/slurm/v0.0.38/nodes").body).at("nodes").size(), 40u);
+  EXPECT_EQ(get(t, "/slurm/v0.0.44/diag").status, 404u);  // no real v0.0.44 diag to shape it after
+  EXPECT_EQ(get(t, "/slurm/v0.0.38/pingx").status, 404u);
+  EXPECT_EQ(get(t, "/slurm/v0.0.3/ping").status, 404u);
+  const std::string index = get(t, "/").body;
+  EXPECT_NE(index.find("GET /slurm/v0.0.38/diag"), std::string::npos) << index;
+  EXPECT_NE(index.find("GET /slurm/v0.0.44/jobs"), std::string::npos) << index;
+}
+
 TEST(EmbeddedTarget, UnknownPathIs404AndOtherMethodsAre405) {
   EmbeddedTarget t(options(10));
   t.start();

@@ -125,7 +125,10 @@ void LoopbackClient::Impl::on_read(Connection& c, beast::error_code ec) {
     result.body_bytes += response.body().size();
   } else {
     ++result.failed;
-    if (result.first_error.empty()) result.first_error = "status " + std::to_string(response.result_int());
+    if (result.first_error.empty()) {  // which request and what the server said, for the console and the JSON
+      result.first_error = "GET " + endpoint.url() + std::string(c.request.target()) + ": HTTP " +
+                           std::to_string(response.result_int()) + " " + std::string(response.reason());
+    }
   }
   if (!options.keep_alive || !response.keep_alive()) close(c);
 }

@@ -26,7 +26,8 @@ struct RoundResult {
   std::size_t ok = 0;               // responses with status 2xx
   std::size_t failed = 0;           // transport failures and non-2xx responses
   std::size_t body_bytes = 0;       // bytes of response bodies received
-  std::string first_error;          // e.g. "connect: Connection refused" or "status 500"
+  std::string first_error;          // e.g. "connect http://127.0.0.1:9: Connection refused" or
+                                    // "GET http://127.0.0.1:8080/ping: HTTP 404 Not Found"
 };
 
 struct ClientOptions {

@@ -11,17 +11,40 @@
 
 namespace perfval::capacity {
 
+// One point of the forecast path: the forecast and its intervals at one time in the horizon.
+struct PathPoint {
+  double t = 0;                     // Unix seconds
+  double value = 0;                 // metric unit: point forecast
+  std::vector<Interval> intervals;  // one per configured level
+};
+
+inline constexpr std::size_t kObservedBuckets = 600;
+
+// The history as read, thinned for charts: one bucket of consecutive points.
+struct ObservedBucket {
+  double t = 0;     // Unix seconds of the bucket's first point
+  double low = 0;   // metric unit: lowest point in the bucket
+  double high = 0;  // metric unit: highest point in the bucket
+};
+
 struct MetricResult {
   std::string name;           // series name: the metric key, plus labels when a query returned several series
   MetricKind kind = MetricKind::cpu;
   std::string unit;           // from the config: "percent", "series", "rps", ...
   std::string error;          // why it could not be analysed; "" when analysed
+  std::vector<std::string> warnings;  // what did not stop the analysis, e.g. values outside the bounds
   // Below: only meaningful when error is empty.
   std::string model;          // chosen model, e.g. "exponential+weekly"
-  std::string method;         // "backtest" or "aicc"
-  std::string reason;         // why that model
-  double r2 = 0;              // in-sample coefficient of determination
-  double backtest_error_pct = -1;  // percent; -1 when chosen by AICc
+  std::string method;         // "backtest", or "naive" when the history is too short to backtest
+  std::string reason;         // why that model, in words
+  std::string window;         // the history the chosen model was fitted on, in words
+  std::string interval_method;  // how the intervals were made, in words
+  double r2 = 0;              // in-sample coefficient of determination (regression models; else 0)
+  double backtest_error_pct = -1;  // percent of the level: the chosen model's backtest error; -1 without backtest
+  double backtest_vs_naive = 1;    // the chosen model's backtest error / the naive forecast's
+  double backtest_horizon_days = 0;  // days: the longest lead the backtest scored
+  int backtest_origins = 0;          // forecast origins in the backtest
+  std::vector<CandidateScore> backtest;  // every candidate's backtest error, best first
   std::string confidence;     // "high", "medium" or "low"
   std::string confidence_reason;   // what the grade rests on
   std::size_t points = 0;     // raw points read
@@ -29,10 +52,14 @@ struct MetricResult {
   std::size_t outliers = 0;   // fitted points ignored as spikes
   double history_from = 0;    // Unix seconds of the first point
   double history_to = 0;      // Unix seconds of the last point
+  std::vector<ObservedBucket> observed;  // the history for charts: at most kObservedBuckets buckets (+ the last point)
   double horizon_days = 0;    // days ahead
   double current = 0;         // metric unit: the latest level (median of the last non-spike points)
   double projected = 0;       // metric unit: point forecast at the horizon
   std::vector<Interval> intervals;  // at the horizon, one per configured level
+  std::vector<PathPoint> path;      // the forecast across the horizon, at the data's spacing (at most 2000 points)
+  double bound_min = 0;             // metric unit: forecasts and intervals stay at or above this
+  std::optional<double> bound_max;  // metric unit: ... and at or below this
   double peak_upper = 0;      // metric unit: highest upper bound of the narrowest interval within the horizon
   double growth_pct = 0;      // percent change of the trend over the horizon
   double growth_threshold_pct = 0;  // percent, from the config

@@ -32,6 +32,8 @@ struct MetricConfig {
   double capacity_threshold = 80;  // metric unit; crossing it within the horizon is an alert
   std::optional<double> hard_limit;  // metric unit; the value at which things break (absent: none)
   SeasonalityMode seasonality = SeasonalityMode::automatic;
+  double bound_min = 0;              // metric unit: no value, forecast or interval goes below this
+  std::optional<double> bound_max;   // metric unit: ... nor above this (percent: 100; absent: unbounded)
 };
 
 struct ResourceScaling {

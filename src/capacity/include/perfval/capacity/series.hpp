@@ -14,6 +14,8 @@ struct Series {
   std::vector<double> t;   // Unix seconds
   std::vector<double> v;   // metric unit
   std::string error;       // why this series cannot be analysed (bad values, empty query); "" when usable
+  std::string file;        // the --data file it came from; "" for Prometheus
+  std::vector<int> lines;  // line of each point in `file` (CSV); empty when lines are unknown (JSON, Prometheus)
 
   std::string name() const { return labels.empty() ? metric : metric + labels; }
 };
@@ -25,6 +27,7 @@ struct DataTable {
   std::vector<double> timestamps;       // Unix seconds, one per row, strictly increasing after sorting
   std::vector<std::vector<double>> values;  // values[column][row]; NaN marks an empty cell (a gap)
   std::vector<std::string> column_errors;   // per column: first invalid value, e.g. "data.csv:17: cpu: ..." or ""
+  std::vector<int> lines;               // line of each row (CSV); empty for JSON
 };
 
 // Reads a CSV (header `timestamp,<metric>...`) or JSON file (an array of row objects or an object of

@@ -20,6 +20,7 @@ namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int internal_error = 1;
 inline constexpr int usage = 2;              // invalid usage, scenario, config or input
+inline constexpr int measurement_failed = 98;  // perfval bench: a benchmark failed (its requests failed, ...)
 inline constexpr int threshold_failed = 99;  // a threshold, regression gate or capacity alert fired
 inline constexpr int interrupted = 105;      // SIGINT/SIGTERM; partial results were written
 }  // namespace exit_code

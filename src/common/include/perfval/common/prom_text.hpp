@@ -32,8 +32,14 @@ struct PromParseStats {
 };
 
 // Calls on_sample for every sample line (one PromSample reused, so no allocation per sample once warm).
-// Throws perfval::Error "prometheus text:LINE:COL: ..." on a malformed line.
+// Throws perfval::Error "prometheus text:LINE:COL: ..." on a malformed line, including a "# TYPE" line
+// whose name or type (counter, gauge, histogram, summary, untyped) is invalid.
 PromParseStats parse_prometheus_text(std::string_view text, const std::function<void(const PromSample&)>& on_sample);
+
+// The same, also calling on_type(family, type) for every valid "# TYPE family type" line.
+using PromTypeFn = std::function<void(std::string_view family, std::string_view type)>;
+PromParseStats parse_prometheus_text(std::string_view text, const std::function<void(const PromSample&)>& on_sample,
+                                     const PromTypeFn& on_type);
 
 // Undoes the text format's label escapes (\\, \", \n).
 std::string unescape_label_value(std::string_view raw);

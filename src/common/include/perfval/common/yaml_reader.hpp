@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "perfval/common/duration.hpp"
+#include "perfval/common/env_subst.hpp"
 #include "perfval/common/error.hpp"
 
 namespace perfval {
@@ -19,11 +20,13 @@ namespace perfval {
 class YamlValue {
  public:
   // Throws Error naming the file for a missing/unreadable file, and file:line:col for a syntax error.
-  static YamlValue load_file(const std::string& path);
-  static YamlValue load_string(const std::string& text, const std::string& name);
+  // With `env`, every scalar read through as_*() has its ${VAR} / ${VAR:-default} references replaced
+  // (perfval/common/env_subst.hpp); an unset variable without a default is an Error at the value.
+  static YamlValue load_file(const std::string& path, EnvLookup env = {});
+  static YamlValue load_string(const std::string& text, const std::string& name, EnvLookup env = {});
 
   const std::string& field() const { return field_; }  // dotted path, e.g. "thresholds.http_reqs[0]"
-  const std::string& file() const { return *file_; }
+  const std::string& file() const { return doc_->file; }
   SourceLocation location() const;
   const YAML::Node& raw() const { return node_; }
 
@@ -35,7 +38,15 @@ class YamlValue {
   // Throws Error("file:line:col: field: message").
   [[noreturn]] void fail(const std::string& message) const;
 
-  // Typed scalar access; each throws Error naming the field and the expected type.
+  // A scalar exactly as the file wrote it (${VAR} kept): what echoes of the configuration print.
+  std::string as_written() const;
+  // True when the scalar takes (part of) its value from ${...}.
+  bool uses_env() const;
+  // Variables the document's values have taken from the environment so far (for redact_env).
+  const std::vector<EnvUse>& env_uses() const { return doc_->uses; }
+
+  // Typed scalar access; each throws Error naming the field and the expected type. Messages quote the
+  // value as written, so a value from the environment is never printed.
   std::string as_string() const;
   double as_double() const;
   std::int64_t as_int() const;
@@ -61,10 +72,17 @@ class YamlValue {
   void expect_map() const;
 
  private:
-  YamlValue(std::shared_ptr<const std::string> file, YAML::Node node, std::string field, YAML::Mark mark);
+  struct Document {
+    std::string file;           // path as the user gave it
+    EnvLookup env;              // empty: no ${...} substitution
+    std::vector<EnvUse> uses;   // variables taken from the environment so far
+  };
+  YamlValue(std::shared_ptr<Document> doc, YAML::Node node, std::string field, YAML::Mark mark);
   YamlValue child(const YAML::Node& node, std::string field) const;
+  std::string text() const;     // the scalar with ${...} replaced (when the document has an env)
+  std::string quoted() const;   // "\"" + as written + "\"" for messages
 
-  std::shared_ptr<const std::string> file_;  // file name shared by every node of a document
+  std::shared_ptr<Document> doc_;  // file name and environment shared by every node of a document
   YAML::Node node_;
   std::string field_;
   YAML::Mark mark_;  // where the node (or, for a missing node, its parent) starts

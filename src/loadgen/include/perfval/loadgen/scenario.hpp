@@ -8,6 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "perfval/common/env_subst.hpp"
+#include "perfval/http/tls_options.hpp"
+#include "perfval/loadgen/checks.hpp"
+#include "perfval/loadgen/data_file.hpp"
 #include "perfval/loadgen/threshold.hpp"
 #include "perfval/target/options.hpp"
 
@@ -62,6 +66,8 @@ struct RequestSpec {
   std::vector<Header> headers;  // extra request headers
   std::string body;             // request body (sent with Content-Length)
   std::uint32_t weight = 1;     // relative share of iterations, > 0
+  std::string path_as_written;  // `path` as written (${VAR} kept): what summaries echo instead of `path`
+  RequestChecks checks;         // response checks (docs/scenarios.md#checks); empty: none
 };
 
 struct Scenario {
@@ -73,6 +79,11 @@ struct Scenario {
   Nanos think_time{0};          // closed-model executors: pause after each response
   Nanos timeout = std::chrono::seconds(30);      // per request: connect + send + full response
   ExecutorConfig executor;
+  std::string base_url_as_written;  // base_url as written (${VAR} kept): what echoes print instead of base_url
+  std::string unix_socket;          // target.unix_socket: HTTP over this Unix socket; empty: TCP to base_url
+  std::string unix_socket_as_written;  // for echoes
+  http::TlsOptions tls;             // https targets: top-level k6 TLS options and target.ca_file
+  std::optional<DataSource> data;   // `data:` rows for {{data.COLUMN}}
 };
 
 // A whole scenario file: one scenario (flat form) or several under `scenarios:`, sharing the thresholds.
@@ -82,11 +93,19 @@ struct TestPlan {
   std::string description;
   std::vector<Scenario> scenarios;   // run concurrently, each from its start_time
   std::vector<Threshold> thresholds; // evaluated on the merged metrics
+  std::vector<EnvUse> env;           // variables taken from the environment: redact_env() free-text output
 };
 
 // Reads and validates a scenario file. Throws perfval::Error naming file:line:column and field.
-TestPlan load_test_plan(const std::string& path);
-TestPlan parse_test_plan(const std::string& yaml_text, const std::string& file_name);
+// ${VAR} / ${VAR:-default} in values come from `env` (the process environment by default).
+TestPlan load_test_plan(const std::string& path, const EnvLookup& env = process_env());
+TestPlan parse_test_plan(const std::string& yaml_text, const std::string& file_name,
+                         const EnvLookup& env = process_env());
+
+// What echoes of the configuration (summary.json, console, reports) print: the text as written, so a value
+// taken from the environment never appears; falls back to the value for fields set in code.
+const std::string& echo_base_url(const Scenario& s);
+const std::string& echo_path(const RequestSpec& r);
 
 // Command-line overrides (`perfval run --target/--vus/--duration/--rate`), applied to every scenario.
 struct Overrides {

@@ -21,6 +21,25 @@ enum class Verdict { unchanged, improved, regressed, inconclusive, sla_breach, m
 std::string to_string(Verdict v);   // "unchanged", "improved", "regressed", "inconclusive", "SLA breach", "missing data"
 std::string verdict_id(Verdict v);  // the same with '_' for ' ' and lower case: "sla_breach", "missing_data"
 
+// A change point in a row's series: the history runs that have the metric, oldest first, then the current run.
+struct RowChangePoint {
+  std::size_t index = 0;   // position in that series of the first run of the new segment (0 = oldest)
+  std::string run;         // that run's label
+  double before = 0;       // mean of the segment before it, after all splits, in the row's unit
+  double after = 0;        // mean of the segment it starts, in the row's unit
+  double change_pct = 0;   // (after - before) / |before|, percent
+  double p_value = 1;      // the larger of the t-test and the step-beyond-a-line test p-values
+};
+
+// A steady drift of the row's latest segment that no step explains.
+struct RowDrift {
+  std::size_t index = 0;      // position in the row's series where the drifting segment begins
+  std::string since_run;      // that run's label
+  double pct_per_run = 0;     // fitted slope, percent of the level at `index` per run
+  double total_pct = 0;       // fitted change from `index` to the current run, percent
+  double p_value = 1;         // two-sided p-value of "no slope"
+};
+
 struct MetricResult {
   std::string name;       // row name: baseline entry key, benchmark name or monitored metric
   std::string metric;     // what is measured, e.g. allocations_per_second or http_req_duration p(95)
@@ -45,9 +64,13 @@ struct MetricResult {
   std::string test;                     // "run-level noise", "threshold only" or "" (no previous)
   std::optional<double> sla_limit;      // SLA limit in `unit`
   std::string sla_op;                   // "<" (must stay below) or ">" (must stay above)
-  std::optional<std::string> shift_began;  // run label where the latest significant change point starts
-  std::optional<double> shift_from;     // mean before that change point, `unit`
+  std::optional<std::string> shift_began;  // run label where the latest change point starts
+  std::optional<double> shift_from;     // mean of the segment before that change point, `unit`
   std::optional<double> shift_to;       // mean from that change point on, `unit`
+  std::vector<RowChangePoint> change_points;  // every change point over history + current, ascending index
+  std::optional<RowDrift> drift;        // set when the latest segment drifts steadily
+  std::vector<std::string> series_runs;  // the series change points index: history runs with the metric, then current
+  std::vector<double> series_values;     // their values, in `unit` (empty without a history)
   Verdict verdict = Verdict::unchanged;
   std::string reason;                   // why, in a sentence
 };
@@ -56,13 +79,14 @@ struct GateOptions {
   double threshold_pct = 10;            // change against the previous run that counts, percent
   double alpha = 0.001;                 // significance level of a change against its noise, per metric
   double noise_floor_pct = 20;          // run-to-run noise of one run, at least, percent (docs/regression.md)
+  double drift_floor_pct = 3;           // the machine's drift of one run when samples are processes, percent
   double wall_clock_floor_factor = 3;   // the floor times this for benchmarks timed by the wall clock
   double machine_change_factor = 0.5;   // noise added per unit of the controls' wall-clock shift between runs
   std::size_t min_history_runs = 5;     // history runs needed for a metric's own spread
   bool normalize = true;                // take the machine's shift (control set) out of benchmark changes
   bool strict_testbed = false;          // judge absolute benchmark baselines measured on another testbed too
   bool inconclusive_fails = false;      // --inconclusive fail: an inconclusive metric fails the gate
-  bool change_points = true;            // run E-divisive over the history
+  bool change_points = true;            // look for change points over the history
   ChangePointOptions change_point;      // its settings
   std::optional<SlaTier> sla_tier;      // forced tier (command line); else baselines file, else target.nodes
   bool fail_on_missing = false;         // missing data fails the gate too

@@ -1,4 +1,4 @@
-// A results history directory: one run per sub-folder (or JSON file), ordered by name, e.g. results/2026-W46/.
+// A results history directory: one run per sub-folder (or results file), ordered by name, e.g. results/2026-W46/.
 #pragma once
 
 #include <optional>
@@ -14,8 +14,9 @@ struct History {
   std::vector<std::string> notes;  // unreadable runs that were skipped, gaps between ISO weeks
 };
 
-// Reads every sub-folder and top-level *.json file of `dir` as one run, sorted by name. A run that cannot be
-// read is skipped with a note naming its file. Throws Error when `dir` is not a folder or holds no readable run.
+// Reads every sub-folder and top-level results file (*.json, Go benchmark text) of `dir` as one run, sorted
+// by name. A run that cannot be read is skipped with a note naming its file. Throws Error when `dir` is not a
+// folder or holds no readable run.
 History load_history(const std::string& dir);
 
 // ISO week number of a label "YYYY-Www" as a running count of weeks (for gap detection); nullopt otherwise.

@@ -1,4 +1,4 @@
-// Reporters for `perfval regress` results: strategy classes chosen by name (console, markdown, json, junit, slack).
+// Reporters for `perfval regress` results: strategy classes chosen by name (console, markdown, json, junit, slack, html).
 #pragma once
 
 #include <memory>
@@ -29,6 +29,7 @@ std::unique_ptr<RegressReporter> make_markdown_regress_reporter();
 std::unique_ptr<RegressReporter> make_json_regress_reporter();
 std::unique_ptr<RegressReporter> make_junit_regress_reporter();
 std::unique_ptr<RegressReporter> make_slack_regress_reporter(std::vector<ReportLink> links = {});
+std::unique_ptr<RegressReporter> make_html_regress_reporter();  // self-contained HTML (docs/reports.md)
 
 // The formats accepted by make_regress_reporter, in help order.
 std::vector<std::string> regress_formats();

@@ -30,7 +30,7 @@ class BodyCache {
   mutable std::mutex mutex_;                      // held only to copy or swap body_
   std::shared_ptr<const std::string> body_;
   std::atomic<std::int64_t> built_at_{0};         // nanoseconds since the collector's start
-  std::atomic<bool> requested_{true};             // a rebuild is wanted (true until the first build)
+  std::atomic<bool> requested_{false};            // a rebuild is wanted (set by the first get() before a build)
   std::atomic<std::uint64_t> builds_{0};          // rebuilds done
 };
 

@@ -1,0 +1,3 @@
+module example.com/slurm-exporter
+
+go 1.19
