@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CI performance gate: a short load test against a target, then `perfval regress` against the baselines.
+# CI performance gate: a short load test against a target, then `perfval regress` against the baselines, and
+# with --compare-with the benchmarks of the previous build and this one interleaved (`perfval compare`).
 # The last line is exactly "✅ LOAD TEST PASSED" or "❌ LOAD TEST FAILED"; the exit code is 0 only on a pass.
 # docs/ci-gate.md
 set -uo pipefail
@@ -18,6 +19,10 @@ usage: ci/perf-gate.sh --target URL [options]
   --out DIR           where results and reports go (default perf-results): run/summary.json,
                       run/report.html, regress.md, regress.html
   --perfval BIN       the perfval binary (default: build/perfval of this checkout, else perfval on PATH)
+  --compare-with BIN  the previous build's perfval (e.g. main's build/perfval): its benchmarks and this build's
+                      run interleaved (A B B A ...) and a benchmark regression fails the gate
+  --rounds N          A/B rounds for --compare-with (default 10)
+  --bench-args ARGS   perfval bench arguments for --compare-with (default "--quick --category cpu")
 
 exit codes: 0 passed, 99 a threshold, regression or SLA gate failed, 2 bad usage or input, other: perfval's
 USAGE
@@ -32,6 +37,9 @@ baseline="$root/baselines/performance-baselines.yaml"
 previous=""
 out=perf-results
 perfval=""
+compare_with=""
+rounds=10
+bench_args="--quick --category cpu"
 
 fail_usage() { echo "perf-gate: $*" >&2; echo "❌ LOAD TEST FAILED"; exit 2; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "option $1 needs a value (see --help)"; }
@@ -46,6 +54,9 @@ while [ $# -gt 0 ]; do
     --previous) need_value "$@"; previous=$2; shift 2 ;;
     --out) need_value "$@"; out=$2; shift 2 ;;
     --perfval) need_value "$@"; perfval=$2; shift 2 ;;
+    --compare-with) need_value "$@"; compare_with=$2; shift 2 ;;
+    --rounds) need_value "$@"; rounds=$2; shift 2 ;;
+    --bench-args) need_value "$@"; bench_args=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) fail_usage "unknown option \"$1\" (see --help)" ;;
   esac
@@ -59,6 +70,9 @@ command -v "$perfval" >/dev/null 2>&1 || fail_usage "perfval binary \"$perfval\"
 [ -f "$scenario" ] || fail_usage "--scenario: $scenario: no such file"
 if [ "$baseline" != none ] && [ ! -f "$baseline" ]; then fail_usage "--baseline: $baseline: no such file (use --baseline none to skip the regression step)"; fi
 if [ -n "$previous" ] && [ ! -e "$previous" ]; then fail_usage "--previous: $previous: no such file or folder"; fi
+if [ -n "$compare_with" ] && ! command -v "$compare_with" >/dev/null 2>&1; then
+  fail_usage "--compare-with: $compare_with: no such executable"
+fi
 mkdir -p "$out" || fail_usage "--out: cannot create $out"
 
 echo "perf-gate: load test $(basename "$scenario") for $duration against $target"
@@ -84,10 +98,22 @@ else
   echo "perf-gate: perfval regress exited $regress_rc (reports: $out/regress.md, $out/regress.html)"
 fi
 
-# The gate's verdict: the run's exit code first (a failed threshold is the clearest reason), then regress's.
+compare_rc=skipped
+if [ -n "$compare_with" ]; then
+  # Both builds' benchmarks alternate on this machine, so the machine's own noise hits both (docs/ci-gate.md).
+  echo "perf-gate: A/B benchmarks, $rounds rounds: $compare_with (A) against $perfval (B)"
+  "$perfval" compare --rounds "$rounds" --a "$compare_with bench $bench_args --out {out}" \
+    --b "$perfval bench $bench_args --out {out}" --format markdown --report "$out/compare.md"
+  compare_rc=$?
+  echo "perf-gate: perfval compare exited $compare_rc (report: $out/compare.md)"
+fi
+
+# The gate's verdict: the run's exit code first (a failed threshold is the clearest reason), then regress's,
+# then the A/B comparison's.
 rc=$run_rc
 if [ "$rc" -eq 0 ] && [ "$regress_rc" != skipped ]; then rc=$regress_rc; fi
-echo "perf-gate: results in $out/ (run: $run_rc, regress: $regress_rc)"
+if [ "$rc" -eq 0 ] && [ "$compare_rc" != skipped ]; then rc=$compare_rc; fi
+echo "perf-gate: results in $out/ (run: $run_rc, regress: $regress_rc, compare: $compare_rc)"
 if [ "$rc" -eq 0 ]; then
   echo "✅ LOAD TEST PASSED"
 else

@@ -14,7 +14,7 @@ build_pkgs=(
 )
 # Real servers and reference tools used by tests and benchmark scripts (never mocked).
 tool_pkgs=(
-  nginx-light wrk prometheus prometheus-pushgateway prometheus-node-exporter hyperfine curl openssl procps time
+  nginx-light wrk prometheus prometheus-pushgateway prometheus-node-exporter hyperfine curl openssl procps time jq
   chromium fonts-dejavu-core  # headless browser the HTML-report tests and scripts/render-samples.sh open reports in
 )
 # A real single-node SLURM 22.05 (scripts/slurm-local.sh): the integration tests compare `perfval serve`'s

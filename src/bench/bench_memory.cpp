@@ -52,6 +52,7 @@ std::vector<std::unique_ptr<Series>> build_series_graph(int salt) {
 
 void allocation(benchmark::State& state) {
   const auto before = thread_allocations().allocations;
+  const auto bytes_before = thread_allocations().bytes;
   int salt = 0;
   for (auto _ : state) {
     auto graph = build_series_graph(++salt);
@@ -64,6 +65,11 @@ void allocation(benchmark::State& state) {
                                  : static_cast<double>(state.iterations()) * kAllocationsPerGraph;
   state.counters["allocations_per_second"] = benchmark::Counter(allocations, benchmark::Counter::kIsRate);
   state.counters["allocations_per_iteration"] = allocations / static_cast<double>(state.iterations());
+  // Bytes handed out per iteration, counted by the allocator hook on this thread: unlike the MemoryManager's
+  // max_bytes_used it is there when repetitions are interleaved (perfval bench's default).
+  if (allocation_hook_installed())
+    state.counters["bytes_per_iteration"] =
+        static_cast<double>(thread_allocations().bytes - bytes_before) / static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations() * kSeriesPerGraph);
 }
 

@@ -14,6 +14,7 @@
 #include "perfval/bench/categories.hpp"
 #include "perfval/bench/console_table.hpp"
 #include "perfval/bench/fixtures.hpp"
+#include "perfval/bench/machine_context.hpp"
 #include "perfval/bench/memory_report.hpp"
 #include "perfval/common/error.hpp"
 #include "suite.hpp"
@@ -31,6 +32,7 @@ struct Flags {
   bool has_out = false;                 // --benchmark_out given
   bool interleaving = false;            // --benchmark_enable_random_interleaving=true given
   bool user_min_time = false;           // --benchmark_min_time given: quick mode leaves it alone
+  bool controls = true;                 // run the control set (off with --perfval_no_controls)
 };
 
 std::string value_of(const char* arg) { return std::strchr(arg, '=') ? std::strchr(arg, '=') + 1 : ""; }
@@ -49,6 +51,7 @@ Flags take_perfval_flags(std::vector<char*>& args) {
     }
     else if (std::strcmp(a, "--perfval_quick") == 0) f.suite.quick = true;
     else if (starts_with(a, "--perfval_target=")) f.target = a + std::strlen("--perfval_target=");
+    else if (std::strcmp(a, "--perfval_no_controls") == 0) f.controls = false;
     else if (starts_with(a, "--perfval_")) throw Error(std::string("unknown option ") + a);
     else {
       if (starts_with(a, "--benchmark_format=")) f.format = value_of(a);
@@ -61,6 +64,18 @@ Flags take_perfval_flags(std::vector<char*>& args) {
   }
   args = rest;
   return f;
+}
+
+// The filter to run: statically registered benchmarks (capacity_bench.cpp) run unless categories were chosen;
+// the control set runs whatever the filter, so every run says how fast the machine was (a negative filter,
+// "-REGEX", is left as written).
+std::string effective_filter(const Flags& f) {
+  std::string filter = benchmark::GetBenchmarkFilter();
+  const bool no_filter = filter.empty() || filter == "." || filter == "all";
+  if (no_filter && !f.categories_given) return filter;
+  if (no_filter) filter = category_filter(f.categories);
+  if (!f.controls || filter.front() == '-') return filter;
+  return "(" + filter + ")|^control/";
 }
 
 // Collects every repetition and prints the grouped table at the end; a progress line on a terminal meanwhile.
@@ -125,13 +140,20 @@ int run(int argc, char** argv) {
                                                             {"cpu", register_cpu_benchmarks},
                                                             {"network", register_network_benchmarks},
                                                             {"scalability", register_scalability_benchmarks}};
-  for (const auto& [name, fn] : table)
-    if (std::find(flags.categories.begin(), flags.categories.end(), name) != flags.categories.end()) fn(flags.suite);
-
-  // Benchmarks registered statically by other files (capacity_bench.cpp) run unless categories were chosen.
-  std::string filter = benchmark::GetBenchmarkFilter();
-  const bool no_filter = filter.empty() || filter == "." || filter == "all";
-  if (no_filter && flags.categories_given) filter = category_filter(flags.categories);
+  // A slot of the control set before and after every category: the controls sample the machine's speed through
+  // the whole run, so a run that was slow as a whole (or in part) is told apart from slower code.
+  std::size_t control_slots = 0;
+  auto control_slot = [&] {
+    if (flags.controls) register_control_benchmarks(), ++control_slots;
+  };
+  control_slot();
+  for (const auto& [name, fn] : table) {
+    if (std::find(flags.categories.begin(), flags.categories.end(), name) == flags.categories.end()) continue;
+    fn(flags.suite);
+    control_slot();
+  }
+  record_machine_context();
+  const std::string filter = effective_filter(flags);
 
   // Interleaved repetitions would report results out of the order the ledger pairs them in: no memory fields then.
   MemoryResultLedger ledger;
@@ -147,10 +169,10 @@ int run(int argc, char** argv) {
   benchmark::RegisterMemoryManager(nullptr);
   stop_benchmark_targets();
   benchmark::Shutdown();
-  if (ran == 0) {
+  if (ran <= control_slots * kControlBenchmarks) {
     std::string chosen;
     for (const auto& c : flags.categories) chosen += (chosen.empty() ? "" : ",") + c;
-    throw Error("--benchmark_filter=" + filter + " matches no benchmark in categories " + chosen +
+    throw Error("--benchmark_filter=" + benchmark::GetBenchmarkFilter() + " matches no benchmark in categories " + chosen +
                 "; list them with --benchmark_list_tests");
   }
   return exit_code::ok;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "verdict_cli.hpp"
 #include "perfval/common/args.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
@@ -21,6 +22,11 @@ namespace {
 namespace fs = std::filesystem;
 using regression::RunResults;
 
+VerdictOptions regress_defaults() {
+  const regression::GateOptions g;
+  return {g.threshold_pct, g.alpha, g.inconclusive_fails};
+}
+
 ArgParser regress_parser() {
   ArgParser p("regress",
               "--baseline FILE [--current PATH] [--previous PATH | --history DIR]\n"
@@ -32,10 +38,9 @@ ArgParser regress_parser() {
       .option("current", "PATH", "results to judge (default: the newest run of --history)")
       .option("previous", "PATH", "results to compare with")
       .option("history", "DIR", "results history, one folder per run or ISO week (e.g. results/2026-W46/)")
-      .option("format", "NAME", "console (default), markdown, json, junit, slack or html")
-      .option("report", "FILE", "write the report in --format to FILE (atomically); the console table still prints")
-      .option("threshold", "PCT", "degradation vs the previous run that counts (default 20)")
-      .option("alpha", "A", "Mann-Whitney significance level (default 0.05)")
+      .option("noise-floor", "PCT", "run-to-run noise of one run, at least (default 20; 3x for wall-clock benchmarks)")
+      .flag("strict-testbed", "judge absolute benchmark baselines measured on another machine too")
+      .flag("no-normalize", "do not take the machine's shift (control set) out of benchmark changes")
       .option("sla-tier", "TIER", "small, medium or large (default: baselines sla:, else target.nodes)")
       .flag("fail-on-missing", "missing data fails the gate too (exit 99)")
       .flag("no-change-points", "skip change-point detection over the history")
@@ -45,16 +50,21 @@ ArgParser regress_parser() {
       .option("ca-file", "PATH", "PEM CA bundle for the Slack HTTPS connection (private CAs)")
       .option("link", "TEXT=URL", "a link to show in the Slack message (repeatable)")
       .flag("dry-run", "read and check the baselines and inputs, say what would be compared, and exit");
+  add_verdict_options(p, regress_defaults(), "significance level of a change against its noise, per metric");
   report::add_push_options(p);
   return p;
 }
 
 regression::GateOptions gate_options(const ParsedArgs& a) {
   regression::GateOptions o;
-  if (auto t = a.get("threshold")) o.threshold_pct = parse_number_arg("--threshold", *t);
-  if (o.threshold_pct < 0) throw Error("--threshold: must not be negative");
-  if (auto al = a.get("alpha")) o.alpha = parse_number_arg("--alpha", *al);
-  if (o.alpha <= 0 || o.alpha >= 1) throw Error("--alpha: must be between 0 and 1, e.g. 0.05");
+  const VerdictOptions v = verdict_options(a, regress_defaults());
+  o.threshold_pct = v.threshold_pct;
+  o.alpha = v.alpha;
+  o.inconclusive_fails = v.inconclusive_fails;
+  if (auto f = a.get("noise-floor")) o.noise_floor_pct = parse_number_arg("--noise-floor", *f);
+  if (o.noise_floor_pct < 0) throw Error("--noise-floor: must not be negative");
+  o.strict_testbed = a.has("strict-testbed");
+  o.normalize = !a.has("no-normalize");
   if (auto tier = a.get("sla-tier")) {
     o.sla_tier = regression::parse_sla_tier(*tier);
     if (!o.sla_tier) throw Error("--sla-tier: expected small, medium or large, got \"" + *tier + "\"");
@@ -120,12 +130,16 @@ int update_baseline(const regression::BaselineFile& baselines, const RunResults&
     if (!values.count(e.name)) skipped += (skipped.empty() ? "" : ", ") + e.name;
   if (values.empty())
     throw Error(baselines.path + ": nothing to update: " + current.label + " provides none of the baseline metrics");
-  const std::string text = regression::update_baseline_text(baselines, values);
+  const regression::Testbed& testbed = current.machine.testbed;
+  const std::string text = regression::update_baseline_text(baselines, values, testbed);
   regression::parse_baselines(text, baselines.path);  // never write a file we cannot read back
   write_file_atomic(baselines.path, text);
   std::printf("updated %zu of %zu baselines in %s from %s\n", values.size(), baselines.entries.size(),
               baselines.path.c_str(), current.label.c_str());
   if (!skipped.empty()) std::printf("not updated (no measured value): %s\n", skipped.c_str());
+  if (testbed.known()) std::printf("testbed: %s\n", testbed.fingerprint().c_str());
+  else std::printf("testbed: unknown (%s does not say which machine it ran on); testbed: left as it was\n",
+                   current.label.c_str());
   return exit_code::ok;
 }
 
@@ -143,7 +157,7 @@ std::vector<report::PushedMetric> regression_metrics(const regression::Regressio
   std::vector<report::PushedMetric> out;
   double failing = 0;
   for (const auto& m : r.metrics) {
-    double code = 0;  // ok, improved, not significant
+    double code = 0;  // unchanged, improved, inconclusive
     if (m.verdict == regression::Verdict::regressed) code = 1;
     if (m.verdict == regression::Verdict::sla_breach) code = 2;
     if (m.verdict == regression::Verdict::missing_data) code = 3;
@@ -187,13 +201,7 @@ int run_regress(const std::vector<std::string>& args) {
 
   regression::RegressionReport report = regression::evaluate(baselines, in.current, in.previous, in.history, options);
   report.notes.insert(report.notes.end(), in.notes.begin(), in.notes.end());
-  if (auto file = a.get("report")) {
-    write_file_atomic(*file, reporter->render(report));
-    std::cout << report::make_console_regress_reporter()->render(report) << "report written to " << *file << "\n";
-  } else {
-    std::cout << reporter->render(report);
-  }
-  std::cout.flush();
+  emit_report(report, *reporter, a);
   if (!slack_url.empty()) post_slack(report, slack_url, a);
   report::push_and_report(push, regression_metrics(report, push ? push->prefix : "slurm"));
   if (report.nothing_judged() && !report.gate_failed())

@@ -25,7 +25,15 @@ std::string MetricSource::describe() const {
 namespace {
 
 const std::vector<std::string> entry_keys{"metric", "baseline", "tolerance", "unit", "direction", "source",
-                                          "description"};
+                                          "description", "testbed"};
+
+std::size_t offset_of(const YamlValue& v) { return static_cast<std::size_t>(std::max(0, v.raw().Mark().pos)); }
+
+Testbed parse_testbed_value(const YamlValue& v) {
+  const auto t = parse_testbed(v.as_string());
+  if (!t) v.fail("expected \"CPU MODEL, N cores\" (e.g. \"AMD EPYC 7B13, 8 cores\"), got \"" + v.as_string() + "\"");
+  return *t;
+}
 
 MetricSource parse_source(const YamlValue& v) {
   v.expect_map();
@@ -72,7 +80,7 @@ BaselineEntry parse_entry(const std::string& key, const YamlValue& v) {
   e.metric = v.require("metric").as_string();
   const YamlValue base = v.require("baseline");
   e.baseline = parse_baseline_value(base);
-  e.value_offset = static_cast<std::size_t>(std::max(0, base.raw().Mark().pos));
+  e.value_offset = offset_of(base);
   const YamlValue tol = v.require("tolerance");
   e.tolerance_pct = tol.as_percent();
   if (e.tolerance_pct < 0) tol.fail("must not be negative");
@@ -90,6 +98,7 @@ BaselineEntry parse_entry(const std::string& key, const YamlValue& v) {
                            "direction: lower_is_better");
   }
   if (auto s = v.get("source")) e.source = parse_source(*s);
+  if (auto t = v.get("testbed")) e.testbed = parse_testbed_value(*t), e.testbed_offset = offset_of(*t);
   return e;
 }
 
@@ -108,6 +117,17 @@ SlaSettings parse_sla(const YamlValue& v) {
   return s;
 }
 
+// Start of the first line that holds a top-level key: not indented, not a comment, not a document marker.
+std::size_t first_key_line(const std::string& text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const char c = text[at];
+    if (at < end && c != ' ' && c != '\t' && c != '#' && c != '\r' && text.compare(at, 3, "---") != 0) return at;
+    at = end + 1;
+  }
+  return text.size();
+}
+
 }  // namespace
 
 BaselineFile parse_baselines(const std::string& text, const std::string& path) {
@@ -117,14 +137,39 @@ BaselineFile parse_baselines(const std::string& text, const std::string& path) {
   file.text = text;
   if (root.is_null()) return file;
   root.expect_map();
+  file.first_key_offset = first_key_line(text);
   for (const auto& [key, value] : root.entries()) {
     if (key == "sla") {
       file.sla = parse_sla(value);
-      continue;
+    } else if (key == "testbed") {
+      file.testbed = parse_testbed_value(value);
+      file.testbed_offset = offset_of(value);
+    } else {
+      file.entries.push_back(parse_entry(key, value));
     }
-    file.entries.push_back(parse_entry(key, value));
   }
   return file;
+}
+
+const Testbed& testbed_of(const BaselineFile& file, const BaselineEntry& entry) {
+  return entry.testbed.known() ? entry.testbed : file.testbed;
+}
+
+std::optional<Testbed> parse_testbed(const std::string& fingerprint) {
+  const auto comma = fingerprint.rfind(',');
+  if (comma == std::string::npos || comma == 0) return std::nullopt;
+  int cores = 0;
+  char word[16] = {0};
+  char tail = 0;
+  if (std::sscanf(fingerprint.c_str() + comma + 1, " %d %15s %c", &cores, word, &tail) != 2 || cores < 1)
+    return std::nullopt;
+  if (std::string(word) != (cores == 1 ? "core" : "cores")) return std::nullopt;
+  Testbed t;
+  t.cpu_model = fingerprint.substr(0, comma);
+  while (!t.cpu_model.empty() && t.cpu_model.back() == ' ') t.cpu_model.pop_back();
+  t.cores = cores;
+  if (!t.known()) return std::nullopt;
+  return t;
 }
 
 BaselineFile load_baselines(const std::string& path) { return parse_baselines(read_file(path), path); }
@@ -164,15 +209,22 @@ std::size_t scalar_length(const std::string& text, std::size_t pos) {
 
 }  // namespace
 
-std::string update_baseline_text(const BaselineFile& file, const std::map<std::string, double>& new_values) {
-  std::vector<const BaselineEntry*> order;
-  for (const auto& e : file.entries)
-    if (new_values.count(e.name)) order.push_back(&e);
-  // Replace from the end so earlier offsets stay valid.
-  std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->value_offset > b->value_offset; });
+std::string update_baseline_text(const BaselineFile& file, const std::map<std::string, double>& new_values,
+                                 const Testbed& testbed) {
+  // (offset, replacement) edits, applied from the end so earlier offsets stay valid.
+  std::vector<std::pair<std::size_t, std::string>> edits;
+  const std::string quoted = "\"" + testbed.fingerprint() + "\"";
+  for (const auto& e : file.entries) {
+    if (!new_values.count(e.name)) continue;
+    edits.emplace_back(e.value_offset, format_baseline_number(new_values.at(e.name)));
+    if (testbed.known() && e.testbed_offset) edits.emplace_back(*e.testbed_offset, quoted);
+  }
+  if (testbed.known() && file.testbed_offset) edits.emplace_back(*file.testbed_offset, quoted);
+  std::sort(edits.begin(), edits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::string text = file.text;
-  for (const BaselineEntry* e : order)
-    text.replace(e->value_offset, scalar_length(text, e->value_offset), format_baseline_number(new_values.at(e->name)));
+  for (const auto& [at, value] : edits) text.replace(at, scalar_length(text, at), value);
+  if (testbed.known() && !file.testbed_offset && !file.entries.empty())
+    text.insert(file.first_key_offset, "testbed: " + quoted + "   # where the baseline values were measured\n");
   return text;
 }
 

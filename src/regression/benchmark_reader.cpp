@@ -1,4 +1,5 @@
 // Google Benchmark JSON: repetition rows become samples, aggregates a fallback value, counters measurements.
+#include <cstdio>
 #include <set>
 
 #include "perfval/regression/stats.hpp"
@@ -14,14 +15,22 @@ namespace {
 const std::set<std::string> standard_fields{
     "name", "run_name", "run_type", "aggregate_name", "aggregate_unit", "repetitions", "repetition_index",
     "threads", "iterations", "real_time", "cpu_time", "time_unit", "error_occurred", "error_message",
-    "family_index", "per_family_instance_index", "label", "big_o", "rms", "complexity_n"};
+    "family_index", "per_family_instance_index", "label", "big_o", "rms", "complexity_n", "perfval_process"};
 
 struct FieldValues {
   std::vector<double> samples;   // one per repetition ("iteration" rows)
+  std::map<long long, std::vector<double>> by_process;  // the same per perfval_process (perfval bench --processes)
   std::optional<double> mean;    // the "mean" aggregate
   std::optional<double> median;  // the "median" aggregate
   std::string unit;
 };
+
+// Processes behind a field's samples, when every sample names its process.
+std::size_t processes_in(const FieldValues& f) {
+  std::size_t n = 0;
+  for (const auto& [process, values] : f.by_process) n += values.size();
+  return n == f.samples.size() ? f.by_process.size() : 0;
+}
 
 struct BenchmarkRows {
   std::map<std::string, FieldValues> fields;  // real_time, cpu_time, counters
@@ -70,12 +79,38 @@ void add_row(const json& row, std::size_t index, const std::string& file, std::m
     if (!v) continue;
     FieldValues& f = b.fields[it.key()];
     f.unit = is_time ? time_unit : counter_unit(it.key());
-    if (run_type != "aggregate") f.samples.push_back(*v);
+    if (run_type != "aggregate") {
+      f.samples.push_back(*v);
+      if (const auto p = row.find("perfval_process"); p != row.end() && p->is_number_integer())
+        f.by_process[p->get<long long>()].push_back(*v);
+    }
     else if (aggregate == "mean") f.mean = *v;
     else f.median = *v;
   }
   if (run_type != "aggregate" && !row.contains("real_time"))
     fail_field(file, where + ".real_time", "missing (the row has no error_occurred either)");
+}
+
+// Google Benchmark's "context": host, CPUs and load; cpu_model is added by perfval-bench (machine_context.hpp).
+void read_context(const json& doc, RunResults& into) {
+  const auto it = doc.find("context");
+  if (it == doc.end() || !it->is_object() || into.machine.testbed.known()) return;
+  const json& c = *it;
+  MachineContext m;
+  if (c.contains("cpu_model") && c["cpu_model"].is_string() && c["cpu_model"] != "unknown")
+    m.testbed.cpu_model = c["cpu_model"].get<std::string>();
+  if (c.contains("num_cpus") && c["num_cpus"].is_number_integer()) m.testbed.cores = c["num_cpus"].get<int>();
+  if (c.contains("host_name") && c["host_name"].is_string()) m.host = c["host_name"].get<std::string>();
+  if (c.contains("date") && c["date"].is_string()) m.date = c["date"].get<std::string>();
+  if (c.contains("load_avg") && c["load_avg"].is_array()) {
+    for (const auto& v : c["load_avg"]) {
+      if (!v.is_number()) continue;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", v.get<double>());
+      m.load_average += (m.load_average.empty() ? "" : " ") + std::string(buf);
+    }
+  }
+  into.machine = m;
 }
 
 }  // namespace
@@ -86,6 +121,7 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
   std::map<std::string, BenchmarkRows> by;
   std::vector<std::string> order;
   for (std::size_t i = 0; i < rows.size(); ++i) add_row(rows[i], i, file, by, order);
+  read_context(doc, into);
   for (const std::string& name : order) {
     const BenchmarkRows& b = by[name];
     const std::string prefix = "bench:" + name;
@@ -101,6 +137,14 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
     for (const auto& [field, f] : b.fields) {
       Measurement m{prefix + ":" + field, 0, f.samples, f.unit, file};
       m.value = !f.samples.empty() ? mean(f.samples) : f.mean ? *f.mean : f.median.value_or(0);
+      // Repetitions inside one process agree far better than separate processes do: with several processes, each
+      // process's median is one sample and the samples are independent (docs/regression.md).
+      if (processes_in(f) > 1) {
+        m.samples.clear();
+        for (const auto& [process, values] : f.by_process) m.samples.push_back(median(values));
+        m.value = median(m.samples);
+        m.independent_samples = true;
+      }
       into.measurements[m.key] = std::move(m);
     }
   }

@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <set>
 
 #include "judge.hpp"
 #include "perfval/regression/format.hpp"
 #include "resolve.hpp"
+#include "run_noise.hpp"
 
 namespace perfval::regression {
 
@@ -42,9 +44,27 @@ std::string monitored_key(const Monitored& m, const std::string& scenario) {
   return *m.field ? "summary:" + scenario + ":" + m.metric + ":" + m.field : "resource:" + scenario + ":" + m.metric;
 }
 
+// Whether an entry reads benchmark results (true) or a load-test summary (false).
+bool reads_benchmarks(const BaselineEntry& e) {
+  if (e.source.kind == MetricSource::Kind::benchmark) return true;
+  if (e.source.kind != MetricSource::Kind::lookup) return false;
+  const auto known = detail::well_known_metrics();
+  return std::find(known.begin(), known.end(), e.metric) == known.end();
+}
+
+// An entry applies unless the current run has no input of the kind it reads at all: a load-test summary is not
+// judged against benchmark entries, nor benchmark results against load-test entries.
+bool applies(const BaselineEntry& e, const RunResults& cur) {
+  return reads_benchmarks(e) ? !cur.benchmarks.empty() : !cur.scenarios.empty();
+}
+
 void plan_baseline_rows(const BaselineFile& b, const RunResults& cur, const std::optional<RunResults>& prev,
-                        std::vector<RowPlan>& plans) {
+                        const GateOptions& o, RegressionReport& report, std::vector<RowPlan>& plans) {
   for (const auto& e : b.entries) {
+    if (!applies(e, cur)) {
+      report.inapplicable.push_back(e.name);
+      continue;
+    }
     RowPlan p;
     p.row.name = e.name;
     p.row.metric = e.metric;
@@ -52,6 +72,10 @@ void plan_baseline_rows(const BaselineFile& b, const RunResults& cur, const std:
     p.row.direction = e.direction;
     p.row.baseline = e.baseline;
     p.row.tolerance_pct = e.tolerance_pct;
+    const Testbed& measured_on = testbed_of(b, e);
+    p.row.other_testbed = reads_benchmarks(e) && measured_on.known() && cur.machine.testbed.known() &&
+                          !same_testbed(measured_on, cur.machine.testbed);
+    (void)o;
     const auto r = detail::resolve_source(e, cur);
     p.row.key = r.key;
     if (r.key.empty()) {
@@ -89,9 +113,9 @@ void plan_monitored_rows(const RunResults& cur, const std::optional<RunResults>&
 void plan_benchmark_row(const RunResults& cur, const RunResults& prev, const std::string& n, const std::string& field,
                         std::set<std::string>& claimed, std::vector<RowPlan>& plans) {
   const std::string key = "bench:" + n + ":" + field;
-  if (!claimed.insert(key).second) return;
+  if (detail::is_control_key(key) || !claimed.insert(key).second) return;
   RowPlan p;
-  p.row.name = field == "real_time" ? n : n + " " + field;
+  p.row.name = field == "real_time" || field == "cpu_time" ? n : n + " " + field;
   p.row.metric = field;
   p.row.key = key;
   const Measurement* m = cur.find(key);
@@ -113,8 +137,17 @@ void plan_benchmark_rows(const RunResults& cur, const RunResults& prev, std::set
   std::vector<std::string> names = cur.benchmarks;
   for (const auto& n : prev.benchmarks)
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-  for (const auto& n : names)
-    for (const std::string& field : compared_fields(cur, prev, n)) plan_benchmark_row(cur, prev, n, field, claimed, plans);
+  for (const auto& n : names) {
+    std::vector<std::string> fields = compared_fields(cur, prev, n);
+    if (!cur.judged_fields.count(n) && !prev.judged_fields.count(n)) {
+      // Google Benchmark: the time it measures the benchmark by, CPU time unless it is timed by the wall clock.
+      // CPU time leaves out the time other processes held the CPU, the largest noise on a shared machine.
+      std::string field = detail::time_field_of(n);
+      if (!cur.find("bench:" + n + ":" + field) && !prev.find("bench:" + n + ":" + field)) field = "real_time";
+      fields = {field};
+    }
+    for (const std::string& field : fields) plan_benchmark_row(cur, prev, n, field, claimed, plans);
+  }
 }
 
 }  // namespace
@@ -127,9 +160,11 @@ std::optional<SlaTier> choose_tier(const BaselineFile& b, const RunResults& cur,
                                    std::string& source);
 }  // namespace detail
 
-RegressionReport evaluate(const BaselineFile& baselines, const RunResults& current,
-                          const std::optional<RunResults>& previous, const std::vector<RunResults>& history,
-                          const GateOptions& options) {
+namespace {
+
+RegressionReport report_header(const BaselineFile& baselines, const RunResults& current,
+                               const std::optional<RunResults>& previous, const std::vector<RunResults>& history,
+                               const GateOptions& options) {
   RegressionReport report;
   report.baseline_file = baselines.path;
   report.current = current.label;
@@ -137,12 +172,91 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
   for (const auto& h : history) report.history.push_back(h.label);
   report.threshold_pct = options.threshold_pct;
   report.alpha = options.alpha;
+  report.noise_floor_pct = options.noise_floor_pct;
   report.fail_on_missing = options.fail_on_missing;
+  report.inconclusive_fails = options.inconclusive_fails;
+  report.current_machine = current.machine;
+  report.baseline_testbed = baselines.testbed;
   report.notes = current.notes;
-  if (previous) report.notes.insert(report.notes.end(), previous->notes.begin(), previous->notes.end());
+  if (previous) {
+    report.previous_machine = previous->machine;
+    report.notes.insert(report.notes.end(), previous->notes.begin(), previous->notes.end());
+  }
+  return report;
+}
 
+// The controls' shift between the two runs, and the notes that say what it means for the comparison.
+void measure_machine(const RunResults& current, const std::optional<RunResults>& previous, const GateOptions& o,
+                     RegressionReport& report) {
+  if (!previous) return;
+  const detail::RunControls a = detail::controls_of(*previous), b = detail::controls_of(current);
+  report.machine_shift = machine_shift(a.real_time, b.real_time);
+  report.machine_shift_cpu = machine_shift(a.cpu_time, b.cpu_time);
+  if (!report.machine_shift.measured()) {
+    if (!current.benchmarks.empty())
+      report.notes.push_back("no control benchmarks (control/...) in both runs: changes are not normalized for the "
+                             "machine's speed (perfval bench measures them)");
+    return;
+  }
+  const std::string how = o.normalize ? "; benchmark times and rates are normalized by it"
+                                      : "; not normalized (--no-normalize)";
+  report.notes.push_back(report.machine_shift.describe("wall-clock time") + how);
+  if (report.machine_shift_cpu.measured())
+    report.notes.push_back("in CPU time the current run's machine was " +
+                           format_change(log_to_pct(report.machine_shift_cpu.log_shift)) +
+                           " (CPU time leaves out time other processes held the CPU)");
+}
+
+void note_testbeds(const BaselineFile& baselines, const RunResults& current, RegressionReport& report) {
+  std::size_t other = 0;
+  for (const auto& m : report.metrics) other += m.other_testbed ? 1 : 0;
+  if (other > 0)
+    report.notes.push_back(std::to_string(other) + " baseline entries were measured on another machine (" +
+                           baselines.testbed.fingerprint() + "; this run: " + current.machine.testbed.fingerprint() +
+                           "): shown, not judged (--strict-testbed judges them)");
+  else if (!baselines.testbed.known() && !baselines.entries.empty() && !current.benchmarks.empty())
+    report.notes.push_back(baselines.path + " does not say which machine its values come from (testbed:): they are "
+                           "judged as if measured on this one (--update-baseline writes the testbed)");
+  if (report.inapplicable.empty()) return;
+  report.inapplicable_why = current.benchmarks.empty() ? "they read benchmark results and " + current.label +
+                                                             " has none"
+                                                       : "they read a load-test summary and " + current.label +
+                                                             " has none";
+  report.notes.push_back(std::to_string(report.inapplicable.size()) + " baseline entries do not apply to this run: " +
+                         report.inapplicable_why + " (listed in --format json)");
+}
+
+detail::RowNoise row_noise(const MetricResult& row, const RunResults& current, const std::vector<RunResults>& history,
+                           const RegressionReport& report, const GateOptions& o) {
+  detail::RowNoise n;
+  n.history_sigma = detail::history_sigma(history, current, row.key, row.unit, o.min_history_runs, &n.history_runs);
+  const bool benchmark = row.key.rfind("bench:", 0) == 0;
+  const bool wall_clock =
+      benchmark && detail::time_field_of(row.key.substr(6, row.key.rfind(':') - 6)) == "real_time";
+  n.floor = std::log1p(o.noise_floor_pct / 100 * (wall_clock ? o.wall_clock_floor_factor : 1.0));
+  // A machine that moved a lot between the runs (load came or went) moves benchmarks by different amounts, which
+  // no single normalization takes out: the band widens with the controls' wall-clock shift.
+  if (report.machine_shift.measured())
+    n.machine_change = o.machine_change_factor * std::fabs(report.machine_shift.log_shift);
+  n.drift = std::log1p(o.drift_floor_pct / 100);
+  n.alpha = o.alpha;
+  const std::string field = o.normalize ? detail::control_field(row.key, row.unit) : "";
+  const MachineShift& shift = field == "real_time" ? report.machine_shift : report.machine_shift_cpu;
+  if (field.empty() || !shift.measured()) return n;
+  n.shift_field = field;
+  n.log_shift = detail::speed_sign(row.unit) * shift.log_shift;
+  return n;
+}
+
+}  // namespace
+
+RegressionReport evaluate(const BaselineFile& baselines, const RunResults& current,
+                          const std::optional<RunResults>& previous, const std::vector<RunResults>& history,
+                          const GateOptions& options) {
+  RegressionReport report = report_header(baselines, current, previous, history, options);
+  measure_machine(current, previous, options, report);
   std::vector<RowPlan> plans;
-  plan_baseline_rows(baselines, current, previous, plans);
+  plan_baseline_rows(baselines, current, previous, options, report, plans);
   std::set<std::string> claimed;
   for (const auto& p : plans)
     if (!p.row.key.empty()) claimed.insert(p.row.key);
@@ -170,11 +284,12 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
       row.reason = "missing data: " + why + (row.sla_limit ? " (SLA not checked)" : "");
     } else {
       if (previous && !prev) row.reason = "no previous value: " + prev_why;
-      detail::judge(row, prev, *cur, options);
+      detail::judge(row, prev, *cur, row_noise(row, current, history, report, options), options);
       if (options.change_points) detail::add_change_points(row, history, current, options.change_point);
     }
     report.metrics.push_back(std::move(row));
   }
+  note_testbeds(baselines, current, report);
   return report;
 }
 

@@ -192,7 +192,8 @@ void read_go_bench_text(const std::string& text, const std::string& file, RunRes
     into.judged_fields[name] = units[name];
     for (const std::string& unit : units[name]) {
       const auto& s = samples[name][unit];
-      into.measurements[prefix + ":" + unit] = Measurement{prefix + ":" + unit, mean(s), s, measurement_unit(unit), file};
+      // Each -count line is a separate run of the benchmark: benchstat's samples, and the gate's.
+      into.measurements[prefix + ":" + unit] = Measurement{prefix + ":" + unit, mean(s), s, measurement_unit(unit), file, true};
     }
   }
 }

@@ -1,4 +1,5 @@
-// One row's verdict: outside tolerance vs baseline, beyond threshold and significant vs previous, SLA limits.
+// One row's verdict: beyond tolerance vs baseline and beyond threshold vs previous, each against the run-level
+// noise (regressed, unchanged or inconclusive), and SLA limits.
 #include "judge.hpp"
 
 #include <algorithm>
@@ -14,7 +15,7 @@ namespace {
 struct Findings {
   bool regressed = false;
   bool improved = false;
-  bool not_significant = false;
+  bool inconclusive = false;
   bool sla_breach = false;
   std::vector<std::string> reasons;
 };
@@ -27,76 +28,183 @@ std::optional<double> change_pct(double from, double to) {
 // Positive when the change is in the bad direction.
 double badness(double pct, Direction d) { return d == Direction::lower_is_better ? pct : -pct; }
 
-void judge_baseline(MetricResult& row, Findings& f) {
+std::string pct(double log_value) { return format_change(log_to_pct(log_value)); }
+
+std::string plus_minus(double log_noise) { return "±" + format_number(std::round(log_to_pct(log_noise) * 10) / 10) + "%"; }
+
+// The run-level part of the noise: the row's own spread over the history, but never below the floor (a dozen
+// runs cannot show a metric to be quieter than the machine is known to be), else the floor.
+double run_sigma(const RowNoise& noise) {
+  return noise.history_sigma ? std::max(*noise.history_sigma, noise.floor) : noise.floor;
+}
+
+// The run's location and spread. A summary's value (p95 over the whole run) is its location, the intervals only
+// give the spread: the median of per-second p95s is another, smaller figure. A benchmark's location is the
+// median of its samples.
+std::optional<RunLocation> located(const MetricResult& row, const Observed& o) {
+  auto loc = locate(o.samples, o.value);
+  if (loc && row.key.rfind("bench:", 0) != 0 && o.value > 0) loc->log_value = std::log(o.value);
+  return loc;
+}
+
+// Degrees of freedom of the history's spread when it decides the noise; 0 (a normal) when the floor does: the
+// floor is a fixed figure, not estimated from the runs.
+double history_df(const RowNoise& noise) {
+  if (!noise.history_sigma || *noise.history_sigma <= noise.floor) return 0;
+  return static_cast<double>(noise.history_runs) - 2;
+}
+
+// Standard deviation of a change between two runs: repetitions, run-level noise and the machine's movement.
+double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
+  // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
+  const double within = difference_noise(a, b, 0);
+  if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within);
+  // Samples that are processes hold the run-to-run noise themselves: their spread, and the machine's drift.
+  if (noise.processes) return difference_noise(a, b, noise.drift);
+  const double runs = difference_noise(a, b, noise.floor);
+  return std::sqrt(runs * runs + noise.machine_change * noise.machine_change);
+}
+
+std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunLocation& b) {
+  if (noise.processes && !noise.history_sigma)
+    return "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
+           " processes, a machine-drift floor of " + plus_minus(noise.drift) + " per run";
+  std::string out = a.n > 1 || b.n > 1 ? "repetitions, " : "";
+  if (noise.history_sigma)
+    out += "the metric's run-to-run spread " + plus_minus(*noise.history_sigma) + " over " +
+           std::to_string(noise.history_runs) + " history runs" +
+           (*noise.history_sigma < noise.floor ? " (below the " + plus_minus(noise.floor) + " floor, so the floor)" : "");
+  else
+    out += "a run-to-run floor of " + plus_minus(noise.floor) + " per run" +
+           (noise.machine_change > 0 ? ", " + plus_minus(noise.machine_change) + " for the machine's shift" : "");
+  return out;
+}
+
+// What would turn an inconclusive change into a verdict.
+std::string what_would_decide(double change, const RunLocation& a, const RunLocation& b, const RowNoise& noise,
+                              const GateOptions& o) {
+  const double z = normal_quantile(1 - noise.alpha / 2);
+  const double needed = std::fabs(change) / z;  // the noise at which this change would be significant
+  const double run = noise.processes ? noise.drift : run_sigma(noise), within = difference_noise(a, b, 0);
+  const double fixed =
+      2 * run * run + (noise.processes ? 0 : noise.machine_change * noise.machine_change);  // more samples leave it
+  if (within > 0 && needed * needed > fixed && !noise.history_sigma) {
+    const double factor = within * within / (needed * needed - fixed);
+    return "about " + format_number(std::ceil(factor)) + "x the " +
+           (noise.processes ? "processes (perfval bench --processes)" : "repetitions") + " or an interleaved A/B " +
+           "(perfval compare) would tell";
+  }
+  (void)o;
+  if (noise.history_sigma) return "an interleaved A/B (perfval compare) would tell";
+  return "a history of " + std::to_string(o.min_history_runs) + "+ runs (--history) or an interleaved A/B " +
+         "(perfval compare) would tell";
+}
+
+// The call on a change (log scale, raw direction) against a limit, with the verdict flags and a reason.
+void call(const std::string& against, double change, double noise_sd, double limit_pct, double df,
+          const std::string& detail, const std::string& decide, const RowNoise& noise, MetricResult& row,
+          Findings& f) {
+  const double bad = row.direction == Direction::lower_is_better ? change : -change;
+  const ChangeCall c = call_change(bad, noise_sd, limit_pct, noise.alpha, df);
+  row.p_value = c.p_value;
+  const std::string text = pct(change) + " vs " + against + " (" + detail + ", p=" + format_p_value(c.p_value) + ")";
+  switch (c.call) {
+    case Call::unchanged: break;
+    case Call::regressed: f.regressed = true, f.reasons.push_back("regressed: " + text); break;
+    case Call::improved: f.improved = true, f.reasons.push_back("improved: " + text); break;
+    case Call::inconclusive:
+      f.inconclusive = true;
+      f.reasons.push_back("inconclusive: " + text + ": beyond the " +
+                          (against.rfind("baseline", 0) == 0 ? "tolerance" : "threshold") + " but within the noise; " +
+                          decide);
+      break;
+  }
+}
+
+void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, const RowNoise& noise,
+                    const GateOptions& o, Findings& f) {
   if (!row.baseline || !row.current) return;
   row.change_vs_baseline_pct = change_pct(*row.baseline, *row.current);
   if (!row.change_vs_baseline_pct) {
     f.reasons.push_back("baseline is 0, so no relative change");
     return;
   }
-  const double bad = badness(*row.change_vs_baseline_pct, row.direction);
   const double tol = row.tolerance_pct.value_or(0);
-  const std::string vs = format_change(row.change_vs_baseline_pct) + " vs baseline " +
-                         format_value(row.baseline, row.unit) + " (tolerance " + format_number(tol) + "%)";
-  if (bad > tol) f.regressed = true, f.reasons.push_back("regressed: " + vs);
-  else if (-bad > tol) f.improved = true, f.reasons.push_back("improved: " + vs);
+  if (row.other_testbed && !o.strict_testbed) {
+    f.reasons.push_back("baseline measured on another machine: " + format_change(row.change_vs_baseline_pct) +
+                        " vs " + format_value(row.baseline, row.unit) + " not judged (--strict-testbed judges it)");
+    return;
+  }
+  const auto base = locate({}, *row.baseline);
+  if (!cur || !base) {  // zero or negative values: tolerance alone
+    const double bad = badness(*row.change_vs_baseline_pct, row.direction);
+    const std::string vs = format_change(row.change_vs_baseline_pct) + " vs baseline " +
+                           format_value(row.baseline, row.unit) + " (tolerance " + format_number(tol) + "%)";
+    if (bad > tol) f.regressed = true, f.reasons.push_back("regressed: " + vs);
+    else if (-bad > tol) f.improved = true, f.reasons.push_back("improved: " + vs);
+    return;
+  }
+  RowNoise against_baseline = noise;
+  against_baseline.machine_change = 0;  // no controls were recorded with the baseline
+  against_baseline.processes = false;   // a baseline measured another day: the run-to-run floor, not the drift
+  // The baseline is a fixed value: only the current run carries repetition and run-to-run noise.
+  const double within = difference_noise(*base, *cur, 0), run = run_sigma(noise);
+  const double sd = std::sqrt(within * within + run * run);
+  const std::string detail = "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
+  const std::string decide = what_would_decide(cur->log_value - base->log_value, *base, *cur, against_baseline, o);
+  const std::optional<double> p_before = row.p_value;
+  // The tolerance is linear (a rate may fall to baseline x (1 - tol)); as a log-scale limit that is 1 / (1 - tol).
+  const double limit = row.direction == Direction::lower_is_better ? tol : tol >= 100 ? 1e12 : 100 * tol / (100 - tol);
+  const double df = history_df(noise);
+  call("baseline " + format_value(row.baseline, row.unit), cur->log_value - base->log_value, sd, limit, df, detail,
+       decide, against_baseline, row, f);
+  if (p_before) row.p_value = p_before;  // the report's p is the previous-run comparison's when there is one
 }
 
 void judge_single_values(MetricResult& row, double bad, bool beyond, const GateOptions& o, Findings& f) {
   row.test = "threshold only";
   if (!beyond) return;
   const std::string vs = format_change(row.change_vs_previous_pct) + " vs previous";
-  f.reasons.push_back("single values, no significance test: threshold " + format_number(o.threshold_pct) + "% only");
+  f.reasons.push_back("values not all positive, so no noise model: threshold " + format_number(o.threshold_pct) +
+                      "% only");
   if (bad > 0) f.regressed = true, f.reasons.push_back("regressed: " + vs);
   else f.improved = true, f.reasons.push_back("improved: " + vs);
 }
 
-// With repetitions: the change must be significant (Mann-Whitney) and its confidence interval must reach
-// the threshold; a significant change whose whole interval stays inside the threshold is judged ok.
-void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, const GateOptions& o, Findings& f) {
+// Against the previous run: log ratio of the medians, the machine's shift (controls) taken out, judged against
+// the run-level noise: the history's spread for this metric, else repetitions plus the documented floor.
+void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, RowNoise noise,
+                    const GateOptions& o, Findings& f) {
   row.change_vs_previous_pct = change_pct(prev.value, cur.value);
-  if (!row.change_vs_previous_pct) return;
-  const double bad = badness(*row.change_vs_previous_pct, row.direction);
-  const bool beyond = std::fabs(bad) > o.threshold_pct;
-  if (prev.samples.size() < o.min_samples || cur.samples.size() < o.min_samples)
-    return judge_single_values(row, bad, beyond, o, f);
-  row.test = "mann-whitney";
-  row.p_value = mann_whitney_u(prev.samples, cur.samples).p_value;
-  const ShiftInterval interval = shift_interval(prev.samples, cur.samples, o.alpha);
-  row.change_ci_low_pct = interval.lower / std::fabs(prev.value) * 100;
-  row.change_ci_high_pct = interval.upper / std::fabs(prev.value) * 100;
-  const std::size_t fewest = std::min(prev.samples.size(), cur.samples.size());
-  if (fewest < o.warn_samples)
-    f.reasons.push_back(std::to_string(fewest) + " samples (below " + std::to_string(o.warn_samples) +
-                        " the test has little power)");
-  // The verdict uses the central 50 % interval of the shift: a significant change counts once it is at least
-  // as plausible that it reaches the threshold as that it stays well inside it. The 95 % interval alone would
-  // flag significant changes of a few percent whose interval merely touches the threshold (noise on a busy
-  // machine does that), while the point estimate alone misses about 1 in 20 real 25 % regressions at 9
-  // repetitions and 5 % noise.
-  const ShiftInterval likely = shift_interval(prev.samples, cur.samples, 0.5);
-  const double likely_low = likely.lower / std::fabs(prev.value) * 100, likely_high = likely.upper / std::fabs(prev.value) * 100;
-  const double reach_bad = badness(row.direction == Direction::lower_is_better ? likely_high : likely_low, row.direction);
-  const double reach_good = -badness(row.direction == Direction::lower_is_better ? likely_low : likely_high, row.direction);
-  const bool significant = *row.p_value < o.alpha;
-  const std::string change = format_change(row.change_vs_previous_pct) + " vs previous";
-  const std::string ci = "50% CI " + format_change(likely_low) + ".." + format_change(likely_high) + ", " +
-                         format_number(100 * (1 - o.alpha)) + "% CI " + format_change(row.change_ci_low_pct) + ".." +
-                         format_change(row.change_ci_high_pct);
-  const std::string p = "p=" + format_p_value(row.p_value);
-  const std::string threshold = "the " + format_number(o.threshold_pct) + "% threshold";
-  if (!significant) {
-    if (beyond)
-      f.not_significant = true, f.reasons.push_back("not significant: " + change + " (" + p + ", not below alpha " +
-                                                    format_number(o.alpha) + "; " + ci + ")");
-  } else if (bad > 0 && reach_bad >= o.threshold_pct) {
-    f.regressed = true, f.reasons.push_back("regressed: " + change + " (" + p + "; " + ci + " reaches " + threshold + ")");
-  } else if (bad < 0 && reach_good >= o.threshold_pct) {
-    f.improved = true, f.reasons.push_back("improved: " + change + " (" + p + "; " + ci + " reaches " + threshold + ")");
-  } else {
-    f.reasons.push_back("significant but within threshold: " + change + " (" + p + "; " + ci + " stays inside " +
-                        threshold + ")");
+  const auto lp = located(row, prev), lc = located(row, cur);
+  if (!lp || !lc) {
+    if (!row.change_vs_previous_pct) return;
+    const double bad = badness(*row.change_vs_previous_pct, row.direction);
+    return judge_single_values(row, bad, std::fabs(bad) > o.threshold_pct, o, f);
   }
+  row.test = "run-level noise";
+  noise.processes = prev.independent && cur.independent && lp->n > 1 && lc->n > 1;
+  const double raw = lc->log_value - lp->log_value;
+  const double change = raw - noise.log_shift;
+  const double sd = change_sd(*lp, *lc, noise);
+  row.noise_pct = log_to_pct(sd);
+  row.noise_source = noise_source(noise, *lp, *lc);
+  // Processes: a t with the processes' degrees of freedom; a history: its runs'; else the floor, a normal.
+  const double df = noise.history_sigma ? history_df(noise)
+                    : noise.processes   ? static_cast<double>(lp->n + lc->n) - 2
+                                        : 0;
+  const double z = df > 0 ? student_t_quantile(1 - noise.alpha / 2, df) : normal_quantile(1 - noise.alpha / 2);
+  row.change_ci_low_pct = log_to_pct(change - z * sd);
+  row.change_ci_high_pct = log_to_pct(change + z * sd);
+  std::string detail;
+  if (!noise.shift_field.empty()) {
+    row.normalized_change_pct = log_to_pct(change);
+    detail = "measured " + pct(raw) + ", " + (noise.shift_source == "common" ? "every benchmark " : "machine ") +
+             pct(noise.log_shift) + ", ";
+  }
+  detail += "noise " + plus_minus(sd);
+  call("previous", change, sd, o.threshold_pct, df, detail, what_would_decide(change, *lp, *lc, noise, o), noise, row,
+       f);
 }
 
 void judge_sla(MetricResult& row, Findings& f) {
@@ -128,30 +236,30 @@ std::optional<Observed> observe(const RunResults& run, const std::string& key, c
     if (why) *why = "mismatched units: " + m->file + " gives " + m->unit + ", expected " + unit;
     return std::nullopt;
   }
-  Observed o{*v, {}};
+  Observed o{*v, {}, m->independent_samples};
   for (double s : m->samples) o.samples.push_back(*convert_unit(s, m->unit, unit));
   return o;
 }
 
-void judge(MetricResult& row, const std::optional<Observed>& previous, const Observed& current,
+void judge(MetricResult& row, const std::optional<Observed>& previous, const Observed& current, const RowNoise& noise,
            const GateOptions& options) {
   row.current = current.value;
   row.current_samples = current.samples.size();
   Findings f;
   judge_sla(row, f);
-  judge_baseline(row, f);
   if (previous) {
     row.previous = previous->value;
     row.previous_samples = previous->samples.size();
-    judge_previous(row, *previous, current, options, f);
+    judge_previous(row, *previous, current, noise, options, f);
   }
+  judge_baseline(row, located(row, current), noise, options, f);
   if (f.sla_breach) row.verdict = Verdict::sla_breach;
   else if (f.regressed) row.verdict = Verdict::regressed;
-  else if (f.not_significant) row.verdict = Verdict::not_significant;
+  else if (f.inconclusive) row.verdict = Verdict::inconclusive;
   else if (f.improved) row.verdict = Verdict::improved;
-  else row.verdict = Verdict::ok;
+  else row.verdict = Verdict::unchanged;
   // The reason for the verdict comes first.
-  const std::string lead = row.verdict == Verdict::ok ? "" : to_string(row.verdict) + ":";
+  const std::string lead = row.verdict == Verdict::unchanged ? "" : to_string(row.verdict) + ":";
   if (!lead.empty())
     std::stable_partition(f.reasons.begin(), f.reasons.end(),
                           [&](const std::string& r) { return r.rfind(lead, 0) == 0; });

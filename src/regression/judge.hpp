@@ -1,4 +1,4 @@
-// Judging one metric row: baseline tolerance, previous-run comparison with significance, SLA limit (internal).
+// Judging one metric row: baseline tolerance, previous-run comparison against run-level noise, SLA limit (internal).
 #pragma once
 
 #include <optional>
@@ -6,20 +6,23 @@
 #include <vector>
 
 #include "perfval/regression/gate.hpp"
+#include "run_noise.hpp"
 
 namespace perfval::regression::detail {
 
 struct Observed {
   double value = 0;             // representative value, in the row's unit
   std::vector<double> samples;  // repetitions / intervals, in the row's unit
+  bool independent = false;     // the samples are separate processes / go -count runs (Measurement)
 };
 
 // `key` of `run` converted to `unit`; nullopt with *why set when absent or in an incompatible unit.
 std::optional<Observed> observe(const RunResults& run, const std::string& key, const std::string& unit,
                                 std::string* why);
 
-// Fills current/previous/changes/p-value/test and the verdict and reason of a row whose current value exists.
-void judge(MetricResult& row, const std::optional<Observed>& previous, const Observed& current,
+// Fills current/previous/changes/noise/p-value/test and the verdict and reason of a row whose current value
+// exists. `noise` says how much of the change the machine explains and the row's history spread.
+void judge(MetricResult& row, const std::optional<Observed>& previous, const Observed& current, const RowNoise& noise,
            const GateOptions& options);
 
 }  // namespace perfval::regression::detail

@@ -75,6 +75,8 @@ std::optional<Direction> direction_from_unit(const std::string& unit) {
 
 bool is_time_unit(const std::string& unit) { return unit_info(unit).dim == Dimension::time; }
 
+bool is_rate_unit(const std::string& unit) { return unit_info(unit).dim == Dimension::rate; }
+
 std::optional<double> convert_unit(double value, const std::string& from, const std::string& to) {
   if (from.empty() || lower(from) == lower(to)) return value;
   const UnitInfo a = unit_info(from), b = unit_info(to);

@@ -8,10 +8,10 @@ namespace perfval::regression {
 
 std::string to_string(Verdict v) {
   switch (v) {
-    case Verdict::ok: return "ok";
+    case Verdict::unchanged: return "unchanged";
     case Verdict::improved: return "improved";
     case Verdict::regressed: return "regressed";
-    case Verdict::not_significant: return "not significant";
+    case Verdict::inconclusive: return "inconclusive";
     case Verdict::sla_breach: return "SLA breach";
     case Verdict::missing_data: return "missing data";
   }
@@ -32,7 +32,14 @@ std::size_t RegressionReport::count(Verdict v) const {
 
 bool RegressionReport::gate_failed() const {
   return count(Verdict::regressed) > 0 || count(Verdict::sla_breach) > 0 ||
-         (fail_on_missing && count(Verdict::missing_data) > 0);
+         (fail_on_missing && count(Verdict::missing_data) > 0) ||
+         (inconclusive_fails && count(Verdict::inconclusive) > 0);
+}
+
+bool RegressionReport::row_fails(const MetricResult& m) const {
+  return m.verdict == Verdict::regressed || m.verdict == Verdict::sla_breach ||
+         (fail_on_missing && m.verdict == Verdict::missing_data) ||
+         (inconclusive_fails && m.verdict == Verdict::inconclusive);
 }
 
 bool RegressionReport::nothing_judged() const { return count(Verdict::missing_data) == metrics.size(); }
@@ -49,6 +56,14 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
 }
 }  // namespace
 
+std::string RegressionReport::inconclusive_warning() const {
+  const std::size_t n = count(Verdict::inconclusive);
+  if (n == 0) return "";
+  return "warning: " + plural(n, "metric is", "metrics are") + " inconclusive (changed beyond the threshold but not "
+         "beyond the noise); " + (inconclusive_fails ? "--inconclusive fail: the gate fails on them"
+                                                      : "they pass the gate (--inconclusive fail to fail on them)");
+}
+
 std::string RegressionReport::headline() const {
   const std::size_t reg = count(Verdict::regressed), sla = count(Verdict::sla_breach);
   const std::size_t missing = count(Verdict::missing_data);
@@ -61,11 +76,14 @@ std::string RegressionReport::headline() const {
     add(reg, "regression", "regressions");
     add(sla, "SLA breach", "SLA breaches");
     if (fail_on_missing) add(missing, "metric missing", "metrics missing");
+    const std::size_t undecided = count(Verdict::inconclusive);
+    if (inconclusive_fails) add(undecided, "inconclusive", "inconclusive");
+    else if (undecided) parts += "; " + std::to_string(undecided) + " inconclusive";
     return "FAIL: " + parts + of;
   }
   if (nothing_judged()) return "NO DATA: nothing could be judged" + of;
   add(count(Verdict::improved), "improvement", "improvements");
-  add(count(Verdict::not_significant), "change not significant", "changes not significant");
+  add(count(Verdict::inconclusive), "inconclusive", "inconclusive");
   add(missing, "metric missing", "metrics missing");
   return "PASS: no regression, no SLA breach" + (parts.empty() ? "" : "; " + parts) + of;
 }

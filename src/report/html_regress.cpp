@@ -40,6 +40,12 @@ std::string value(const Fields& row, const std::string& key) {
 
 std::string change(const Fields& row, const std::string& key) { return regression::format_change(row.number(key)); }
 
+// The noise the verdict allowed for, e.g. "±20%", or "-" when the row had none.
+std::string noise(const Fields& row) {
+  const auto n = row.number("noise_pct");
+  return n ? "±" + number(*n) + "%" : "-";
+}
+
 std::string header(const Fields& d) {
   const std::string status = d.text("status");
   const bool failed = status == "failed", passed = status == "passed";
@@ -57,7 +63,10 @@ std::string header(const Fields& d) {
   for (const auto& [id, n] : d.child("counts").json().items()) {
     if (n.is_number() && n.get<double>() > 0) counts += chip(id) + " " + n.dump() + " &nbsp; ";
   }
-  return out + (counts.empty() ? "" : "<p>" + counts + "</p>\n");
+  out += counts.empty() ? "" : "<p>" + counts + "</p>\n";
+  // The inconclusive count and what it does to the gate, as every report says it.
+  if (const std::string w = d.text("warning"); !w.empty()) out += "<p class=\"meta\">⚠ " + escape(w) + "</p>\n";
+  return out;
 }
 
 std::string verdict_table(const Fields& d) {
@@ -70,14 +79,15 @@ std::string verdict_table(const Fields& d) {
     const std::vector<Cell> cells = {{chip(id), false, ""}, text_cell(r.text("name")), text_cell(r.text("metric")), num_cell(base),
                                      num_cell(value(r, "previous")), num_cell(value(r, "current"), verdict_kind(id) == "bad" ? "bad" : ""),
                                      num_cell(change(r, "change_vs_baseline_pct")), num_cell(change(r, "change_vs_previous_pct")),
+                                     num_cell(change(r, "normalized_change_pct")), num_cell(noise(r)),
                                      num_cell(regression::format_p_value(r.number("p_value")))};
     rows += "<tr class=\"row\">";
     for (const auto& c : cells) rows += std::string(c.numeric ? "<td class=\"n " + c.cls + "\">" : "<td>") + c.html + "</td>";
-    rows += "</tr>\n<tr class=\"why\"><td></td><td colspan=\"8\">" + escape(r.text("reason")) + "</td></tr>\n";
+    rows += "</tr>\n<tr class=\"why\"><td></td><td colspan=\"10\">" + escape(r.text("reason")) + "</td></tr>\n";
   }
   std::string head = "<table class=\"verdicts\"><thead><tr>";
   for (const auto& h : {"verdict", "name", "metric"}) head += std::string("<th>") + h + "</th>";
-  for (const auto& h : {"baseline", "previous", "current", "vs baseline", "vs previous", "p"}) head += std::string("<th class=\"n\">") + h + "</th>";
+  for (const auto& h : {"baseline", "previous", "current", "vs baseline", "vs previous", "normalized", "noise", "p"}) head += std::string("<th class=\"n\">") + h + "</th>";
   return section("verdicts", "Verdicts", head + "</tr></thead><tbody>\n" + rows + "</tbody></table>\n");
 }
 
@@ -171,7 +181,7 @@ std::string notes_section(const Fields& d) {
   if (notes.empty()) return "";
   std::string body = "<ul>";
   for (const auto& n : notes) body += "<li>" + escape(n.is_string() ? n.get<std::string>() : n.dump()) + "</li>";
-  return section("notes", "Notes on the inputs", body + "</ul>\n");
+  return section("notes", "Notes: the machine, the noise, the inputs", body + "</ul>\n");
 }
 
 }  // namespace

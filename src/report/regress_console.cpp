@@ -1,5 +1,6 @@
 // Console reporter for `perfval regress`: an aligned table, then the reasons for every row that is not ok.
 #include <algorithm>
+#include <cmath>
 
 #include "perfval/regression/format.hpp"
 #include "perfval/report/regress_reporter.hpp"
@@ -28,6 +29,7 @@ std::vector<std::string> cells(const MetricResult& m) {
           format_value(m.current, m.unit),
           format_change(m.change_vs_baseline_pct),
           format_change(m.change_vs_previous_pct),
+          m.noise_pct ? "±" + regression::format_number(std::round(*m.noise_pct * 10) / 10) + "%" : "-",
           regression::format_p_value(m.p_value),
           m.sla_limit ? m.sla_op + " " + format_value(m.sla_limit, m.unit) : "-",
           regression::to_string(m.verdict)};
@@ -35,7 +37,7 @@ std::vector<std::string> cells(const MetricResult& m) {
 
 std::string table(const RegressionReport& r) {
   std::vector<std::vector<std::string>> rows{
-      {"metric", "baseline", "previous", "current", "vs base", "vs prev", "p", "SLA", "verdict"}};
+      {"metric", "baseline", "previous", "current", "vs base", "vs prev", "noise", "p", "SLA", "verdict"}};
   for (const auto& m : r.metrics) rows.push_back(cells(m));
   std::vector<std::size_t> w(rows[0].size(), 0);
   for (const auto& row : rows)
@@ -57,20 +59,23 @@ class ConsoleReporter : public RegressReporter {
  public:
   std::string name() const override { return "console"; }
   std::string render(const RegressionReport& r) const override {
-    std::string out = "perfval regress: " + r.current + (r.previous.empty() ? "" : " vs " + r.previous) +
+    std::string out = r.title + ": " + r.current + (r.previous.empty() ? "" : " vs " + r.previous) +
                       (r.baseline_file.empty() ? "" : ", baselines " + r.baseline_file) + "\n";
     if (!r.history.empty()) out += "history: " + std::to_string(r.history.size()) + " runs\n";
+    if (r.current_machine.testbed.known()) out += "machine: " + r.current_machine.describe() + "\n";
     if (r.sla_tier) out += "SLA tier: " + regression::to_string(*r.sla_tier) + " (" + r.sla_tier_source + ")\n";
     out += "\n" + table(r);
     bool heading = false;
     for (const auto& m : r.metrics) {
-      if (m.verdict == Verdict::ok && m.change_points.empty() && !m.drift) continue;  // the reason names them
+      if (m.verdict == Verdict::unchanged && m.change_points.empty() && !m.drift && !m.other_testbed)
+        continue;  // the reason names the change points
       if (!heading) out += "\n", heading = true;
       out += "  " + m.name + ": " + m.reason + "\n";
     }
     if (!r.notes.empty()) out += "\nnotes:\n";
     for (const auto& n : r.notes) out += "  - " + n + "\n";
-    return out + "\n" + r.headline() + "\n";
+    const std::string warning = r.inconclusive_warning();
+    return out + "\n" + (warning.empty() ? "" : warning + "\n") + r.headline() + "\n";
   }
 };
 

@@ -39,12 +39,16 @@ json row_json(const MetricResult& m) {
           {"current", opt(m.current)},
           {"change_vs_baseline_pct", opt(m.change_vs_baseline_pct)},
           {"change_vs_previous_pct", opt(m.change_vs_previous_pct)},
+          {"normalized_change_pct", opt(m.normalized_change_pct)},
+          {"noise_pct", opt(m.noise_pct)},
+          {"noise_source", m.noise_source.empty() ? json(nullptr) : json(m.noise_source)},
           {"change_ci_pct", m.change_ci_low_pct ? json::array({*m.change_ci_low_pct, *m.change_ci_high_pct}) : json(nullptr)},
           {"p_value", opt(m.p_value)},
           {"previous_samples", m.previous_samples},
           {"current_samples", m.current_samples},
           {"test", m.test.empty() ? json(nullptr) : json(m.test)},
           {"sla", m.sla_limit ? json{{"op", m.sla_op}, {"limit", *m.sla_limit}} : json(nullptr)},
+          {"baseline_other_testbed", m.other_testbed},
           {"shift_began", m.shift_began ? json(*m.shift_began) : json(nullptr)},
           {"shift_from", opt(m.shift_from)},
           {"shift_to", opt(m.shift_to)},
@@ -55,13 +59,35 @@ json row_json(const MetricResult& m) {
           {"reason", m.reason}};
 }
 
+json context_json(const regression::MachineContext& m) {
+  if (!m.testbed.known() && m.host.empty()) return nullptr;
+  return {{"testbed", m.testbed.fingerprint()}, {"cpu_model", m.testbed.cpu_model}, {"cores", m.testbed.cores},
+          {"host", m.host}, {"load_average", m.load_average}, {"date", m.date}};
+}
+
+json shift_json(const regression::MachineShift& s) {
+  if (!s.measured()) return nullptr;
+  json controls = json::object();
+  for (const auto& [name, shift] : s.controls) controls[name] = regression::log_to_pct(shift);
+  return {{"shift_pct", regression::log_to_pct(s.log_shift)}, {"controls_pct", controls}};
+}
+
+// Where each run was measured and how much slower the current run's machine was, from the control set.
+json machine_json(const RegressionReport& r) {
+  return {{"current", context_json(r.current_machine)},
+          {"previous", context_json(r.previous_machine)},
+          {"baseline_testbed", r.baseline_testbed.known() ? json(r.baseline_testbed.fingerprint()) : json(nullptr)},
+          {"real_time", shift_json(r.machine_shift)},
+          {"cpu_time", shift_json(r.machine_shift_cpu)}};
+}
+
 class JsonReporter : public RegressReporter {
  public:
   std::string name() const override { return "json"; }
   std::string render(const RegressionReport& r) const override {
     json counts = json::object();
-    for (auto v : {regression::Verdict::ok, regression::Verdict::improved, regression::Verdict::regressed,
-                   regression::Verdict::not_significant, regression::Verdict::sla_breach,
+    for (auto v : {regression::Verdict::unchanged, regression::Verdict::improved, regression::Verdict::regressed,
+                   regression::Verdict::inconclusive, regression::Verdict::sla_breach,
                    regression::Verdict::missing_data})
       counts[regression::verdict_id(v)] = r.count(v);
     json rows = json::array();
@@ -78,6 +104,12 @@ class JsonReporter : public RegressReporter {
                    {"sla_tier_source", r.sla_tier_source},
                    {"threshold_pct", r.threshold_pct},
                    {"alpha", r.alpha},
+                   {"noise_floor_pct", r.noise_floor_pct},
+                   {"inconclusive", r.inconclusive_fails ? "fail" : "pass"},
+                   {"warning", r.inconclusive_warning().empty() ? json(nullptr) : json(r.inconclusive_warning())},
+                   {"machine", machine_json(r)},
+                   {"inapplicable", {{"count", r.inapplicable.size()}, {"entries", r.inapplicable},
+                                     {"why", r.inapplicable_why}}},
                    {"counts", counts},
                    {"metrics", rows},
                    {"notes", r.notes}};

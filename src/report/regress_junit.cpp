@@ -35,15 +35,14 @@ std::string values(const MetricResult& m) {
          regression::format_change(m.change_vs_previous_pct) + ", p " + regression::format_p_value(m.p_value);
 }
 
-std::string test_case(const MetricResult& m, bool fail_on_missing) {
+std::string test_case(const MetricResult& m, const RegressionReport& r) {
   std::string out = "    <testcase classname=\"perfval.regress\" name=\"" + xml_escape(m.name) + "\" time=\"0\">\n";
-  const bool failed = m.verdict == Verdict::regressed || m.verdict == Verdict::sla_breach ||
-                      (m.verdict == Verdict::missing_data && fail_on_missing);
+  const bool failed = r.row_fails(m);
   const std::string type = regression::verdict_id(m.verdict);
   if (failed) {
     out += "      <failure type=\"" + type + "\" message=\"" + xml_escape(m.reason) + "\">" + xml_escape(values(m)) +
            "</failure>\n";
-  } else if (m.verdict == Verdict::missing_data) {
+  } else if (m.verdict == Verdict::missing_data || m.verdict == Verdict::inconclusive) {
     out += "      <skipped message=\"" + xml_escape(m.reason) + "\"/>\n";
   }
   out += "      <system-out>" + xml_escape(regression::to_string(m.verdict) + ": " + m.reason + "; " + values(m)) +
@@ -57,15 +56,14 @@ class JunitReporter : public RegressReporter {
   std::string render(const RegressionReport& r) const override {
     std::size_t failures = 0, skipped = 0;
     for (const auto& m : r.metrics) {
-      const bool missing = m.verdict == Verdict::missing_data;
-      if (m.verdict == Verdict::regressed || m.verdict == Verdict::sla_breach || (missing && r.fail_on_missing)) ++failures;
-      else if (missing) ++skipped;
+      if (r.row_fails(m)) ++failures;
+      else if (m.verdict == Verdict::missing_data || m.verdict == Verdict::inconclusive) ++skipped;
     }
     const std::string counts = "tests=\"" + std::to_string(r.metrics.size()) + "\" failures=\"" +
                                std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\"";
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"perfval regress\" " + counts + ">\n";
     out += "  <testsuite name=\"perfval regress: " + xml_escape(r.current) + "\" " + counts + ">\n";
-    for (const auto& m : r.metrics) out += test_case(m, r.fail_on_missing);
+    for (const auto& m : r.metrics) out += test_case(m, r);
     out += "    <system-out>" + xml_escape(r.headline()) + "</system-out>\n  </testsuite>\n</testsuites>\n";
     return out;
   }

@@ -1,4 +1,6 @@
 // Markdown reporter for `perfval regress`, sized for a pull-request comment: verdict, regressions, full table.
+#include <cmath>
+
 #include "perfval/regression/format.hpp"
 #include "perfval/report/regress_reporter.hpp"
 
@@ -21,10 +23,10 @@ std::string escape(const std::string& s) {
 
 std::string badge(Verdict v) {
   switch (v) {
-    case Verdict::ok: return "✅ ok";
+    case Verdict::unchanged: return "✅ unchanged";
     case Verdict::improved: return "🚀 improved";
     case Verdict::regressed: return "❌ **regressed**";
-    case Verdict::not_significant: return "➖ not significant";
+    case Verdict::inconclusive: return "❔ inconclusive";
     case Verdict::sla_breach: return "🚨 **SLA breach**";
     case Verdict::missing_data: return "⚠️ missing data";
   }
@@ -34,12 +36,14 @@ std::string badge(Verdict v) {
 std::string table(const RegressionReport& r) {
   using regression::format_change;
   using regression::format_value;
-  std::string out = "| Metric | Baseline | Previous | Current | Δ baseline | Δ previous | p | SLA | Verdict |\n"
-                    "|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n";
+  std::string out = "| Metric | Baseline | Previous | Current | Δ baseline | Δ previous | noise | p | SLA | Verdict |\n"
+                    "|:--|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n";
   for (const MetricResult& m : r.metrics) {
     out += "| " + escape(m.name) + " | " + format_value(m.baseline, m.unit) + " | " + format_value(m.previous, m.unit) +
            " | " + format_value(m.current, m.unit) + " | " + format_change(m.change_vs_baseline_pct) + " | " +
-           format_change(m.change_vs_previous_pct) + " | " + regression::format_p_value(m.p_value) + " | " +
+           format_change(m.change_vs_previous_pct) + " | " +
+           (m.noise_pct ? "±" + regression::format_number(std::round(*m.noise_pct * 10) / 10) + "%" : "-") + " | " +
+           regression::format_p_value(m.p_value) + " | " +
            (m.sla_limit ? escape(m.sla_op) + " " + format_value(m.sla_limit, m.unit) : "-") + " | " +
            badge(m.verdict) + " |\n";
   }
@@ -49,16 +53,14 @@ std::string table(const RegressionReport& r) {
 std::string failures(const RegressionReport& r) {
   std::string out;
   for (const MetricResult& m : r.metrics)
-    if (m.verdict == Verdict::regressed || m.verdict == Verdict::sla_breach)
-      out += "- **" + escape(m.name) + "**: " + escape(m.reason) + "\n";
+    if (r.row_fails(m)) out += "- **" + escape(m.name) + "**: " + escape(m.reason) + "\n";
   return out.empty() ? "" : "#### Regressions and SLA breaches\n\n" + out + "\n";
 }
 
 std::string details(const RegressionReport& r) {
   std::string out;
   for (const MetricResult& m : r.metrics)
-    if (m.verdict != Verdict::regressed && m.verdict != Verdict::sla_breach &&
-        (m.verdict != Verdict::ok || !m.change_points.empty() || m.drift))
+    if (!r.row_fails(m) && (m.verdict != Verdict::unchanged || !m.change_points.empty() || m.drift || m.other_testbed))
       out += "- " + escape(m.name) + ": " + escape(m.reason) + "\n";
   for (const auto& n : r.notes) out += "- note: " + escape(n) + "\n";
   return out.empty() ? "" : "<details><summary>Details</summary>\n\n" + out + "\n</details>\n";
@@ -69,12 +71,13 @@ class MarkdownReporter : public RegressReporter {
   std::string name() const override { return "markdown"; }
   std::string render(const RegressionReport& r) const override {
     const std::string icon = r.gate_failed() ? "❌" : r.nothing_judged() ? "⚠️" : "✅";
-    std::string out = "### " + icon + " perfval regress — " + escape(r.headline()) + "\n\n";
+    std::string out = "### " + icon + " " + r.title + " — " + escape(r.headline()) + "\n\n";
     out += "Current **" + escape(r.current) + "**" + (r.previous.empty() ? "" : " vs previous **" + escape(r.previous) + "**") +
            (r.baseline_file.empty() ? "" : ", baselines `" + r.baseline_file + "`") +
            (r.sla_tier ? ", SLA tier **" + regression::to_string(*r.sla_tier) + "**" : "") +
            ". Threshold " + regression::format_number(r.threshold_pct) + "%, alpha " +
            regression::format_number(r.alpha) + ".\n\n";
+    if (const std::string w = r.inconclusive_warning(); !w.empty()) out += "> " + escape(w) + "\n\n";
     return out + failures(r) + table(r) + "\n" + details(r);
   }
 };

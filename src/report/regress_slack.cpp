@@ -61,9 +61,9 @@ class SlackReporter : public RegressReporter {
     blocks.push_back({{"type", "context"},
                       {"elements", json::array({mrkdwn(
                            "threshold " + regression::format_number(r.threshold_pct) + "%, alpha " +
-                           regression::format_number(r.alpha) + " · " + std::to_string(r.count(Verdict::ok)) + " ok · " +
+                           regression::format_number(r.alpha) + " · " + std::to_string(r.count(Verdict::unchanged)) + " unchanged · " +
                            std::to_string(r.count(Verdict::improved)) + " improved · " +
-                           std::to_string(r.count(Verdict::not_significant)) + " not significant · " +
+                           std::to_string(r.count(Verdict::inconclusive)) + " inconclusive · " +
                            std::to_string(r.count(Verdict::missing_data)) + " missing")})}});
     const json payload{{"text", "perfval regress: " + r.headline()}, {"blocks", blocks}};
     return payload.dump() + "\n";

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include "support/free_port.hpp"
@@ -79,7 +80,8 @@ TEST_F(SuiteTest, EveryIssueItemIsRegisteredUnderCategoryWhatSize) {
 }
 
 TEST_F(SuiteTest, MemoryManagerFiguresAreRealInEveryRepetition) {
-  const Outcome r = bench("--perfval_categories=memory --benchmark_filter=memory/allocation/ --benchmark_repetitions=3 "
+  const Outcome r = bench("--perfval_categories=memory --perfval_no_controls --benchmark_filter=memory/allocation/ "
+                          "--benchmark_repetitions=3 "
                       "--benchmark_min_time=0.01 " + out_flags());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   int repetitions = 0;
@@ -103,7 +105,7 @@ TEST_F(SuiteTest, MemoryManagerFiguresAreRealInEveryRepetition) {
 TEST_F(SuiteTest, UnreachableTargetIsReportedPerBenchmarkAndTheSuiteGoesOn) {
   const std::uint16_t port = perfval::test::free_loopback_port();  // nothing listens there
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
-  const Outcome r = bench("--perfval_categories=network --perfval_target=" + url +
+  const Outcome r = bench("--perfval_categories=network --perfval_no_controls --perfval_target=" + url +
                       " '--benchmark_filter=network/(api_latency|in_flight/4/)' --benchmark_repetitions=2 " +
                       out_flags());
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -116,6 +118,29 @@ TEST_F(SuiteTest, UnreachableTargetIsReportedPerBenchmarkAndTheSuiteGoesOn) {
   }
   EXPECT_EQ(failed, 4);  // two benchmarks, two repetitions each
   EXPECT_THAT(r.out, HasSubstr("2 benchmarks, 2 failed"));
+}
+
+TEST_F(SuiteTest, ControlSetRunsAroundEveryCategoryWhateverTheFilter) {
+  const Outcome r = bench("--perfval_categories=cpu '--benchmark_filter=cpu/metric_render/1000$' "
+                          "--benchmark_repetitions=2 --benchmark_min_time=0.01 " + out_flags());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, int> rows;
+  std::vector<std::string> order;
+  const json doc = output_json();
+  for (const auto& row : doc["benchmarks"]) {
+    if (row["run_type"] != "iteration") continue;
+    ++rows[row["run_name"].get<std::string>()];
+    order.push_back(row["run_name"]);
+  }
+  // Two slots (before and after the one category), two repetitions each.
+  EXPECT_EQ(rows["control/cpu"], 4);
+  EXPECT_EQ(rows["control/memory"], 4);
+  EXPECT_EQ(rows["control/syscall"], 4);
+  EXPECT_EQ(rows["cpu/metric_render/1000"], 2);
+  EXPECT_EQ(order.front().rfind("control/", 0), 0u);  // a slot before the category ...
+  EXPECT_EQ(order.back().rfind("control/", 0), 0u);   // ... and one after it
+  EXPECT_FALSE(doc["context"].value("cpu_model", "").empty());
+  EXPECT_THAT(r.out, HasSubstr("control/"));
 }
 
 TEST_F(SuiteTest, FilterMatchingNothingExitsTwo) {

@@ -45,9 +45,35 @@ test("the gate fails on a target that answers in 3 s", { timeout: 120_000 }, asy
   assert.notEqual(r.code, 0);
 });
 
+test("with --compare-with the gate runs both builds' benchmarks interleaved and fails on a slower one", { timeout: 300_000 }, async () => {
+  // The "candidate build": perfval with PERFVAL_BENCH_EXTRA_WORK_PCT=100, so cpu/metric_render does twice the work.
+  const dir = tmpDir("gate-ab");
+  const slower = path.join(dir, "slower-perfval");
+  // Only its own benchmarks are slower: the gate runs `perfval compare` with this binary too, and that must not
+  // pass the variable on to the other build's benchmarks.
+  fs.writeFileSync(slower, `#!/bin/sh\n[ "$1" = bench ] && export PERFVAL_BENCH_EXTRA_WORK_PCT=100\nexec ${perfvalBin} "$@"\n`,
+    { mode: 0o755 });
+  const serve = await startServe(["--nodes", "100"]);
+  try {
+    const out = path.join(dir, "out");
+    const r = await run(gate, ["--target", serve.url, "--duration", "3s", "--out", out, "--perfval", slower,
+      "--compare-with", perfvalBin, "--rounds", "4",
+      "--bench-args", "--category cpu --benchmark_filter=^cpu/metric_render/1000$ --repetitions 3 --benchmark_min_time=0.02"],
+      { timeoutMs: 280_000 });
+    const detail = `${r.stdout}\n${r.stderr}`;
+    assert.equal(lastLine(r.stdout), "❌ LOAD TEST FAILED", detail);
+    assert.equal(r.code, 99, detail);
+    assert.match(r.stdout, /perfval compare exited 99/, detail);
+    assert.match(fs.readFileSync(path.join(out, "compare.md"), "utf8"), /cpu\/metric_render\/1000\*\*: regressed/);
+  } finally {
+    await serve.stop();
+  }
+});
+
 test("bad gate usage exits 2 with a message and the failed verdict", async () => {
   for (const args of [[], ["--target"], ["--target", "http://127.0.0.1:9", "--bogus"],
-    ["--target", "http://127.0.0.1:9", "--scenario", "/nonexistent.yaml"]]) {
+    ["--target", "http://127.0.0.1:9", "--scenario", "/nonexistent.yaml"],
+    ["--target", "http://127.0.0.1:9", "--compare-with", "/nonexistent/perfval"]]) {
     const r = await run(gate, [...args, "--perfval", perfvalBin], { env: { ...process.env, PERFVAL_TARGET: "" } });
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /perf-gate: /);

@@ -46,7 +46,7 @@ std::string slurp(const fs::path& p) {
 }
 
 // Google Benchmark JSON for a few benchmarks, 5 repetitions each (CV about 3 %), plus mean/median/stddev rows.
-void write_bench(const fs::path& path, double slowdown, std::uint64_t seed) {
+void write_bench(const fs::path& path, double slowdown, std::uint64_t seed, const std::string& cpu_model = "") {
   struct B { const char* name; double ns; const char* counter; };
   const std::array<B, 4> benches{{{"memory/allocation/1024", 120, "allocations_per_second"},
                                   {"cpu/metric_processing/1000", 15000, "metrics_processed_per_second"},
@@ -79,8 +79,10 @@ void write_bench(const fs::path& path, double slowdown, std::uint64_t seed) {
                                         {"mhz_per_cpu", 2400}, {"cpu_scaling_enabled", false},
                                         {"library_build_type", "release"}}},
                            {"benchmarks", rows}};
+  nlohmann::json with_model = doc;
+  if (!cpu_model.empty()) with_model["context"]["cpu_model"] = cpu_model;  // as perfval bench records it
   fs::create_directories(path.parent_path());
-  std::ofstream(path) << doc.dump(2);
+  std::ofstream(path) << with_model.dump(2);
 }
 
 void write_summary(const fs::path& path, double p95_ms, double rps, double error_rate, int nodes) {
@@ -129,9 +131,9 @@ TEST_F(RegressCli, TwoComparableBenchmarkRunsPass) {
   EXPECT_THAT(r.output, HasSubstr("scalability/nodes/5000"));
 }
 
-TEST_F(RegressCli, ThirtyPercentSlowerRunFailsWithAMarkdownReportNamingTheBenchmarks) {
+TEST_F(RegressCli, ThreeTimesAsSlowRunFailsWithAMarkdownReportNamingTheBenchmarks) {
   write_bench(dir_ / "a.json", 1.0, 1);
-  write_bench(dir_ / "slow.json", 1.3, 3);
+  write_bench(dir_ / "slow.json", 3.0, 3);
   const fs::path md = dir_ / "out" / "regress.md";
   const CliRun r = perfval(base() + " --current " + (dir_ / "slow.json").string() + " --previous " +
                         (dir_ / "a.json").string() + " --format markdown --report " + md.string());
@@ -144,9 +146,26 @@ TEST_F(RegressCli, ThirtyPercentSlowerRunFailsWithAMarkdownReportNamingTheBenchm
   EXPECT_THAT(r.output, HasSubstr("report written to"));
 }
 
-TEST_F(RegressCli, JunitAndJsonFormats) {
+TEST_F(RegressCli, ThirtyPercentFromTwoRunsIsInconclusiveUnlessToldToFail) {
+  // Two single runs cannot tell 30 % from a machine that was slower for the whole run (docs/regression.md).
   write_bench(dir_ / "a.json", 1.0, 1);
   write_bench(dir_ / "slow.json", 1.3, 3);
+  const std::string args = base() + " --current " + (dir_ / "slow.json").string() + " --previous " + (dir_ / "a.json").string();
+  const CliRun pass = perfval(args);
+  EXPECT_EQ(pass.exit_code, 0) << pass.output;
+  EXPECT_THAT(pass.output, AllOf(HasSubstr("inconclusive"), HasSubstr("warning: 6 metrics are inconclusive"),
+                                 HasSubstr("a history of 5+ runs (--history) or an interleaved A/B (perfval compare)")));
+  const CliRun fail = perfval(args + " --inconclusive fail");
+  EXPECT_EQ(fail.exit_code, 99) << fail.output;
+  EXPECT_THAT(fail.output, HasSubstr("FAIL: 6 inconclusive (of 6 metrics)"));
+  // Trusting the repetitions alone (no run-to-run floor), the same files regress.
+  EXPECT_EQ(perfval(args + " --noise-floor 0").exit_code, 99);
+  EXPECT_THAT(perfval(args + " --inconclusive maybe").output, HasSubstr("--inconclusive: expected pass or fail"));
+}
+
+TEST_F(RegressCli, JunitAndJsonFormats) {
+  write_bench(dir_ / "a.json", 1.0, 1);
+  write_bench(dir_ / "slow.json", 3.0, 3);
   const std::string args = base() + " --current " + (dir_ / "slow.json").string() + " --previous " + (dir_ / "a.json").string();
   const CliRun junit = perfval(args + " --format junit");
   EXPECT_EQ(junit.exit_code, 99);
@@ -227,9 +246,43 @@ TEST_F(RegressCli, UpdateBaselineWritesMeasuredValuesKeepingTheFile) {
   EXPECT_EQ(perfval(base() + " --current " + (dir_ / "a.json").string()).exit_code, 0);
 }
 
+TEST_F(RegressCli, BaselinesCarryTheirTestbedAndDoNotFailOnAnotherMachine) {
+  write_bench(dir_ / "here.json", 1.0, 1, "AMD EPYC 7B13");
+  const CliRun update = perfval(base() + " --current " + (dir_ / "here.json").string() + " --update-baseline");
+  EXPECT_EQ(update.exit_code, 0) << update.output;
+  EXPECT_THAT(update.output, HasSubstr("testbed: AMD EPYC 7B13, 2 cores"));
+  EXPECT_THAT(slurp(baselines_), HasSubstr("testbed: \"AMD EPYC 7B13, 2 cores\""));
+  // Three times as slow on another machine: the absolute entries are shown, not judged, unless --strict-testbed.
+  write_bench(dir_ / "laptop.json", 3.0, 2, "Intel Core i5-8250U");
+  const std::string args = base() + " --current " + (dir_ / "laptop.json").string();
+  const CliRun other = perfval(args);
+  EXPECT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_THAT(other.output, AllOf(HasSubstr("baseline measured on another machine"),
+                                  HasSubstr("2 baseline entries were measured on another machine (AMD EPYC 7B13, 2 "
+                                            "cores; this run: Intel Core i5-8250U, 2 cores)")));
+  EXPECT_EQ(perfval(args + " --strict-testbed").exit_code, 99);
+  write_bench(dir_ / "slow-here.json", 3.0, 3, "AMD EPYC 7B13");
+  EXPECT_EQ(perfval(base() + " --current " + (dir_ / "slow-here.json").string()).exit_code, 99);
+}
+
+TEST_F(RegressCli, ALoadTestIsNotJudgedAgainstBenchmarkEntries) {
+  write_summary(dir_ / "load" / "summary.json", 100, 150, 0.001, 500);
+  const CliRun r = perfval("--baseline " + std::string(PERFVAL_SOURCE_DIR) + "/baselines/performance-baselines.yaml" +
+                           " --current " + (dir_ / "load").string() + " --format json --report " + (dir_ / "r.json").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("baseline entries do not apply to this run: they read benchmark results and load has none"));
+  EXPECT_THAT(r.output, Not(HasSubstr("json_serialize_nodes_5k")));  // no row per inapplicable entry
+  const auto doc = nlohmann::json::parse(slurp(dir_ / "r.json"));
+  EXPECT_GE(doc["inapplicable"]["count"].get<int>(), 20);
+  EXPECT_EQ(doc["inapplicable"]["entries"].size(), doc["inapplicable"]["count"].get<std::size_t>());
+  bool load_entry = false;
+  for (const auto& m : doc["metrics"]) load_entry = load_entry || m["name"] == "slurm_api_latency_load";
+  EXPECT_TRUE(load_entry);
+}
+
 TEST_F(RegressCli, FailedSlackPostIsReportedWithoutTheUrlAndKeepsTheVerdict) {
   write_bench(dir_ / "a.json", 1.0, 1);
-  write_bench(dir_ / "slow.json", 1.3, 3);
+  write_bench(dir_ / "slow.json", 3.0, 3);
   // Port 9 (discard) on loopback: nothing listens in a test environment, so every attempt is refused fast.
   ::setenv("SLACK_WEBHOOK_URL", "https://127.0.0.1:9/services/T1/B2/SECRETcli", 1);
   const CliRun r = perfval(base() + " --current " + (dir_ / "slow.json").string() + " --previous " +

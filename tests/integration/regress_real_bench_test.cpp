@@ -1,9 +1,10 @@
-// Issue 4 end to end with real measurements: two real `perfval bench --quick` runs compared pass the gate
-// (exit 0); the second run with its timings made 30 % worse fails it (exit 99) with a Markdown report naming
-// the regressed benchmarks. This machine's run-to-run noise is large (a slow spell of a few seconds moved a
-// benchmark's median by up to 80 % between runs), so the test uses the CPU-bound benchmarks whose medians
-// stayed within 8 % over five runs, 9 repetitions each, randomly interleaved so a slow spell spreads over all
-// benchmarks instead of landing on one.
+// Issue 4 end to end with real measurements: two real `perfval bench --quick` runs of one build compared never
+// regress (exit 0); the first run with its timings made 3x worse fails (exit 99) with a Markdown report naming
+// the regressed benchmarks, and 30 % worse is inconclusive from two runs, which --inconclusive fail turns into
+// a failure. Two single runs on this shared machine differ by up to 70 % in a benchmark (docs/regression.md),
+// so the gate's noise model, not luck, keeps the first comparison from failing (issue 15): the baselines'
+// tolerance (150 %) is wider than that, and the slowed copies are made from the previous run itself, so their
+// change is exactly the planted one whatever the machine did between the two real runs.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -36,37 +37,39 @@ std::string bench_run(const TempDir& dir, const std::string& name) {
   for (std::size_t i = 0; i < kBenchmarks.size(); ++i) filter += (i ? "|" : "") + kBenchmarks[i];
   filter += ")$";
   const auto r = run_process({PERFVAL_BIN, "bench", "--quick", "--category", "cpu", filter, "--repetitions", "9",
-                              "--benchmark_enable_random_interleaving=true", "--benchmark_min_time=0.05", "--out", out},
+                              "--benchmark_min_time=0.05", "--out", out},
                              240s);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   return out;
 }
 
-// Median real time (ms) of each benchmark in a Google Benchmark JSON file.
+// Median CPU time (ms) of each benchmark in a Google Benchmark JSON file.
 std::map<std::string, double> medians(const json& doc) {
   std::map<std::string, double> out;
   for (const auto& b : doc["benchmarks"]) {
-    if (b.value("run_type", "") == "aggregate" && b.value("aggregate_name", "") == "median") {
+    if (b.value("run_type", "") == "aggregate" && b.value("aggregate_name", "") == "median" &&
+        b.value("run_name", "").rfind("control/", 0) != 0) {
       const double scale = b["time_unit"] == "us" ? 1e-3 : b["time_unit"] == "ns" ? 1e-6 : 1.0;
-      out[b["run_name"]] = b["real_time"].get<double>() * scale;
+      out[b["run_name"]] = b["cpu_time"].get<double>() * scale;
     }
   }
   return out;
 }
 
-TEST(RegressRealBench, TwoRealRunsPassAndThirtyPercentWorseFails) {
+TEST(RegressRealBench, TwoRealRunsNeverRegressAndThreeTimesWorseFails) {
   TempDir dir;
   const std::string a = bench_run(dir, "week46");
-  std::string b = bench_run(dir, "week47");
+  const std::string b = bench_run(dir, "week47");
   const auto base = medians(load(a));
   ASSERT_EQ(base.size(), kBenchmarks.size()) << "every benchmark ran";
 
-  // Baselines measured from the first run (as `--update-baseline` would), with a wide tolerance so the
-  // verdict rests on the comparison with the previous run and its significance test.
+  // Baselines measured from the first run (as `--update-baseline` would), with a tolerance wider than this
+  // machine's run-to-run noise (a benchmark's CPU time can be 70 % higher in another process) and narrower than
+  // the planted 3x, so the verdict rests on the comparison with the previous run.
   std::string yaml;
   for (std::size_t i = 0; i < kBenchmarks.size(); ++i) {
-    yaml += "bench_" + std::to_string(i) + ": {metric: real_time, baseline: " + std::to_string(base.at(kBenchmarks[i])) +
-            ", tolerance: 50%, unit: ms, source: {benchmark: " + kBenchmarks[i] + ", counter: real_time}}\n";
+    yaml += "bench_" + std::to_string(i) + ": {metric: cpu_time, baseline: " + std::to_string(base.at(kBenchmarks[i])) +
+            ", tolerance: 150%, unit: ms, source: {benchmark: " + kBenchmarks[i] + ", counter: cpu_time}}\n";
   }
   const std::string baselines = dir.write("baselines.yaml", yaml);
 
@@ -74,28 +77,34 @@ TEST(RegressRealBench, TwoRealRunsPassAndThirtyPercentWorseFails) {
     return run_process({PERFVAL_BIN, "regress", "--baseline", baselines, "--previous", a, "--current", current,
                         "--no-change-points"}, 60s);
   };
-  auto same = compare(b);
-  if (same.exit_code == 99) {
-    // Same build, flagged: a slow spell of the machine, or a real false alarm. As in practice, a regression
-    // must reproduce before it counts: measure again once. Two false alarms in a row fail the test.
-    std::fprintf(stderr, "first comparison flagged (re-measuring once):\n%s\n", same.out.c_str());
-    b = bench_run(dir, "week47-again");
-    same = compare(b);
-  }
+  const auto same = compare(b);
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 
-  // The second run again, every repetition 30 % slower (times up, rates down).
-  json worse = load(b);
-  for (auto& row : worse["benchmarks"]) {
-    for (const char* t : {"real_time", "cpu_time"}) {
-      if (row.contains(t)) row[t] = row[t].get<double>() * 1.3;  // BigO/RMS rows have coefficients instead
+  // The first run again, every repetition of the four benchmarks slower (times up, rates down): against the
+  // first run the change is exactly the factor.
+  auto slowed = [&](double factor, const std::string& name) {
+    json worse = load(a);
+    for (auto& row : worse["benchmarks"]) {
+      if (row.value("run_name", "").rfind("control/", 0) == 0) continue;  // the machine itself did not change
+      for (const char* t : {"real_time", "cpu_time"}) {
+        if (row.contains(t)) row[t] = row[t].get<double>() * factor;  // BigO/RMS rows have coefficients instead
+      }
+      for (const char* r : {"items_per_second", "bytes_per_second"}) {
+        if (row.contains(r)) row[r] = row[r].get<double>() / factor;
+      }
     }
-    for (const char* r : {"items_per_second", "bytes_per_second"}) {
-      if (row.contains(r)) row[r] = row[r].get<double>() / 1.3;
-    }
-  }
-  const std::string slow = dir.path() + "/week47-slow.json";
-  save(slow, worse);
+    const std::string path = dir.path() + "/" + name;
+    save(path, worse);
+    return path;
+  };
+  const std::string thirty = slowed(1.3, "week47-30pct.json");
+  const auto undecided = compare(thirty);
+  EXPECT_EQ(undecided.exit_code, 0) << undecided.out;
+  EXPECT_NE(undecided.out.find("inconclusive"), std::string::npos) << undecided.out;
+  const auto strict = run_process({PERFVAL_BIN, "regress", "--baseline", baselines, "--previous", a, "--current",
+                                   thirty, "--no-change-points", "--inconclusive", "fail"}, 60s);
+  EXPECT_EQ(strict.exit_code, 99) << strict.out;
+  const std::string slow = slowed(3.0, "week47-slow.json");
   const std::string report = dir.path() + "/report.md";
   const auto regressed = run_process({PERFVAL_BIN, "regress", "--baseline", baselines, "--previous", a, "--current",
                                       slow, "--no-change-points", "--format", "markdown", "--report", report}, 60s);

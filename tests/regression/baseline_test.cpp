@@ -119,6 +119,54 @@ TEST(Baselines, UpdateKeepsLayoutCommentsAndOrder) {
   EXPECT_EQ(again.entries[4].baseline, 8.5);
 }
 
+TEST(BaselineTestbed, FingerprintsParseAndMatch) {
+  const auto t = parse_testbed("AMD EPYC 7B13, 8 cores");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->cpu_model, "AMD EPYC 7B13");
+  EXPECT_EQ(t->cores, 8);
+  EXPECT_EQ(t->fingerprint(), "AMD EPYC 7B13, 8 cores");
+  EXPECT_EQ(parse_testbed("Apple M1, 1 core")->cores, 1);
+  EXPECT_FALSE(parse_testbed("AMD EPYC"));
+  EXPECT_FALSE(parse_testbed("AMD EPYC, eight cores"));
+  EXPECT_FALSE(parse_testbed(", 2 cores"));
+  EXPECT_TRUE(same_testbed(*t, {"amd  EPYC 7b13", 8}));
+  EXPECT_FALSE(same_testbed(*t, {"AMD EPYC 7B13", 4}));
+  EXPECT_FALSE(same_testbed(*t, {}));  // unknown never matches
+}
+
+TEST(BaselineTestbed, FileAndEntryTestbedsAndTheirErrors) {
+  const BaselineFile f = parse_baselines(
+      "# measured on the CI runner\ntestbed: \"AMD EPYC, 2 cores\"\n"
+      "a: {metric: m, baseline: 1, tolerance: 5%, unit: ms}\n"
+      "b: {metric: m, baseline: 1, tolerance: 5%, unit: ms, testbed: \"Intel Xeon, 16 cores\"}\n", "b.yaml");
+  EXPECT_EQ(f.testbed.fingerprint(), "AMD EPYC, 2 cores");
+  EXPECT_EQ(testbed_of(f, f.entries[0]).cores, 2);
+  EXPECT_EQ(testbed_of(f, f.entries[1]).cores, 16);
+  try {
+    parse_baselines("testbed: \"a laptop\"\n", "b.yaml");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("b.yaml:1:10: testbed: expected \"CPU MODEL, N cores\""));
+  }
+}
+
+TEST(BaselineTestbed, UpdateWritesTheTestbed) {
+  const BaselineFile with = parse_baselines(
+      "# header\ntestbed: \"Old CPU, 4 cores\"\na: {metric: m, baseline: 1, tolerance: 5%, unit: ms}\n"
+      "b: {metric: m, baseline: 1, tolerance: 5%, unit: ms, testbed: \"Other, 2 cores\"}\n", "b.yaml");
+  const std::string out = update_baseline_text(with, {{"a", 2}, {"b", 3}}, {"AMD EPYC", 2});
+  const BaselineFile again = parse_baselines(out, "b.yaml");
+  EXPECT_EQ(again.testbed.fingerprint(), "AMD EPYC, 2 cores");
+  EXPECT_EQ(again.entries[1].testbed.fingerprint(), "AMD EPYC, 2 cores");
+  EXPECT_THAT(out, HasSubstr("# header\n"));
+  const BaselineFile without =
+      parse_baselines("# header\n\na: {metric: m, baseline: 1, tolerance: 5%, unit: ms}\n", "b.yaml");
+  const std::string inserted = update_baseline_text(without, {{"a", 2}}, {"AMD EPYC", 2});
+  EXPECT_THAT(inserted, HasSubstr("# header\n\ntestbed: \"AMD EPYC, 2 cores\""));
+  EXPECT_EQ(parse_baselines(inserted, "b.yaml").entries[0].baseline, 2);
+  EXPECT_EQ(update_baseline_text(without, {{"a", 2}}), "# header\n\na: {metric: m, baseline: 2, tolerance: 5%, unit: ms}\n");
+}
+
 TEST(Baselines, NumbersAreWrittenReadably) {
   EXPECT_EQ(format_baseline_number(10000), "10000");
   EXPECT_EQ(format_baseline_number(123.456), "123.5");
@@ -134,6 +182,7 @@ TEST(Baselines, ShippedFileIsValid) {
   std::vector<std::string> names;
   for (const auto& e : f.entries) names.push_back(e.name);
   EXPECT_THAT(names, ::testing::IsSupersetOf({"memory_allocation", "metric_processing", "slurm_api_latency", "gc_pressure"}));
+  EXPECT_TRUE(f.testbed.known()) << "the shipped file says which machine its values come from";
 }
 
 }  // namespace

@@ -41,8 +41,8 @@ regression::RegressionReport report() {
   for (int i = 0; i < 12; ++i) p95.series_runs.push_back("2026-W" + std::to_string(36 + i)), p95.series_values.push_back(i < 8 ? 100 : 150);
   p95.change_points.push_back({8, "2026-W44", 100, 150, 50, 0.0001});
   r.metrics.push_back(p95);
-  r.metrics.push_back(row("throughput", Verdict::ok, 200, 198));
-  r.metrics.push_back(row("median", Verdict::not_significant, 10, 12));
+  r.metrics.push_back(row("throughput", Verdict::unchanged, 200, 198));
+  r.metrics.push_back(row("median", Verdict::inconclusive, 10, 12));
   MetricResult missing = row("memory", Verdict::missing_data, 1, 1);
   missing.previous.reset(), missing.current.reset();
   r.metrics.push_back(missing);
@@ -52,7 +52,7 @@ regression::RegressionReport report() {
 TEST(HtmlRegressReport, EveryVerdictAndItsTrendAreShown) {
   const std::string html = make_regress_reporter("html")->render(report());
   EXPECT_THAT(html, HasSubstr("✗ FAILED"));
-  for (const char* v : {">regressed<", ">ok<", ">not significant<", ">missing data<"}) EXPECT_THAT(html, HasSubstr(v)) << v;
+  for (const char* v : {">regressed<", ">unchanged<", ">inconclusive<", ">missing data<"}) EXPECT_THAT(html, HasSubstr(v)) << v;
   for (const char* name : {"response time p95", "throughput", "median", "memory"}) EXPECT_THAT(html, HasSubstr(name));
   EXPECT_THAT(html, HasSubstr("+50.0% at 2026-W44"));      // the change point, on the trend
   EXPECT_THAT(html, HasSubstr("baseline ± tolerance"));    // the baseline band

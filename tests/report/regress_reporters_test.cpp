@@ -38,13 +38,20 @@ RegressionReport sample_report() {
   r.sla_tier_source = "target.nodes = 500";
   r.metrics.push_back(metric("memory/allocation/1024", Verdict::regressed, 100, 130, "regressed: +30.0% vs previous"));
   r.metrics.back().p_value = 0.0079;
+  r.metrics.back().noise_pct = 4.04;
+  r.metrics.back().normalized_change_pct = 30;
   r.metrics.push_back(metric("response time p95", Verdict::sla_breach, 1500, 2500, "SLA breach: 2500 ms is not < 2000 ms"));
   r.metrics.back().sla_limit = 2000, r.metrics.back().sla_op = "<";
-  r.metrics.push_back(metric("cpu/parse <fast> & \"quoted\"", Verdict::ok, 10, 10.2, "within limits"));
+  r.metrics.push_back(metric("cpu/parse <fast> & \"quoted\"", Verdict::unchanged, 10, 10.2, "within limits"));
   r.metrics.push_back(metric("gc_pressure", Verdict::missing_data, std::nullopt, std::nullopt,
                              "missing data: no perfval summary in 2026-W47"));
-  r.metrics.push_back(metric("throughput", Verdict::not_significant, 200, 150, "not significant: -25.0% vs previous"));
+  r.metrics.push_back(metric("throughput", Verdict::inconclusive, 200, 150, "inconclusive: -25.0% vs previous"));
   r.notes.push_back("history gap: 1 week without a run between 2026-W44 and 2026-W46");
+  r.current_machine.testbed = {"AMD EPYC", 2};
+  r.current_machine.host = "ci-7";
+  r.current_machine.load_average = "3.10 2.50 1.90";
+  r.inapplicable = {"slurm_api_latency_load"};
+  r.inapplicable_why = "they read a load-test summary and 2026-W47 has none";
   return r;
 }
 
@@ -58,12 +65,20 @@ TEST(ConsoleReporter, TableReasonsNotesAndHeadline) {
   EXPECT_THAT(out, HasSubstr("< 2000 ms"));
   EXPECT_THAT(out, HasSubstr("  gc_pressure: missing data: no perfval summary"));
   EXPECT_THAT(out, HasSubstr("history gap"));
-  EXPECT_THAT(out, HasSubstr("FAIL: 1 regression, 1 SLA breach (of 5 metrics)"));
+  EXPECT_THAT(out, HasSubstr("FAIL: 1 regression, 1 SLA breach; 1 inconclusive (of 5 metrics)"));
+  EXPECT_THAT(out, HasSubstr("machine: host ci-7, AMD EPYC, 2 cores, load 3.10 2.50 1.90 at the start"));
+  EXPECT_THAT(out, HasSubstr("±4%"));  // the noise column
+  EXPECT_THAT(out, HasSubstr("warning: 1 metric is inconclusive"));
   // Columns line up: every table row has the verdict column ending at the same place.
   const auto header = out.find("metric");
   const auto header_end = out.find('\n', header);
   const auto row = out.find("memory/allocation/1024");
-  EXPECT_EQ(header_end - header, out.find('\n', row) - row);
+  auto columns = [](const std::string& line) {  // display width: UTF-8 continuation bytes ("±") take none
+    std::size_t w = 0;
+    for (unsigned char c : line) w += (c & 0xC0) != 0x80 ? 1 : 0;
+    return w;
+  };
+  EXPECT_EQ(columns(out.substr(header, header_end - header)), columns(out.substr(row, out.find('\n', row) - row)));
 }
 
 TEST(MarkdownReporter, NamesRegressionsForAPullRequestComment) {
@@ -78,7 +93,7 @@ TEST(MarkdownReporter, NamesRegressionsForAPullRequestComment) {
   EXPECT_THAT(out, HasSubstr("gc_pressure: missing data"));
   RegressionReport ok;
   ok.current = "c";
-  ok.metrics.push_back(metric("a", Verdict::ok, 1, 1, "within limits"));
+  ok.metrics.push_back(metric("a", Verdict::unchanged, 1, 1, "within limits"));
   EXPECT_THAT(make_regress_reporter("markdown")->render(ok), AllOf(HasSubstr("### ✅"), Not(HasSubstr("Regressions"))));
 }
 
@@ -96,22 +111,33 @@ TEST(JsonReporter, EveryRowWithNumbersAndVerdictIds) {
   EXPECT_EQ(doc["metrics"][1]["sla"]["op"], "<");
   EXPECT_TRUE(doc["metrics"][3]["current"].is_null());
   EXPECT_EQ(doc["sla_tier"], "small");
+  EXPECT_EQ(doc["counts"]["inconclusive"], 1);
+  EXPECT_EQ(doc["counts"]["unchanged"], 1);
+  EXPECT_DOUBLE_EQ(doc["metrics"][0]["noise_pct"].get<double>(), 4.04);
+  EXPECT_DOUBLE_EQ(doc["metrics"][0]["normalized_change_pct"].get<double>(), 30);
+  EXPECT_EQ(doc["machine"]["current"]["testbed"], "AMD EPYC, 2 cores");
+  EXPECT_EQ(doc["inapplicable"]["count"], 1);
+  EXPECT_EQ(doc["inapplicable"]["entries"][0], "slurm_api_latency_load");
+  EXPECT_EQ(doc["inconclusive"], "pass");
 }
 
 TEST(JunitReporter, OneTestCasePerMetricFailuresAndSkips) {
   const std::string out = make_regress_reporter("junit")->render(sample_report());
-  EXPECT_THAT(out, HasSubstr("<testsuites name=\"perfval regress\" tests=\"5\" failures=\"2\" errors=\"0\" skipped=\"1\">"));
+  EXPECT_THAT(out, HasSubstr("<testsuites name=\"perfval regress\" tests=\"5\" failures=\"2\" errors=\"0\" skipped=\"2\">"));
   EXPECT_THAT(out, HasSubstr("<testcase classname=\"perfval.regress\" name=\"memory/allocation/1024\""));
   EXPECT_THAT(out, HasSubstr("<failure type=\"regressed\" message=\"regressed: +30.0% vs previous\">"));
   EXPECT_THAT(out, HasSubstr("<failure type=\"sla_breach\""));
   EXPECT_THAT(out, HasSubstr("<skipped message=\"missing data: no perfval summary in 2026-W47\"/>"));
+  EXPECT_THAT(out, HasSubstr("<skipped message=\"inconclusive: -25.0% vs previous\"/>"));
   EXPECT_THAT(out, HasSubstr("name=\"cpu/parse &lt;fast&gt; &amp; &quot;quoted&quot;\""));
   std::size_t cases = 0;
   for (std::size_t at = out.find("<testcase "); at != std::string::npos; at = out.find("<testcase ", at + 1)) ++cases;
   EXPECT_EQ(cases, 5u);
   RegressionReport strict = sample_report();
   strict.fail_on_missing = true;
-  EXPECT_THAT(make_regress_reporter("junit")->render(strict), HasSubstr("failures=\"3\" errors=\"0\" skipped=\"0\""));
+  EXPECT_THAT(make_regress_reporter("junit")->render(strict), HasSubstr("failures=\"3\" errors=\"0\" skipped=\"1\""));
+  strict.inconclusive_fails = true;  // --inconclusive fail
+  EXPECT_THAT(make_regress_reporter("junit")->render(strict), HasSubstr("failures=\"4\" errors=\"0\" skipped=\"0\""));
 }
 
 TEST(SlackReporter, BlockKitWithHeadlineTableAndLinks) {

@@ -21,6 +21,8 @@ ArgParser bench_arg_parser() {
       .option("out", "FILE", "write Google Benchmark's JSON (every repetition plus aggregates) here")
       .option("repetitions", "N", "repetitions per benchmark, 1-100 (default 5)")
       .option("target", "URL", "benchmark a running `perfval serve` at http://IP:PORT instead of an embedded one")
+      .flag("no-interleave", "run each benchmark's repetitions back to back (brings back allocs_per_iter and "
+                             "max_bytes_used; default: repetitions interleaved across benchmarks)")
       .passthrough_prefix("--benchmark_");
   return p;
 }
@@ -51,6 +53,7 @@ BenchOptions bench_options_from_args(const ParsedArgs& args) {
   for (const auto& v : args.all("category")) list += (list.empty() ? "" : ",") + v;
   o.categories = parse_categories(list.empty() ? "all" : list);
   o.quick = args.has("quick");
+  o.interleave = !args.has("no-interleave");
   if (const auto n = args.get("repetitions")) {
     const long long r = parse_int_arg("repetitions", *n);
     if (r < 1 || r > 100) throw Error("option --repetitions: must be between 1 and 100, got " + *n);
@@ -78,6 +81,9 @@ std::vector<std::string> child_arguments(const BenchOptions& o, const std::strin
   if (o.quick) a.push_back("--perfval_quick");
   if (!o.target.empty()) a.push_back("--perfval_target=" + o.target);
   a.push_back("--benchmark_repetitions=" + std::to_string(o.repetitions));
+  // Interleaved repetitions spread a slow spell of the machine over all benchmarks instead of one, so the spread
+  // of a benchmark's repetitions shows the run's noise (docs/regression.md).
+  if (o.interleave) a.push_back("--benchmark_enable_random_interleaving=true");
   if (!json_path.empty()) {
     a.push_back("--benchmark_out=" + json_path);
     a.push_back("--benchmark_out_format=json");

@@ -160,8 +160,11 @@ std::string render_table(const std::vector<SummaryRow>& rows) {
       out += line;
     }
   }
-  std::snprintf(line, sizeof line, "%zu benchmarks, %d failed (time: median per iteration; spread: CV across "
-                "repetitions)\n", rows.size(), failures);
+  std::size_t controls = 0;
+  for (const auto& r : rows) controls += r.name.rfind("control/", 0) == 0 ? 1 : 0;
+  std::snprintf(line, sizeof line, "%zu benchmarks%s, %d failed (time: median per iteration; spread: CV across "
+                "repetitions)\n", rows.size() - controls,
+                controls ? (" and " + std::to_string(controls) + " controls").c_str() : "", failures);
   out += line;
   return out;
 }

@@ -15,6 +15,7 @@ struct BenchOptions {
   std::string out;                       // --out: Google Benchmark JSON written here atomically; "" for none
   int repetitions = 5;                   // repetitions per benchmark (rows per repetition and aggregates kept)
   std::string target;                    // --target: http://IP:PORT of a running `perfval serve`; "" embedded
+  bool interleave = true;                // repetitions randomly interleaved across benchmarks (off: --no-interleave)
   std::vector<std::string> passthrough;  // --benchmark_* flags, verbatim, last so they win
 };
 

@@ -9,6 +9,7 @@
 
 #include "perfval/common/error.hpp"
 #include "perfval/regression/sla.hpp"
+#include "perfval/regression/testbed.hpp"
 #include "perfval/regression/units.hpp"
 
 namespace perfval::regression {
@@ -40,6 +41,8 @@ struct BaselineEntry {
   MetricSource source;              // where the measured value comes from
   SourceLocation where;             // the entry's key in the file
   std::size_t value_offset = 0;     // byte offset of the `baseline:` value in the file (for rewriting)
+  Testbed testbed;                  // the entry's own `testbed:`; unknown: the file's applies
+  std::optional<std::size_t> testbed_offset;  // byte offset of the entry's `testbed:` value (for rewriting)
 };
 
 // Optional `sla:` section: which tier's limits apply when the input does not give the cluster size.
@@ -53,15 +56,27 @@ struct BaselineFile {
   std::string text;                    // file contents (kept for --update-baseline)
   std::vector<BaselineEntry> entries;  // in file order
   SlaSettings sla;
+  Testbed testbed;                     // top-level `testbed: "CPU MODEL, N cores"`; unknown when absent
+  std::optional<std::size_t> testbed_offset;  // byte offset of its value (for rewriting)
+  std::size_t first_key_offset = 0;    // byte offset of the line of the first top-level key (to insert testbed:)
 };
+
+// Where an entry's value was measured: its own testbed, else the file's.
+const Testbed& testbed_of(const BaselineFile& file, const BaselineEntry& entry);
+
+// "AMD EPYC 7B13, 8 cores" -> {cpu_model, cores}; nullopt when it does not end in ", N cores" (or ", 1 core").
+std::optional<Testbed> parse_testbed(const std::string& fingerprint);
 
 // Reads and validates a baselines file; throws Error as "file:line:col: entry.field: message".
 BaselineFile load_baselines(const std::string& path);
 BaselineFile parse_baselines(const std::string& text, const std::string& path);
 
 // The file text with each named entry's `baseline:` value replaced by the new value (4 significant
-// digits); everything else, comments and layout included, is kept as written.
-std::string update_baseline_text(const BaselineFile& file, const std::map<std::string, double>& new_values);
+// digits); everything else, comments and layout included, is kept as written. With a known `testbed`, the
+// file's `testbed:` is set to it (inserted before the first key when absent), and so is the own testbed of
+// every updated entry that has one.
+std::string update_baseline_text(const BaselineFile& file, const std::map<std::string, double>& new_values,
+                                 const Testbed& testbed = {});
 
 // Formats a baseline value readably: at most 4 significant digits, no exponent.
 std::string format_baseline_number(double value);

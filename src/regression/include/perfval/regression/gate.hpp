@@ -7,16 +7,19 @@
 
 #include "perfval/regression/baseline.hpp"
 #include "perfval/regression/change_point.hpp"
+#include "perfval/regression/noise.hpp"
 #include "perfval/regression/results.hpp"
 #include "perfval/regression/sla.hpp"
 #include "perfval/regression/units.hpp"
 
 namespace perfval::regression {
 
-enum class Verdict { ok, improved, regressed, not_significant, sla_breach, missing_data };
+// unchanged: within the threshold (or tolerance); inconclusive: beyond it but inside the noise, so the data
+// cannot tell (docs/regression.md says what would).
+enum class Verdict { unchanged, improved, regressed, inconclusive, sla_breach, missing_data };
 
-std::string to_string(Verdict v);  // "ok", "improved", "regressed", "not significant", "SLA breach", "missing data"
-std::string verdict_id(Verdict v);  // "ok", "improved", "regressed", "not_significant", "sla_breach", "missing_data"
+std::string to_string(Verdict v);   // "unchanged", "improved", "regressed", "inconclusive", "SLA breach", "missing data"
+std::string verdict_id(Verdict v);  // the same with '_' for ' ' and lower case: "sla_breach", "missing_data"
 
 // A change point in a row's series: the history runs that have the metric, oldest first, then the current run.
 struct RowChangePoint {
@@ -49,12 +52,16 @@ struct MetricResult {
   std::optional<double> current;        // current run's value, in `unit`
   std::optional<double> change_vs_baseline_pct;  // (current - baseline) / baseline, percent
   std::optional<double> change_vs_previous_pct;  // (current - previous) / previous, percent
-  std::optional<double> p_value;        // two-sided Mann-Whitney p of previous vs current samples
+  std::optional<double> normalized_change_pct;  // change vs previous with the machine's own shift taken out, percent
+  std::optional<double> noise_pct;      // standard deviation of that change allowed for by the verdict, percent
+  std::string noise_source;             // where the noise came from, e.g. "history spread (12 runs)"
+  std::optional<double> p_value;        // two-sided p of the change against its noise
   std::optional<double> change_ci_low_pct;   // lower bound of the (1 - alpha) interval of the change, percent
   std::optional<double> change_ci_high_pct;  // upper bound of that interval, percent of previous
+  bool other_testbed = false;           // the baseline was measured on another testbed, so it was not judged
   std::size_t previous_samples = 0;     // repetitions / intervals behind `previous`
   std::size_t current_samples = 0;      // repetitions / intervals behind `current`
-  std::string test;                     // "mann-whitney", "threshold only" or "" (no previous)
+  std::string test;                     // "run-level noise", "threshold only" or "" (no previous)
   std::optional<double> sla_limit;      // SLA limit in `unit`
   std::string sla_op;                   // "<" (must stay below) or ">" (must stay above)
   std::optional<std::string> shift_began;  // run label where the latest change point starts
@@ -64,15 +71,21 @@ struct MetricResult {
   std::optional<RowDrift> drift;        // set when the latest segment drifts steadily
   std::vector<std::string> series_runs;  // the series change points index: history runs with the metric, then current
   std::vector<double> series_values;     // their values, in `unit` (empty without a history)
-  Verdict verdict = Verdict::ok;
+  Verdict verdict = Verdict::unchanged;
   std::string reason;                   // why, in a sentence
 };
 
 struct GateOptions {
-  double threshold_pct = 20;            // degradation against the previous run that counts, percent
-  double alpha = 0.05;                  // Mann-Whitney significance level
-  std::size_t min_samples = 2;          // fewest samples per side for the significance test
-  std::size_t warn_samples = 9;         // fewer samples than this get a low-power warning
+  double threshold_pct = 10;            // change against the previous run that counts, percent
+  double alpha = 0.001;                 // significance level of a change against its noise, per metric
+  double noise_floor_pct = 20;          // run-to-run noise of one run, at least, percent (docs/regression.md)
+  double drift_floor_pct = 3;           // the machine's drift of one run when samples are processes, percent
+  double wall_clock_floor_factor = 3;   // the floor times this for benchmarks timed by the wall clock
+  double machine_change_factor = 0.5;   // noise added per unit of the controls' wall-clock shift between runs
+  std::size_t min_history_runs = 5;     // history runs needed for a metric's own spread
+  bool normalize = true;                // take the machine's shift (control set) out of benchmark changes
+  bool strict_testbed = false;          // judge absolute benchmark baselines measured on another testbed too
+  bool inconclusive_fails = false;      // --inconclusive fail: an inconclusive metric fails the gate
   bool change_points = true;            // look for change points over the history
   ChangePointOptions change_point;      // its settings
   std::optional<SlaTier> sla_tier;      // forced tier (command line); else baselines file, else target.nodes
@@ -80,23 +93,35 @@ struct GateOptions {
 };
 
 struct RegressionReport {
+  std::string title = "perfval regress";  // the command that judged: perfval regress or perfval compare
   std::string baseline_file;             // path of the baselines file
   std::string current;                   // current run label
   std::string previous;                  // previous run label ("" when none)
   std::vector<std::string> history;      // history run labels, oldest first (current excluded)
   std::optional<SlaTier> sla_tier;       // tier whose limits were applied
   std::string sla_tier_source;           // how the tier was chosen
-  double threshold_pct = 20;             // as in GateOptions, percent
-  double alpha = 0.05;                   // as in GateOptions
+  double threshold_pct = 10;             // as in GateOptions, percent
+  double alpha = 0.001;                  // as in GateOptions
+  double noise_floor_pct = 20;           // as in GateOptions, percent
   bool fail_on_missing = false;          // as in GateOptions
+  bool inconclusive_fails = false;       // as in GateOptions
+  MachineContext current_machine;        // where the current run was measured
+  MachineContext previous_machine;       // where the previous run was measured
+  Testbed baseline_testbed;              // where the baselines file says its values were measured
+  MachineShift machine_shift;            // wall-clock shift of the controls, previous -> current
+  MachineShift machine_shift_cpu;        // CPU-time shift of the controls, previous -> current
+  std::vector<std::string> inapplicable;  // baseline entries the current run cannot provide (kind of input absent)
+  std::string inapplicable_why;          // one sentence: why they do not apply
   std::vector<MetricResult> metrics;     // one row per metric
   std::vector<std::string> notes;        // warnings about the inputs (gaps, aborted runs, low repetitions)
 
   std::size_t count(Verdict v) const;
-  bool gate_failed() const;              // a regression or SLA breach (or missing data with fail_on_missing)
+  bool gate_failed() const;              // a regression or SLA breach (or missing data / inconclusive when told)
+  bool row_fails(const MetricResult& m) const;  // the row alone would fail the gate
   bool nothing_judged() const;           // every row is missing data (or there are none)
   int exit_code() const;                 // 0, 99 (gate failed) or 2 (nothing could be judged)
   std::string headline() const;          // one line: "FAIL: 2 regressions, 1 SLA breach (of 14 metrics)"
+  std::string inconclusive_warning() const;  // "warning: 3 metrics are inconclusive ..." or "" when none
 };
 
 // previous is the run to compare against (a --previous PATH or the latest history run); history holds the

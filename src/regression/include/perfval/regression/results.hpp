@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "perfval/regression/testbed.hpp"
+
 namespace perfval::regression {
 
 // One measured quantity of one run. Keys are canonical so the same quantity matches across runs:
@@ -19,6 +21,9 @@ struct Measurement {
   std::vector<double> samples;  // repetitions or per-interval values, in `unit`; may be empty
   std::string unit;             // ns/us/ms/s, bytes, ratio, /s, cores, count, or "" when the input does not say
   std::string file;             // the file it was read from
+  // The samples are independent runs of the benchmark: one per process of `perfval bench --processes N` (each
+  // process's median), or `go test -count N` lines, so their spread is the run-to-run noise.
+  bool independent_samples = false;
 };
 
 struct RunResults {
@@ -33,6 +38,7 @@ struct RunResults {
   std::vector<std::string> summary_files;          // summaries read
   std::optional<double> target_nodes;              // cluster size from a summary's target.nodes, nodes
   std::vector<std::string> notes;                  // things the reader noticed (duplicates, aborted runs)
+  MachineContext machine;                          // where it ran (Google Benchmark context); empty when unknown
 
   const Measurement* find(const std::string& key) const;
   bool empty() const { return measurements.empty() && failed.empty(); }

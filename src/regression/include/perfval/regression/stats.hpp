@@ -11,6 +11,14 @@ double median(const std::vector<double>& xs);  // 0 for an empty sample
 double stddev(const std::vector<double>& xs);  // sample standard deviation (n-1); 0 below two values
 double coefficient_of_variation(const std::vector<double>& xs);  // stddev / |mean|, 0 when the mean is 0
 
+// Robust standard deviation: 1.4826 times the median absolute deviation from the median (0 below two values).
+double robust_sd(const std::vector<double>& xs);
+
+// Student's t cumulative distribution function with `df` degrees of freedom (df > 0).
+double student_t_cdf(double t, double df);
+// Its inverse: the t with student_t_cdf(t, df) = p, for 0 < p < 1.
+double student_t_quantile(double p, double df);
+
 // Standard normal cumulative distribution function.
 double normal_cdf(double z);
 // Its inverse: the z with normal_cdf(z) = p, for 0 < p < 1.

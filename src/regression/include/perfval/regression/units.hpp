@@ -23,4 +23,7 @@ std::optional<double> convert_unit(double value, const std::string& from, const 
 // True when the unit is a time, so a smaller value is a faster result.
 bool is_time_unit(const std::string& unit);
 
+// True when the unit is a rate (per second, rps, ops): a faster machine gives a larger value.
+bool is_rate_unit(const std::string& unit);
+
 }  // namespace perfval::regression

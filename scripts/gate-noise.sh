@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# A measurement, not a test: how often the regression gate cries wolf on this machine's real run-to-run noise,
+# and how often it finds real slowdowns, for the three ways to run it (docs/regression.md records the results).
+#
+#   scripts/gate-noise.sh [N] [--ab-rounds R] [--ab-comparisons M] [--skip-ab] [--out DIR] [--reuse-runs]
+#
+# --reuse-runs judges the runs already in DIR/runs (of an earlier call with --out DIR) instead of measuring again.
+# 1. N back-to-back `perfval bench --quick` runs of one build (N=21 gives 20 comparisons).
+# 2. previous-run mode: run i against run i-1 (`perfval regress --baseline baselines/performance-baselines.yaml
+#    --previous A --current B`, as a user would); planted: a copy of run i with 5 benchmarks (picked at random,
+#    seeded by i) made 10 / 25 / 50 % slower in every repetition.
+# 3. history mode: run i against the history of runs 1..i-1, for i > 10; planted as above.
+# 4. A/B mode: `perfval compare` of `perfval bench --quick --category cpu` against itself M times, then against a
+#    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work).
+# Prints the false-alarm and detection rates and the machine (CPU, cores, load averages seen).
+# Run time on 2 shared cores: N quick runs of 1-2 min each, plus (M + 3) A/B comparisons of R rounds x 2 runs of
+# the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+n=21 rounds=10 ab_comparisons=3 skip_ab=0 out="" reuse=0
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --ab-rounds) rounds=$2; shift 2 ;;
+    --ab-comparisons) ab_comparisons=$2; shift 2 ;;
+    --skip-ab) skip_ab=1; shift ;;
+    --reuse-runs) reuse=1; shift ;;
+    --out) out=$2; shift 2 ;;
+    [0-9]*) n=$1; shift ;;
+    *) echo "gate-noise: unknown argument \"$1\" (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ "$n" -ge 3 ] || { echo "gate-noise: N must be at least 3" >&2; exit 2; }
+
+[ "$reuse" -eq 0 ] || [ -n "$out" ] || { echo "gate-noise: --reuse-runs needs --out DIR" >&2; exit 2; }
+scripts/install-deps.sh
+# Keep the build directory's -Werror setting, so this does not reconfigure (and rebuild) a developer's build.
+werror=$(sed -n 's/^PERFVAL_WERROR:[A-Z]*=//p' build/CMakeCache.txt 2>/dev/null)
+PERFVAL_WERROR=${PERFVAL_WERROR:-${werror:-OFF}} scripts/build.sh perfval perfval-bench >/dev/null
+out=${out:-$(mktemp -d /tmp/perfval-gate-noise.XXXXXX)}
+mkdir -p "$out/runs" "$out/reports" "$out/bin"
+# A copy of the binaries, so rebuilding the checkout meanwhile does not change what is measured.
+cp build/perfval build/perfval-bench "$out/bin/"
+perfval=$out/bin/perfval
+baselines=$root/baselines/performance-baselines.yaml
+echo "gate-noise: results in $out"
+
+# --- 1. back-to-back runs ---------------------------------------------------------------------------------
+for i in $(seq -w 1 "$n"); do
+  [ "$reuse" -eq 0 ] || break
+  mkdir -p "$out/runs/run-$i"
+  cut -d' ' -f1 /proc/loadavg >"$out/runs/run-$i/load"
+  start=$(date +%s)
+  "$perfval" bench --quick --out "$out/runs/run-$i/bench.json" >"$out/runs/run-$i/log" 2>&1
+  echo "gate-noise: run $i/$n took $(( $(date +%s) - start )) s (load $(cat "$out/runs/run-$i/load"))"
+done
+runs=("$out"/runs/run-*)
+
+# Benchmarks of a run (iteration rows, controls left out), and a copy with some of them slower.
+names_of() { jq -r '[.benchmarks[] | select(.run_type == "iteration") | .run_name] | unique | .[]' "$1" | grep -v '^control/'; }
+plant() {  # plant IN OUT FACTOR NAME...
+  local in=$1 dest=$2 factor=$3; shift 3
+  jq --argjson f "$factor" --args '
+    ($ARGS.positional) as $names
+    | .benchmarks |= map(if (.run_name as $n | any($names[]; . == $n)) then
+        (if has("real_time") then .real_time *= $f else . end)
+        | (if has("cpu_time") then .cpu_time *= $f else . end)
+        | with_entries(if (.key | endswith("per_second")) and (.value | type) == "number" then .value /= $f else . end)
+      else . end)' "$@" <"$in" >"$dest"
+}
+pick() { names_of "$1" | shuf -n 5 --random-source=<(yes "$2"); }  # 5 benchmarks, the same for the same seed
+
+# Counts in a perfval regress/compare JSON report: regressed rows among NAMES and among the others.
+count() {  # count REPORT NAME... -> "found others judged"
+  local report=$1; shift
+  jq -r --args '($ARGS.positional) as $p
+    | [.metrics[] | select(.verdict == "regressed")] as $r
+    | "\([$r[] | select(.name as $n | any($p[]; . == $n))] | length) \([$r[] | select(.name as $n | all($p[]; . != $n))] | length) \([.metrics[] | select(.verdict != "missing_data")] | length)"' \
+    "$@" <"$report"
+}
+
+declare -A fa_cmp fa_rows judged found planted exact
+judge_mode() {  # judge_mode MODE I ARGS... (regress arguments choosing previous or history)
+  local mode=$1 i=$2; shift 2
+  local cur=${runs[$i]}/bench.json rep="$out/reports/$mode-$i"
+  "$perfval" regress --baseline "$baselines" "$@" --current "$cur" --format json --report "$rep-same.json" >/dev/null 2>&1 || true
+  read -r _ others rows < <(count "$rep-same.json")
+  fa_cmp[$mode]=$(( ${fa_cmp[$mode]:-0} + (others > 0 ? 1 : 0) ))
+  fa_rows[$mode]=$(( ${fa_rows[$mode]:-0} + others ))
+  judged[$mode]=$(( ${judged[$mode]:-0} + rows ))
+  mapfile -t five < <(pick "$cur" "$i")
+  for pct in 10 25 50; do
+    plant "$cur" "$rep-$pct.json" "$(awk -v p="$pct" 'BEGIN { print 1 + p / 100 }')" "${five[@]}"
+    "$perfval" regress --baseline "$baselines" "$@" --current "$rep-$pct.json" --format json --report "$rep-$pct-report.json" >/dev/null 2>&1 || true
+    read -r hit others _ < <(count "$rep-$pct-report.json" "${five[@]}")
+    found[$mode-$pct]=$(( ${found[$mode-$pct]:-0} + hit ))
+    planted[$mode-$pct]=$(( ${planted[$mode-$pct]:-0} + 5 ))
+    exact[$mode-$pct]=$(( ${exact[$mode-$pct]:-0} + (hit == 5 && others <= 1 ? 1 : 0) ))
+  done
+}
+
+# --- 2. previous-run mode and 3. history mode ---------------------------------------------------------------
+prev_cmp=0 hist_cmp=0
+for ((i = 1; i < ${#runs[@]}; i++)); do
+  judge_mode previous "$i" --previous "${runs[$((i - 1))]}/bench.json"
+  prev_cmp=$((prev_cmp + 1))
+  if [ "$i" -ge 10 ]; then
+    hist="$out/history-$i"
+    mkdir -p "$hist"
+    for ((h = 0; h < i; h++)); do ln -sfn "${runs[$h]}" "$hist/$(basename "${runs[$h]}")"; done
+    judge_mode history "$i" --history "$hist"
+    hist_cmp=$((hist_cmp + 1))
+  fi
+done
+
+# --- 4. A/B mode --------------------------------------------------------------------------------------------
+affected=(cpu/metric_render/1000 cpu/metric_render/5000 cpu/metric_parse/1000 cpu/metric_parse/5000
+          cpu/json_parse/nodes/1000 cpu/json_parse/nodes/5000 cpu/json_parse/jobs/1000 cpu/json_parse/jobs/5000)
+ab_cmp=0
+declare -A ab_effect
+if [ "$skip_ab" -eq 0 ]; then
+  bench="$perfval bench --quick --category cpu --out {out}"
+  for ((c = 1; c <= ab_comparisons; c++)); do
+    rep="$out/reports/ab-same-$c.json"
+    "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
+    read -r _ others rows < <(count "$rep")
+    fa_cmp[ab]=$(( ${fa_cmp[ab]:-0} + (others > 0 ? 1 : 0) )); fa_rows[ab]=$(( ${fa_rows[ab]:-0} + others ))
+    judged[ab]=$(( ${judged[ab]:-0} + rows )); ab_cmp=$((ab_cmp + 1))
+    echo "gate-noise: A/B same build $c/$ab_comparisons: $others of $rows metrics flagged"
+  done
+  for pct in 10 25 50; do
+    rep="$out/reports/ab-$pct.json"
+    "$perfval" compare --rounds "$rounds" --a "$bench" --b "PERFVAL_BENCH_EXTRA_WORK_PCT=$pct $bench" \
+      --format json --report "$rep" >/dev/null 2>"$rep.log" || true
+    read -r hit others _ < <(count "$rep" "${affected[@]}")
+    found[ab-$pct]=$hit planted[ab-$pct]=${#affected[@]} exact[ab-$pct]=$(( hit == ${#affected[@]} && others <= 1 ? 1 : 0 ))
+    ab_effect[$pct]=$(jq -r --args '($ARGS.positional) as $p | [.metrics[] | select(.name as $n | any($p[]; . == $n))
+      | .change_vs_previous_pct] | sort | .[length / 2 | floor] | . * 10 | round / 10' "${affected[@]}" <"$rep")
+    echo "gate-noise: A/B $pct% more work: $hit of ${#affected[@]} found (median measured change +${ab_effect[$pct]}%), $others others flagged"
+  done
+fi
+
+# --- summary ------------------------------------------------------------------------------------------------
+loads=$(cat "$out"/runs/run-*/load | sort -n | tr '\n' ' ')
+read -r lmin lmed lmax < <(echo "$loads" | awk '{print $1, $(int((NF+1)/2)), $NF}')
+echo
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; load average at the start of each run: min $lmin, median $lmed, max $lmax"
+echo "$n back-to-back runs of perfval bench --quick; planted: 5 random benchmarks per comparison (A/B: ${#affected[@]} cpu benchmarks doing more work, $rounds rounds)"
+printf '%-10s %-12s %-26s %-22s %-22s %-22s\n' mode comparisons "same build: failed (rows)" "10% found (exact)" "25% found (exact)" "50% found (exact)"
+for mode in previous history ab; do
+  case $mode in previous) cmp=$prev_cmp ;; history) cmp=$hist_cmp ;; ab) cmp=$ab_cmp ;; esac
+  [ "$cmp" -gt 0 ] || continue
+  line=$(printf '%-10s %-12s %-26s' "$mode" "$cmp" "${fa_cmp[$mode]:-0} of $cmp (${fa_rows[$mode]:-0} of ${judged[$mode]:-0})")
+  for pct in 10 25 50; do
+    line+=$(printf ' %-22s' "${found[$mode-$pct]:-0}/${planted[$mode-$pct]:-0} (${exact[$mode-$pct]:-0})")
+  done
+  echo "$line"
+done
+[ "$skip_ab" -eq 1 ] || echo "A/B measured change of the slower build (median of the ${#affected[@]}): 10%: +${ab_effect[10]}%, 25%: +${ab_effect[25]}%, 50%: +${ab_effect[50]}%"
+echo "(exact: comparisons whose failing rows are all the planted ones, at most one other; results in $out)"

@@ -1,0 +1,124 @@
+// `perfval compare`: runs two benchmark commands interleaved (A B B A ...) and judges B against A round by round.
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "command.hpp"
+#include "verdict_cli.hpp"
+#include "perfval/common/args.hpp"
+#include "perfval/common/atomic_file.hpp"
+#include "perfval/common/error.hpp"
+#include "perfval/regression/ab.hpp"
+#include "perfval/report/regress_reporter.hpp"
+
+namespace perfval::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+VerdictOptions compare_defaults() {
+  const regression::AbOptions o;
+  return {o.threshold_pct, o.alpha, o.inconclusive_fails};
+}
+
+ArgParser compare_parser() {
+  ArgParser p("compare",
+              "--a 'COMMAND' --b 'COMMAND' [--rounds N] [options]\n"
+              "Runs A and B alternately (A B B A A B ...) so both see the same machine, then judges B against A\n"
+              "from the per-round ratios. A command writes Google Benchmark JSON (or go test -bench text) to {out},\n"
+              "or prints it on stdout. Exit codes: 0 no regression, 99 regression, 2 bad input or a failed command.\n"
+              "See docs/regression.md (interleaved A/B).");
+  p.option("a", "COMMAND", "the reference build's benchmark command, e.g. 'main/build/perfval bench --quick --out {out}'")
+      .option("b", "COMMAND", "the candidate build's benchmark command")
+      .option("rounds", "N", "A/B rounds, 2-100 (default 10); each round runs both commands once")
+      .flag("no-normalize", "do not take each round's machine shift (control set) out of the ratios")
+      .option("out", "DIR", "keep every run's results here (default: a temporary folder, removed afterwards)");
+  add_verdict_options(p, compare_defaults(), "significance level of the paired t-test over rounds, per metric");
+  return p;
+}
+
+regression::AbOptions ab_options(const ParsedArgs& a) {
+  regression::AbOptions o;
+  const auto cmd_a = a.get("a"), cmd_b = a.get("b");
+  if (!cmd_a || cmd_a->empty() || !cmd_b || cmd_b->empty())
+    throw Error("perfval compare: --a COMMAND and --b COMMAND are both required");
+  o.a = *cmd_a;
+  o.b = *cmd_b;
+  if (auto r = a.get("rounds")) {
+    const long long n = parse_int_arg("--rounds", *r);
+    if (n < 2 || n > 100) throw Error("--rounds: must be between 2 and 100, got " + *r);
+    o.rounds = static_cast<int>(n);
+  }
+  const VerdictOptions v = verdict_options(a, compare_defaults());
+  o.threshold_pct = v.threshold_pct;
+  o.alpha = v.alpha;
+  o.inconclusive_fails = v.inconclusive_fails;
+  o.normalize = !a.has("no-normalize");
+  return o;
+}
+
+// Runs every step of the A B B A ... order; results[0] are A's rounds, results[1] B's.
+std::array<std::vector<regression::RunResults>, 2> run_rounds(const regression::AbOptions& o, const fs::path& dir) {
+  std::array<std::vector<regression::RunResults>, 2> results;
+  const std::vector<char> order = regression::ab_order(o.rounds);
+  for (std::size_t step = 0; step < order.size(); ++step) {
+    const int round = static_cast<int>(step / 2) + 1;
+    const char side = order[step];
+    const std::string& command = side == 'A' ? o.a : o.b;
+    char stem[32];
+    std::snprintf(stem, sizeof stem, "round-%02d-%c", round, side == 'A' ? 'a' : 'b');
+    const bool to_file = command.find("{out}") != std::string::npos;
+    const fs::path out = dir / (std::string(stem) + (to_file ? ".json" : ".txt"));
+    const auto started = std::chrono::steady_clock::now();
+    results[side == 'A' ? 0 : 1].push_back(
+        regression::run_benchmark_command(command, out.string(), (dir / (std::string(stem) + ".err")).string()));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "perfval compare: round %d/%d: %c %.1f s\n", round, o.rounds, side, seconds);
+  }
+  return results;
+}
+
+int run_compare(const std::vector<std::string>& args) {
+  const ArgParser parser = compare_parser();
+  const ParsedArgs a = parser.parse(args);
+  if (a.help) {
+    std::printf("%s", parser.help().c_str());
+    return exit_code::ok;
+  }
+  if (!a.positionals.empty()) throw Error("perfval compare: unexpected argument \"" + a.positionals[0] + "\"");
+  const regression::AbOptions options = ab_options(a);
+  const auto reporter = report::make_regress_reporter(a.get_or("format", "console"), {});
+  const bool keep = a.has("out");
+  std::error_code ec;
+  const fs::path dir = keep ? fs::path(*a.get("out"))
+                            : fs::temp_directory_path() / ("perfval-compare-" + std::to_string(::getpid()));
+  fs::create_directories(dir, ec);
+  if (ec) throw Error("--out: cannot create " + dir.string() + ": " + ec.message());
+  std::array<std::vector<regression::RunResults>, 2> results;
+  try {
+    results = run_rounds(options, dir);
+  } catch (...) {
+    if (!keep) fs::remove_all(dir, ec);
+    throw;
+  }
+  regression::RegressionReport report = regression::judge_ab(results[0], results[1], options);
+  report.previous = "A: " + options.a;
+  report.current = "B: " + options.b;
+  report.notes.push_back(std::to_string(options.rounds) + " rounds in the order A B, B A, A B, ...; " +
+                         (keep ? "results in " + dir.string() : "results removed (--out DIR keeps them)"));
+  if (!keep) fs::remove_all(dir, ec);
+  emit_report(report, *reporter, a);
+  return report.exit_code();
+}
+
+const CommandRegistration reg{"compare", "run two benchmark commands interleaved (A B B A ...) and judge B against A",
+                              &run_compare};
+
+}  // namespace
+
+}  // namespace perfval::cli

@@ -1,0 +1,166 @@
+// Judging interleaved A/B rounds: per-round log ratios of B to A, a paired t-test over rounds, three-way calls.
+#include "perfval/regression/ab.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "judge.hpp"
+#include "perfval/regression/format.hpp"
+#include "perfval/regression/stats.hpp"
+#include "run_noise.hpp"
+
+namespace perfval::regression {
+
+std::vector<char> ab_order(int rounds) {
+  std::vector<char> order;
+  for (int r = 0; r < rounds; ++r) {
+    order.push_back(r % 2 == 0 ? 'A' : 'B');
+    order.push_back(r % 2 == 0 ? 'B' : 'A');
+  }
+  return order;
+}
+
+PairedChange paired_change(const std::vector<double>& log_ratios) {
+  PairedChange c;
+  c.rounds = log_ratios.size();
+  c.mean = mean(log_ratios);
+  c.sd = stddev(log_ratios);
+  if (c.rounds < 2) return c;
+  const double se = c.sd / std::sqrt(static_cast<double>(c.rounds));
+  if (se == 0) {
+    c.p_value = c.mean == 0 ? 1 : 0;
+    return c;
+  }
+  c.t = c.mean / se;
+  c.p_value = std::min(1.0, 2 * (1 - student_t_cdf(std::fabs(c.t), static_cast<double>(c.rounds - 1))));
+  return c;
+}
+
+namespace {
+
+// The metrics judged for one benchmark: the time it is measured by, and per-operation values (Go's B/op,
+// allocs/op, ...), which are properties of the code rather than of the machine.
+std::vector<std::string> judged_keys(const RunResults& run, const std::string& name) {
+  std::vector<std::string> keys;
+  const std::string prefix = "bench:" + name + ":";
+  const std::string primary = prefix + detail::time_field_of(name);
+  keys.push_back(run.find(primary) ? primary : prefix + "real_time");
+  for (const auto& [key, m] : run.measurements) {
+    if (key.rfind(prefix, 0) != 0 || key == keys.front()) continue;
+    const std::string field = key.substr(prefix.size());
+    if (field != "real_time" && field != "cpu_time" && field.find("/op") != std::string::npos) keys.push_back(key);
+  }
+  return keys;
+}
+
+struct Sides {
+  std::vector<double> a, b, ratios;  // log locations of A and B, and log(B / A) per round (normalized)
+  std::string unit;                  // unit of the values
+  bool normalized = false;           // at least one round had a machine shift taken out
+};
+
+Sides collect(const std::string& key, const std::vector<RunResults>& as, const std::vector<RunResults>& bs,
+              const AbOptions& o) {
+  Sides s;
+  for (std::size_t r = 0; r < as.size() && r < bs.size(); ++r) {
+    const Measurement* ma = as[r].find(key);
+    const Measurement* mb = bs[r].find(key);
+    if (!ma || !mb) continue;
+    const auto cb = convert_unit(mb->value, mb->unit, ma->unit);
+    if (!cb) continue;
+    std::vector<double> b_samples;
+    for (double v : mb->samples) b_samples.push_back(*convert_unit(v, mb->unit, ma->unit));
+    const auto la = locate(ma->samples, ma->value), lb = locate(b_samples, *cb);
+    if (!la || !lb) continue;
+    double ratio = lb->log_value - la->log_value;
+    const std::string field = detail::control_field(key, ma->unit);
+    if (o.normalize && !field.empty()) {
+      const MachineShift shift =
+          machine_shift(detail::controls_of(as[r]).field(field), detail::controls_of(bs[r]).field(field));
+      if (shift.measured()) ratio -= detail::speed_sign(ma->unit) * shift.log_shift, s.normalized = true;
+    }
+    s.unit = ma->unit;
+    s.a.push_back(la->log_value);
+    s.b.push_back(lb->log_value);
+    s.ratios.push_back(ratio);
+  }
+  return s;
+}
+
+bool appears(const std::string& key, const std::vector<RunResults>& runs) {
+  return std::any_of(runs.begin(), runs.end(), [&](const RunResults& r) { return r.find(key) != nullptr; });
+}
+
+void judge_row(MetricResult& row, const Sides& s, const AbOptions& o) {
+  const PairedChange c = paired_change(s.ratios);
+  const double sign = row.direction == Direction::lower_is_better ? 1 : -1;
+  const double bad = sign * c.mean, se = c.rounds > 1 ? c.sd / std::sqrt(static_cast<double>(c.rounds)) : 0;
+  row.previous = std::exp(median(s.a));
+  row.current = std::exp(median(s.b));
+  row.previous_samples = row.current_samples = c.rounds;
+  row.change_vs_previous_pct = log_to_pct(c.mean);
+  if (s.normalized) row.normalized_change_pct = log_to_pct(c.mean);
+  row.p_value = c.p_value;
+  row.noise_pct = log_to_pct(se);
+  row.noise_source = "spread of the per-round B/A ratios over " + std::to_string(c.rounds) + " rounds";
+  row.test = "paired rounds (t-test)";
+  if (c.rounds >= 2) {
+    const double t = student_t_quantile(1 - o.alpha / 2, static_cast<double>(c.rounds - 1));
+    row.change_ci_low_pct = log_to_pct(c.mean - t * se);
+    row.change_ci_high_pct = log_to_pct(c.mean + t * se);
+  }
+  const std::string text = format_change(log_to_pct(c.mean)) + " B vs A (mean of " + std::to_string(c.rounds) +
+                           " rounds, noise ±" + format_number(std::round(log_to_pct(se) * 10) / 10) +
+                           "%, p=" + format_p_value(c.p_value) + ")";
+  const bool beyond = std::fabs(bad) > std::log1p(o.threshold_pct / 100);
+  if (!beyond) row.verdict = Verdict::unchanged, row.reason = "within " + format_number(o.threshold_pct) + "%: " + text;
+  else if (c.p_value < o.alpha && c.rounds >= 2)
+    row.verdict = bad > 0 ? Verdict::regressed : Verdict::improved, row.reason = to_string(row.verdict) + ": " + text;
+  else
+    row.verdict = Verdict::inconclusive,
+    row.reason = "inconclusive: " + text + ": beyond " + format_number(o.threshold_pct) +
+                 "% but within the noise; more rounds (--rounds) would tell";
+}
+
+}  // namespace
+
+RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
+                          const AbOptions& options) {
+  RegressionReport report;
+  report.title = "perfval compare";
+  report.current = "B";
+  report.previous = "A";
+  report.threshold_pct = options.threshold_pct;
+  report.alpha = options.alpha;
+  report.inconclusive_fails = options.inconclusive_fails;
+  if (a_runs.empty() || b_runs.empty()) return report;
+  report.current_machine = b_runs.front().machine;
+  report.previous_machine = a_runs.front().machine;
+  std::vector<std::string> names = a_runs.front().benchmarks;
+  for (const auto& n : b_runs.front().benchmarks)
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  for (const auto& name : names) {
+    for (const auto& key : judged_keys(a_runs.front(), name)) {
+      if (detail::is_control_key(key)) continue;
+      MetricResult row;
+      row.name = name;
+      row.key = key;
+      row.metric = key.substr(key.rfind(':') + 1);
+      const Sides s = collect(key, a_runs, b_runs, options);
+      if (s.ratios.empty() && !appears(key, a_runs) && !appears(key, b_runs)) continue;  // e.g. BigO aggregate rows
+      row.unit = s.unit;
+      row.direction = is_rate_unit(s.unit) ? Direction::higher_is_better : Direction::lower_is_better;
+      if (s.ratios.empty()) {
+        row.verdict = Verdict::missing_data;
+        row.reason = "missing data: " + name + " is only in " + (appears(key, a_runs) ? "A's" : "B's") + " results";
+      } else {
+        judge_row(row, s, options);
+      }
+      report.metrics.push_back(std::move(row));
+    }
+  }
+  return report;
+}
+
+}  // namespace perfval::regression

@@ -1,0 +1,81 @@
+// Running one side of an A/B round: a shell command whose results land in a file, with failures reported as the
+// command and the tail of its standard error.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "perfval/common/error.hpp"
+#include "perfval/regression/ab.hpp"
+
+extern char** environ;
+
+namespace perfval::regression {
+
+namespace {
+
+std::string tail_of(const std::string& path, std::size_t lines) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  std::string out;
+  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += "\n  | " + all[i];
+  return out.empty() ? " (no output on stderr)" : out;
+}
+
+std::string with_out(std::string command, const std::string& out_file) {
+  for (std::size_t at = command.find("{out}"); at != std::string::npos; at = command.find("{out}", at + out_file.size()))
+    command.replace(at, 5, out_file);
+  return command;
+}
+
+// Exit status of `sh -c command` with stdout/stderr redirected; -signal when killed by a signal.
+int run_shell(const std::string& command, const std::string& stdout_file, const std::string& err_file) {
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, 1, stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&files, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::string sh = "/bin/sh", flag = "-c", cmd = command;
+  char* argv[] = {sh.data(), flag.data(), cmd.data(), nullptr};
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, "/bin/sh", &files, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&files);
+  if (rc != 0) throw Error("cannot start /bin/sh for \"" + command + "\": " + std::strerror(rc), exit_code::internal_error);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+}  // namespace
+
+RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file) {
+  const bool writes_file = command.find("{out}") != std::string::npos;
+  const std::string expanded = with_out(command, out_file);
+  const int status = run_shell(expanded, writes_file ? "/dev/null" : out_file, err_file);
+  if (status == -SIGINT || status == -SIGTERM || status == exit_code::interrupted)
+    throw Error("interrupted while running \"" + expanded + "\"", exit_code::interrupted);
+  if (status != 0) {
+    const std::string how = status < 0 ? "was killed by signal " + std::to_string(-status)
+                                       : "exited " + std::to_string(status);
+    throw Error("command \"" + expanded + "\" " + how + "; the end of its stderr:" + tail_of(err_file, 10));
+  }
+  try {
+    RunResults r = read_results(out_file);
+    if (r.benchmarks.empty())
+      throw Error(out_file + ": no benchmark results (perfval compare needs Google Benchmark or go test -bench output)");
+    return r;
+  } catch (const Error& e) {
+    throw Error("command \"" + expanded + "\" succeeded but its results cannot be read: " + e.what() +
+                (writes_file ? "" : " (it should print benchmark results on stdout, or write them to {out})") +
+                "; the end of its stderr:" + tail_of(err_file, 10));
+  }
+}
+
+}  // namespace perfval::regression

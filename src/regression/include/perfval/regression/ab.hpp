@@ -1,0 +1,49 @@
+// Interleaved A/B comparison: two benchmark commands run alternately (A B B A A B ...) so both see the same
+// machine; each round's B/A ratio is one paired observation and the rounds, not the repetitions, are the unit.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "perfval/regression/gate.hpp"
+#include "perfval/regression/results.hpp"
+
+namespace perfval::regression {
+
+struct AbOptions {
+  std::string a;                 // command of the reference build (shell), e.g. "old/perfval bench --quick --out {out}"
+  std::string b;                 // command of the candidate build
+  int rounds = 10;               // A/B pairs; each round runs both commands once
+  double threshold_pct = 5;      // change of B against A that counts, percent
+  double alpha = 0.01;           // significance level of the paired t-test over rounds, per metric
+  bool normalize = true;         // take each round's machine shift (control set, when both sides run it) out
+  bool inconclusive_fails = false;  // an inconclusive metric fails the gate
+};
+
+// Which side runs at each step: round r runs A then B when r is even, B then A when odd ("ABBAAB...").
+std::vector<char> ab_order(int rounds);
+
+// Per round, log(B / A) of a metric's median, in the bad direction when `bad_positive`; exposed for tests.
+struct PairedChange {
+  double mean = 0;        // mean of the per-round log ratios
+  double sd = 0;          // their sample standard deviation
+  std::size_t rounds = 0; // rounds with a value on both sides
+  double t = 0;           // mean / (sd / sqrt(rounds)); 0 when sd is 0 and mean is 0
+  double p_value = 1;     // two-sided p of Student's t with rounds - 1 degrees of freedom
+};
+PairedChange paired_change(const std::vector<double>& log_ratios);
+
+// One row per benchmark time (and per-op metric) present on both sides: previous = A's median over rounds,
+// current = B's; regressed / improved when beyond the threshold and p < alpha, inconclusive when beyond the
+// threshold only. a_runs[i] and b_runs[i] are round i's runs.
+// Runs `command` with /bin/sh -c. "{out}" in it is replaced by `out_file` (the command writes its results
+// there); without it, the command's standard output is saved to `out_file`. Its standard error goes to
+// `err_file`. Returns the results read from `out_file`; throws Error (exit 2) naming the command, its exit
+// status and the tail of its standard error when it fails or writes nothing readable (exit 105 when
+// interrupted).
+RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file);
+
+RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
+                          const AbOptions& options);
+
+}  // namespace perfval::regression

@@ -1,0 +1,89 @@
+// `perfval compare` end to end with a real Google Benchmark binary (build/perfval-bench): the same build against
+// itself passes, a build doing twice the work in one benchmark fails naming it, and a failing command exits 2
+// with the command and the end of its stderr.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using perfval::test::run_process;
+using namespace std::chrono_literals;
+
+std::string bench_bin() { return (fs::path(PERFVAL_BIN).parent_path() / "perfval-bench").string(); }
+
+// One Google Benchmark run of two cpu benchmarks as JSON on stdout.
+std::string bench_command(const std::string& env = "") {
+  return env + " " + bench_bin() +
+         " --perfval_quick --perfval_no_controls --benchmark_filter='^cpu/(metric_render|json_parse/nodes)/1000$' "
+         "--benchmark_repetitions=3 --benchmark_min_time=0.02 --benchmark_format=json";
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class RegressCompare : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("perfval_compare_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(RegressCompare, TwiceTheWorkIsFoundAndTheSameBuildPasses) {
+  // PERFVAL_BENCH_EXTRA_WORK_PCT=100: cpu/metric_render and cpu/json_parse work on twice the nodes.
+  const fs::path report = dir_ / "slower.json";
+  const auto slower = run_process({PERFVAL_BIN, "compare", "--rounds", "4", "--a", bench_command(),
+                                   "--b", bench_command("PERFVAL_BENCH_EXTRA_WORK_PCT=100"), "--format", "json",
+                                   "--report", report.string(), "--out", (dir_ / "runs").string()},
+                                  300s);
+  EXPECT_EQ(slower.exit_code, 99) << slower.out << slower.err;
+  const auto doc = nlohmann::json::parse(slurp(report));
+  std::map<std::string, std::string> verdicts;
+  for (const auto& m : doc["metrics"]) verdicts[m["name"]] = m["verdict"];
+  EXPECT_EQ(verdicts["cpu/metric_render/1000"], "regressed") << doc.dump(1);
+  EXPECT_EQ(verdicts["cpu/json_parse/nodes/1000"], "regressed") << doc.dump(1);
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "round-01-a.txt"));  // --out keeps every run
+  EXPECT_TRUE(fs::exists(dir_ / "runs" / "round-04-b.txt"));
+  EXPECT_THAT(slower.err, HasSubstr("perfval compare: round 4/4: A"));
+
+  const auto same = run_process({PERFVAL_BIN, "compare", "--rounds", "3", "--a", bench_command(), "--b", bench_command()},
+                                300s);
+  EXPECT_NE(same.exit_code, 99) << same.out << same.err;  // 0, or 0 with inconclusive rows on a very busy machine
+  EXPECT_THAT(same.out, AllOf(HasSubstr("perfval compare: B: "), HasSubstr("3 rounds in the order A B, B A")));
+}
+
+TEST_F(RegressCompare, AFailingCommandExitsTwoWithItsStderr) {
+  const auto r = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--a", bench_command(), "--b",
+                              "echo 'cannot open bench binary: no such file' >&2; exit 3"},
+                             120s);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, AllOf(HasSubstr("command \"echo 'cannot open bench binary"), HasSubstr("exited 3"),
+                           HasSubstr("| cannot open bench binary: no such file")));
+  const auto garbage = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--a", "echo hello", "--b", "echo hello"}, 60s);
+  EXPECT_EQ(garbage.exit_code, 2);
+  EXPECT_THAT(garbage.err, HasSubstr("succeeded but its results cannot be read"));
+  const auto usage = run_process({PERFVAL_BIN, "compare", "--a", "x"}, 10s);
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_THAT(usage.err, HasSubstr("--a COMMAND and --b COMMAND are both required"));
+  EXPECT_THAT(run_process({PERFVAL_BIN, "compare", "--a", "x", "--b", "y", "--rounds", "1"}, 10s).err,
+              HasSubstr("--rounds: must be between 2 and 100"));
+}
+
+}  // namespace

@@ -1,0 +1,105 @@
+// Interleaved A/B judging: per-round pairing cancels a machine that moves from round to round, controls in each
+// run take out a shift between A and B within a round, and benchmarks on one side only are missing data.
+#include "perfval/regression/ab.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace perfval::regression {
+namespace {
+
+using ::testing::HasSubstr;
+
+void add_benchmark(RunResults& run, const std::string& name, double ns, std::mt19937_64& rng) {
+  std::normal_distribution<double> rep(1, 0.02);
+  Measurement m{"bench:" + name + ":cpu_time", 0, {}, "ns", run.label};
+  for (int i = 0; i < 5; ++i) m.samples.push_back(ns * rep(rng));
+  m.value = ns;
+  run.benchmarks.push_back(name);
+  run.measurements[m.key] = m;
+}
+
+// Round r's run of one side: the machine is `machine` times slower, B's "x" is `slowdown` times slower.
+RunResults run_of(const std::string& label, double machine, double slowdown, std::mt19937_64& rng) {
+  RunResults run;
+  run.label = label;
+  add_benchmark(run, "x", 1000 * machine * slowdown, rng);
+  add_benchmark(run, "y", 5000 * machine, rng);
+  return run;
+}
+
+const MetricResult& row(const RegressionReport& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return m;
+  throw std::runtime_error("no row " + name);
+}
+
+TEST(AbJudge, PairedRoundsFindTenPercentWhileTheMachineMovesThirty) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> machine(0.7, 1.3);
+  std::vector<RunResults> a, b;
+  for (int r = 0; r < 10; ++r) {
+    const double m = machine(rng);
+    a.push_back(run_of("a" + std::to_string(r), m, 1.0, rng));
+    b.push_back(run_of("b" + std::to_string(r), m * 1.01, 1.10, rng));  // B runs just after A: nearly the same machine
+  }
+  AbOptions o;
+  const RegressionReport report = judge_ab(a, b, o);
+  EXPECT_EQ(row(report, "x").verdict, Verdict::regressed) << row(report, "x").reason;
+  EXPECT_NEAR(*row(report, "x").change_vs_previous_pct, 11.1, 1.5);
+  EXPECT_EQ(row(report, "y").verdict, Verdict::unchanged) << row(report, "y").reason;
+  EXPECT_EQ(row(report, "x").test, "paired rounds (t-test)");
+  EXPECT_EQ(report.exit_code(), 99);
+  EXPECT_EQ(report.title, "perfval compare");
+}
+
+TEST(AbJudge, ControlsTakeOutAShiftBetweenTheTwoSidesOfARound) {
+  std::mt19937_64 rng(5);
+  std::vector<RunResults> a, b;
+  for (int r = 0; r < 6; ++r) {
+    // B always runs on a 20 % slower machine (say a noisy neighbour started): its controls say so.
+    a.push_back(run_of("a", 1.0, 1.0, rng));
+    b.push_back(run_of("b", 1.2, 1.0, rng));
+    add_benchmark(a.back(), "control/cpu", 100, rng);
+    add_benchmark(b.back(), "control/cpu", 120, rng);
+  }
+  AbOptions o;
+  RegressionReport report = judge_ab(a, b, o);
+  EXPECT_EQ(row(report, "x").verdict, Verdict::unchanged) << row(report, "x").reason;
+  EXPECT_NEAR(*row(report, "x").normalized_change_pct, 0, 2);
+  for (const auto& m : report.metrics) EXPECT_THAT(m.name, ::testing::Not(HasSubstr("control/")));
+  o.normalize = false;
+  report = judge_ab(a, b, o);
+  EXPECT_EQ(row(report, "x").verdict, Verdict::regressed);
+}
+
+TEST(AbJudge, FewNoisyRoundsAreInconclusiveAndCanFailTheGate) {
+  std::vector<RunResults> a, b;
+  std::mt19937_64 rng(2);
+  a.push_back(run_of("a", 1.0, 1.0, rng));
+  b.push_back(run_of("b", 1.4, 1.0, rng));
+  a.push_back(run_of("a", 1.0, 1.0, rng));
+  b.push_back(run_of("b", 0.9, 1.0, rng));
+  AbOptions o;
+  RegressionReport report = judge_ab(a, b, o);
+  EXPECT_EQ(row(report, "x").verdict, Verdict::inconclusive);
+  EXPECT_THAT(row(report, "x").reason, HasSubstr("more rounds (--rounds) would tell"));
+  EXPECT_EQ(report.exit_code(), 0);
+  o.inconclusive_fails = true;
+  report = judge_ab(a, b, o);
+  EXPECT_EQ(report.exit_code(), 99);
+}
+
+TEST(AbJudge, BenchmarkOnOneSideOnlyIsMissingData) {
+  std::mt19937_64 rng(1);
+  std::vector<RunResults> a{run_of("a", 1, 1, rng)}, b{run_of("b", 1, 1, rng)};
+  add_benchmark(a.front(), "only_in_a", 10, rng);
+  const RegressionReport report = judge_ab(a, b, AbOptions{});
+  EXPECT_EQ(row(report, "only_in_a").verdict, Verdict::missing_data);
+  EXPECT_THAT(row(report, "only_in_a").reason, HasSubstr("only in A's results"));
+}
+
+}  // namespace
+}  // namespace perfval::regression
