@@ -70,7 +70,7 @@ inline nlohmann::json summary_doc(const RunShape& shape) {
     }
   }
   s.totals.iterations = s.totals.total().requests;
-  s.totals.vus_max = 50;
+  s.vus_max = 50;
   loadgen::evaluate_summary_thresholds(s);
   return loadgen::summary_to_json(s);
 }
