@@ -30,6 +30,8 @@ std::string format_observed(const std::string& metric, const std::optional<doubl
 std::string over_time_section(const std::vector<RunView>& runs);
 // The latency percentile spectrum (log 1/(1-q) axis): all requests, corrected and uncorrected, and per name.
 std::string spectrum_section(const std::vector<RunView>& runs);
+// The load steps of a ramping run: the capacity answer, rps and p95 per step with the SLA line, and the table.
+std::string steps_section(const RunView& run);
 // Status codes and transport errors by kind as bars, with the first example of each error kind.
 std::string outcomes_section(const RunView& run);
 
