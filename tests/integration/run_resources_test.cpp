@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -102,6 +103,12 @@ TEST_F(ServeTarget, MetricsUrlReportsItsMemoryAndCpu) {
   }
   expect_real_figures(r, rss);
   EXPECT_EQ(r.summary.at("resources").at("source"), "metrics_url " + url_ + "/metrics");
+  // The HTML report written next to it shows them: the resources table and the memory and CPU charts.
+  std::ifstream in(dir_.path() + "/out/report.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* s : {"Target resources", "Target memory", "Target CPU", "memory, highest"}) {
+    EXPECT_NE(html.find(s), std::string::npos) << s;
+  }
 }
 
 TEST_F(ServeTarget, PidReadsItsProc) {
