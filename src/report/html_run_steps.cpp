@@ -60,12 +60,8 @@ LineChart step_chart(const std::string& title, const std::string& level_label, c
 
 // The SLA line on the p95 chart: every http_req_duration percentile or average threshold, as written.
 void add_sla_lines(LineChart& c, const RunView& run) {
-  for (const auto& t : run.doc.array("thresholds")) {
-    if (t.value("metric", "") != "http_req_duration") continue;
-    const std::string expr = t.value("expression", "");
-    const auto limit = parse_threshold_limit("http_req_duration", expr);
-    if (!limit || limit->aggregation == "count" || limit->aggregation == "rate") continue;
-    c.rules.push_back({limit->value, "SLA " + expr + (limit->aggregation == "p(95)" ? "" : " (another aggregate)"),
+  for (const auto& t : latency_thresholds(run)) {
+    c.rules.push_back({t.limit.value, "SLA " + t.expression + (t.limit.aggregation == "p(95)" ? "" : " (another aggregate)"),
                        "limit", false, true});
   }
 }
