@@ -1,7 +1,8 @@
 // The capacity answer of a ramping run against `perfval serve` in its own process, one server thread and a heavy
-// /metrics (2,000 nodes): a staircase of 1, 4 and 16 VUs with no think time saturates it, so latency climbs with
-// every step while throughput stays flat. The SLA line is placed from what a first run measured (never from
-// timing assumptions), between two steps; the answer must be the step below it.
+// /metrics (2,000 nodes, ~830 kB): a staircase of 1, 8 and 64 VUs with no think time saturates it, so latency
+// climbs about eightfold per step while throughput stays flat. The SLA line is placed from what a calibration run
+// measured (never from timing assumptions), between steps 2 and 3; the answer must be the last step whose p95, as
+// this run measured it, is below the line, and the test requires the line to fall between the first and the last.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -23,12 +24,12 @@ struct RunResult {
   json summary;
 };
 
-// 4-s plateaus at 1, 4 and 16 VUs joined by 1-s ramps (14 s); the first second of each is warm-up.
+// 4-s plateaus at 1, 8 and 64 VUs joined by 1-s ramps (14 s); the first second of each is warm-up.
 std::string staircase(const std::string& url, const std::string& thresholds) {
   return "name: steps\ntarget: {base_url: '" + url + "'}\nrequests: [{name: metrics, path: /metrics}]\n"
          "executor: ramping-vus\nstartVUs: 1\nstages:\n"
-         "  - {duration: 4s, target: 1}\n  - {duration: 1s, target: 4}\n  - {duration: 4s, target: 4}\n"
-         "  - {duration: 1s, target: 16}\n  - {duration: 4s, target: 16}\n"
+         "  - {duration: 4s, target: 1}\n  - {duration: 1s, target: 8}\n  - {duration: 4s, target: 8}\n"
+         "  - {duration: 1s, target: 64}\n  - {duration: 4s, target: 64}\n"
          "gracefulRampDown: 5s\nthresholds:\n" + thresholds;
 }
 
@@ -81,9 +82,8 @@ class CapacitySteps : public ::testing::Test {
     const json& steps = calibration_.summary.at("steps");
     ASSERT_EQ(steps.size(), 3U) << steps.dump();
     for (const auto& s : steps) p95_.push_back(s.at("p95_ms").get<double>());
-    // The premise: one server thread is saturated, so each step's latency is well above the last one's.
-    ASSERT_GT(p95_[2], 1.5 * p95_[1]) << steps.dump();
-    ASSERT_GT(p95_[1], 1.5 * p95_[0]) << steps.dump();
+    // The premise: one server thread is saturated, so the last step's latency is well above the first's.
+    ASSERT_GT(p95_[2], 4 * p95_[0]) << steps.dump();
   }
 
   static std::unique_ptr<Child> serve_;
@@ -96,63 +96,77 @@ std::string CapacitySteps::url_;
 RunResult CapacitySteps::calibration_;
 
 TEST_F(CapacitySteps, TheAnswerIsTheStepBelowTheSlaLine) {
-  const double line = std::sqrt(p95_[1] * p95_[2]);  // halfway between steps 2 and 3, on a log scale
+  const double line = std::sqrt(p95_[1] * p95_[2]);  // between steps 2 and 3 of the calibration, on a log scale
   const RunResult r = run_yaml(staircase(url_, "  http_req_duration: [\"p(95)<" + ms(line) + "\"]\n"));
   ASSERT_EQ(r.process.exit_code, 99) << r.process.out << r.process.err;  // the run as a whole failed its SLA
   const json& c = r.summary.at("capacity_found");
   const json& steps = r.summary.at("steps");
+  ASSERT_EQ(steps.size(), 3U) << steps.dump();
+  // Where this run's own measurements put the line (a loaded machine moves latency between runs).
+  std::size_t below = 0;
+  while (below < steps.size() && steps[below].at("p95_ms").get<double>() < line) ++below;
+  ASSERT_GE(below, 1U) << "the line is below the first step: " << line << " ms " << steps.dump();
+  ASSERT_LE(below, 2U) << "the line is above the last step: " << line << " ms " << steps.dump();
   ASSERT_EQ(c.at("status"), "found") << c.dump() << steps.dump();
-  EXPECT_EQ(c.at("step"), 2) << steps.dump();
-  EXPECT_EQ(c.at("vus").get<double>(), 4);
-  const json& answer = steps.at(1);
+  EXPECT_EQ(c.at("step"), below) << steps.dump();
+  const json& answer = steps.at(below - 1);
+  EXPECT_EQ(c.at("vus").get<double>(), answer.at("vus").get<double>());
   EXPECT_TRUE(answer.at("sla_ok").get<bool>());
-  EXPECT_LT(answer.at("p95_ms").get<double>(), line);
   EXPECT_DOUBLE_EQ(c.at("rps").get<double>(), answer.at("rps").get<double>());
   EXPECT_NEAR(c.at("rps").get<double>(), series_rate(r.summary, answer), 1e-6 * c.at("rps").get<double>());
   EXPECT_GT(c.at("rps").get<double>(), 0);
   const json& broke = c.at("broke_at");
-  EXPECT_EQ(broke.at("step"), 3);
-  EXPECT_EQ(broke.at("vus").get<double>(), 16);
+  EXPECT_EQ(broke.at("step"), below + 1);
+  EXPECT_EQ(broke.at("vus").get<double>(), steps.at(below).at("vus").get<double>());
   EXPECT_NE(broke.at("reason").get<std::string>().find("p(95)="), std::string::npos) << broke.dump();
   EXPECT_NE(broke.at("reason").get<std::string>().find(">= " + ms(line)), std::string::npos) << broke.dump();
-  ASSERT_EQ(steps.at(2).at("failed_thresholds").size(), 1U);
-  EXPECT_EQ(steps.at(2).at("failed_thresholds")[0].at("expression"), "p(95)<" + ms(line));
-  EXPECT_NE(r.process.out.find("capacity within SLA: 4 VUs, "), std::string::npos) << r.process.out;
-  EXPECT_NE(r.process.out.find("broke at 16 VUs: p(95)="), std::string::npos) << r.process.out;
+  ASSERT_EQ(steps.at(below).at("failed_thresholds").size(), 1U);
+  EXPECT_EQ(steps.at(below).at("failed_thresholds")[0].at("expression"), "p(95)<" + ms(line));
+  const std::string level = below == 1 ? "1 VU, " : "8 VUs, ";
+  EXPECT_NE(r.process.out.find("capacity within SLA: " + level), std::string::npos) << r.process.out;
+  EXPECT_NE(r.process.out.find(std::string("broke at ") + (below == 1 ? "8" : "64") + " VUs: p(95)="), std::string::npos)
+      << r.process.out;
+  // How often the line fell where the calibration put it (between steps 2 and 3), for the log.
+  std::printf("SLA line %.2f ms: steps' p95 %.2f / %.2f / %.2f ms, answer step %zu\n", line,
+              steps[0].at("p95_ms").get<double>(), steps[1].at("p95_ms").get<double>(), steps[2].at("p95_ms").get<double>(),
+              below);
 }
 
 TEST_F(CapacitySteps, NotReachedWhenTheSlaHoldsAtEveryStep) {
   const json& c = calibration_.summary.at("capacity_found");
   EXPECT_EQ(c.at("status"), "not reached") << c.dump();
   EXPECT_EQ(c.at("step"), 3);
-  EXPECT_EQ(c.at("vus").get<double>(), 16);
+  EXPECT_EQ(c.at("vus").get<double>(), 64);
   EXPECT_TRUE(c.at("broke_at").is_null());
   for (const auto& s : calibration_.summary.at("steps")) EXPECT_TRUE(s.at("sla_ok").get<bool>()) << s.dump();
   EXPECT_NE(calibration_.process.out.find("not reached: the SLA held at every step"), std::string::npos)
       << calibration_.process.out;
-  // Throughput was flat from the first step on while latency climbed: the knee is there, below the SLA answer.
+  // Throughput stopped growing below 64 VUs while latency climbed: the knee is below the SLA answer.
   const json& knee = calibration_.summary.at("knee");
-  EXPECT_EQ(knee.at("status"), "found") << knee.dump();
-  EXPECT_EQ(knee.at("step"), 1) << calibration_.summary.at("steps").dump();
+  EXPECT_EQ(knee.at("status"), "found") << knee.dump() << calibration_.summary.at("steps").dump();
+  EXPECT_LE(knee.at("step").get<int>(), 2) << calibration_.summary.at("steps").dump();
 }
 
 TEST_F(CapacitySteps, AStepCutShortByAbortOnFailCountsAsBroken) {
-  // Judged on the whole run so far: the first step alone stays under the line; once 4 VUs run, it crosses.
-  const double line = std::sqrt(p95_[0] * p95_[1]);
-  const RunResult r = run_yaml(staircase(
-      url_, "  http_req_duration: [{threshold: \"p(95)<" + ms(line) + "\", abortOnFail: true, delayAbortEval: 3s}]\n"));
+  // The abort is placed by load, not by timing: an abortOnFail threshold on the VUs trips while the ramp to the
+  // third step passes 10 VUs (checked every 2 s), so the run stops during that step, whatever the machine's speed.
+  const RunResult r = run_yaml(staircase(url_, "  http_req_duration: [\"p(95)<60s\"]\n"
+                                               "  vus: [{threshold: \"value<10\", abortOnFail: true}]\n"));
   ASSERT_EQ(r.process.exit_code, 99) << r.process.out << r.process.err;
   ASSERT_TRUE(r.summary.at("aborted").get<bool>()) << r.summary.at("abort_reason");
   const json& c = r.summary.at("capacity_found");
   const json& steps = r.summary.at("steps");
   ASSERT_EQ(c.at("status"), "found") << c.dump() << steps.dump();
-  EXPECT_EQ(c.at("step"), 1);
-  EXPECT_EQ(c.at("vus").get<double>(), 1);
-  EXPECT_EQ(c.at("broke_at").at("step"), 2);
-  EXPECT_NE(c.at("broke_at").at("reason").get<std::string>().find("abortOnFail"), std::string::npos) << c.dump();
-  ASSERT_EQ(steps.size(), 2U) << steps.dump();  // the third step never ran
-  EXPECT_FALSE(steps.at(1).at("complete").get<bool>());
-  EXPECT_FALSE(steps.at(1).at("sla_ok").get<bool>());
+  EXPECT_EQ(c.at("step"), 2);
+  EXPECT_EQ(c.at("vus").get<double>(), 8);
+  EXPECT_EQ(c.at("broke_at").at("step"), 3);
+  EXPECT_NE(c.at("broke_at").at("reason").get<std::string>().find("vus: value<10 crossed"), std::string::npos) << c.dump();
+  EXPECT_NE(c.at("broke_at").at("reason").get<std::string>().find("(abortOnFail)"), std::string::npos) << c.dump();
+  ASSERT_EQ(steps.size(), 3U) << steps.dump();
+  EXPECT_TRUE(steps.at(1).at("complete").get<bool>());
+  EXPECT_FALSE(steps.at(2).at("complete").get<bool>());
+  EXPECT_FALSE(steps.at(2).at("sla_ok").get<bool>());
+  EXPECT_NE(r.process.out.find("capacity within SLA: 8 VUs, "), std::string::npos) << r.process.out;
 }
 
 }  // namespace
