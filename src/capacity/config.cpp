@@ -209,11 +209,16 @@ ResourceScaling parse_resource(const YamlValue& v, ResourceScaling r, bool cpu) 
 }
 
 ReplicaScaling parse_replicas(const YamlValue& v, ReplicaScaling r) {
-  v.check_keys({"min", "max", "recommended_max", "per_replica_rps", "target_utilization"});
+  v.check_keys({"min", "max", "recommended_max", "per_replica_rps", "target_utilization", "measured"});
   if (auto x = v.get("min")) r.min = static_cast<int>(x->as_positive_int());
   if (auto x = v.get("max")) r.max = static_cast<int>(x->as_positive_int());
   if (auto x = v.get("recommended_max")) r.recommended_max = static_cast<int>(x->as_positive_int());
   if (auto x = v.get("per_replica_rps")) r.per_replica_rps = x->as_positive_double();
+  if (auto x = v.get("measured")) {
+    if (v.get("per_replica_rps")) x->fail("give per_replica_rps or measured, not both");
+    r.measured = x->as_string();
+    if (r.measured.empty()) x->fail("expected the path of a capacity run's summary.json");
+  }
   if (auto x = v.get("target_utilization")) {
     r.target_utilization_pct = x->as_percent();
     if (r.target_utilization_pct <= 0 || r.target_utilization_pct > 100) x->fail("must be in (0%, 100%]");

@@ -103,7 +103,8 @@ std::string to_json(const CapacityReport& report) {
                  {"alert", report.alert},
                  {"analysed", report.analysed},
                  {"failed", report.failed},
-                 {"throughput", {{"per_replica_rps", report.throughput.per_replica_rps}, {"source", report.throughput.source}}},
+                 {"throughput", {{"per_replica_rps", report.throughput.per_replica_rps}, {"source", report.throughput.source},
+                                 {"measured_at", report.throughput.measured_at.empty() ? json(nullptr) : json(report.throughput.measured_at)}}},
                  {"metrics", metrics},
                  {"recommendations", recs}};
   return doc.dump(2) + "\n";

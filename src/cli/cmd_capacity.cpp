@@ -28,7 +28,7 @@ double now_unix() {
 
 ArgParser analyze_parser() {
   ArgParser p("capacity analyze",
-              "[--config FILE] [--prometheus URL | --data FILE] [--run-summary FILE]\n"
+              "[--config FILE] [--prometheus URL | --data FILE] [--run-summary FILE | --measured SUMMARY.json]\n"
               "                                [--format console|json|markdown] [--out FILE] [--dry-run]\n"
               "Forecasts each configured metric and recommends limits and replicas. Exit codes: 0 analysed,\n"
               "99 a metric reaches its capacity threshold within its horizon, 2 bad input or nothing could be\n"
@@ -37,6 +37,7 @@ ArgParser analyze_parser() {
       .option("prometheus", "URL", "read each metric's query from this Prometheus (query_range)")
       .option("data", "FILE", "read metrics from a CSV or JSON file (timestamp + one column per metric)")
       .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
+      .option("measured", "SUMMARY.json", "capacity run whose capacity_found.rps is the per-replica throughput")
       .option("format", "FORMAT", "console (default), json, markdown or html")
       .option("out", "FILE", "write the report here (atomically) instead of stdout")
       .flag("dry-run", "read and check the config, say what would be analysed, and exit");
@@ -57,6 +58,7 @@ ArgParser simulate_parser() {
       .option("prometheus", "URL", "fit today's values and growth from this Prometheus")
       .option("data", "FILE", "fit today's values and growth from this CSV or JSON file")
       .option("run-summary", "FILE", "perfval run summary.json measuring per-replica throughput (repeatable)")
+      .option("measured", "SUMMARY.json", "capacity run whose capacity_found.rps is the per-replica throughput")
       .option("format", "FORMAT", "console (default), json or markdown")
       .option("out", "FILE", "write the result here (atomically) instead of stdout")
       .flag("dry-run", "read and check the config and scenario name, and exit");
@@ -78,12 +80,20 @@ void check_format(const std::string& format) {
   }
 }
 
+// --measured (or scaling.replicas.measured) is a capacity run's answer; --run-summary the mean rate of plain runs.
+Throughput throughput_for(const CapacityConfig& config, const ParsedArgs& a) {
+  const std::string measured = a.has("measured") ? a.get_or("measured", "") : measured_path(config);
+  if (measured.empty()) return measured_throughput(config, a.all("run-summary"));
+  if (!a.all("run-summary").empty()) throw Error("--measured and --run-summary both give the per-replica throughput; give one");
+  return measured_capacity(measured);
+}
+
 CapacityReport run_analysis(const CapacityConfig& config, const ParsedArgs& a) {
   SourceOptions o;
   o.data_file = a.get_or("data", "");
   o.prometheus_url = a.get_or("prometheus", "");
   o.now_unix = now_unix();
-  const Throughput tp = measured_throughput(config, a.all("run-summary"));
+  const Throughput tp = throughput_for(config, a);
   return analyze(config, collect_inputs(config, o), tp, o.now_unix);
 }
 
@@ -120,8 +130,11 @@ int analyze_cmd(const std::vector<std::string>& args) {
   const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
   const auto push = report::push_options_from(a);
   if (a.has("dry-run")) {
-    std::printf("capacity config %s is valid: %zu metrics; would read them from %s\n", a.get_or("config", kDefaultConfig).c_str(),
-                config.metrics.size(), a.has("data") ? "the data file" : a.has("prometheus") ? "Prometheus" : "the configured sources");
+    const Throughput tp = throughput_for(config, a);  // a --measured summary without an answer is refused here too
+    std::printf("capacity config %s is valid: %zu metrics; would read them from %s; %.1f rps per replica from %s\n",
+                a.get_or("config", kDefaultConfig).c_str(), config.metrics.size(),
+                a.has("data") ? "the data file" : a.has("prometheus") ? "Prometheus" : "the configured sources",
+                tp.per_replica_rps, tp.source.c_str());
     return exit_code::ok;
   }
   const CapacityReport report = run_analysis(config, a);
@@ -148,7 +161,7 @@ int simulate_cmd(const std::vector<std::string>& args) {
   const std::string format = a.get_or("format", "console");
   check_format(format);
   const CapacityConfig config = load_config(a.get_or("config", kDefaultConfig));
-  const Throughput tp = measured_throughput(config, a.all("run-summary"));
+  const Throughput tp = throughput_for(config, a);
   if (a.has("dry-run")) {
     simulate(config, a.get_or("scenario", "expected"), nullptr, tp);  // validates the scenario name
     std::printf("capacity config %s is valid; scenario %s can be simulated\n", a.get_or("config", kDefaultConfig).c_str(),
@@ -165,7 +178,7 @@ int simulate_cmd(const std::vector<std::string>& args) {
 int capacity(const std::vector<std::string>& args) {
   const std::vector<std::string> subs{"analyze", "simulate"};
   if (args.empty() || args.front() == "-h" || args.front() == "--help") {
-    std::printf("usage: perfval capacity analyze --config FILE [--prometheus URL] [--data FILE] [--run-summary FILE]\n"
+    std::printf("usage: perfval capacity analyze --config FILE [--prometheus URL] [--data FILE] [--run-summary FILE | --measured FILE]\n"
                 "                                [--format console|json|markdown|html] [--out FILE]\n"
                 "       perfval capacity simulate [--config FILE] --scenario conservative|expected|aggressive\n"
                 "                                 [--data FILE | --prometheus URL] [--format ...] [--out FILE]\n"

@@ -9,6 +9,7 @@
 #include "coordinator.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/http/url.hpp"
+#include "perfval/loadgen/steps.hpp"
 #include "resource_sampler.hpp"
 #include "worker.hpp"
 
@@ -125,7 +126,13 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
   }
   summary.threads = threads;
 
-  Coordinator coordinator(plan, options, summary, threads);
+  // A ramping plan is judged per load step: the coordinator keeps one histogram set per step.
+  const std::optional<StepPlan> steps = plan_steps(plan.scenarios);
+  EngineOptions engine_options = options;
+  if (steps) {
+    for (const auto& st : steps->steps) engine_options.windows.push_back(st.window);
+  }
+  Coordinator coordinator(plan, engine_options, summary, threads);
   const TimePoint run_start = start_instant(options);
   summary.started_at = std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::system_clock::duration>(run_start - Clock::now());
@@ -170,6 +177,7 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
     }
   }
   evaluate_summary_thresholds(summary);
+  if (steps) evaluate_steps(summary, *steps);
   return summary;
 }
 

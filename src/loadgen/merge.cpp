@@ -119,6 +119,10 @@ RunSummary merge_summaries(const std::vector<RunSummary>& parts, const std::vect
   merged.resources = ResourceSummary{};
   merged.timeseries.clear();
   merged.error_examples.clear();
+  // Steps are judged on per-step histograms a summary does not carry: one segment's steps are not the run's.
+  merged.steps.clear();
+  merged.capacity_found.reset();
+  merged.knee.reset();
   merged.threads = 0;
   merged.duration = 0;
   merged.started_at = first.started_at;

@@ -8,6 +8,7 @@
 
 #include "perfval/common/duration.hpp"
 #include "perfval/loadgen/summary.hpp"
+#include "steps_json.hpp"
 
 namespace perfval::loadgen {
 
@@ -266,6 +267,7 @@ nlohmann::json summary_to_json(const RunSummary& s) {
     series.push_back(point);
   }
   doc["timeseries"] = series;
+  detail::add_steps_json(doc, s);
   return doc;
 }
 

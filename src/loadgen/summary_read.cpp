@@ -8,6 +8,7 @@
 #include "perfval/common/duration.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/loadgen/summary_io.hpp"
+#include "steps_json.hpp"
 
 namespace perfval::loadgen {
 
@@ -238,6 +239,7 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
     s.threshold_specs.push_back(th);
   }
   evaluate_summary_thresholds(s);
+  detail::read_steps_json(doc, file, s);
   return s;
 }
 

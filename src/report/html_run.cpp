@@ -233,22 +233,6 @@ std::string resources_section(const RunView& run) {
   return section("resources", "Target resources", body);
 }
 
-// Issue 16's plateau table. Its chart (rps and p95 per plateau, the SLA line, the answer marked) goes here too.
-std::string steps_section(const RunView& run) {
-  const json& steps = run.doc.array("steps");
-  if (steps.empty()) return "";
-  std::vector<std::vector<Cell>> rows;
-  for (const auto& s : steps) {
-    const Fields f(s, run.doc.file(), "steps");
-    const bool ok = f.flag("sla_ok");
-    rows.push_back({text_cell(ok ? "✓" : "✗", ok ? "ok" : "bad"), num_cell(number(f.number_or("stage", 0))),
-                    num_cell(f.has("vus") ? number(f.number_or("vus", 0)) : number(f.number_or("rate", 0))),
-                    num_cell(per_second(f.number_or("rps", 0))), num_cell(latency_ms(f.number_or("p95_ms", 0))),
-                    num_cell(latency_ms(f.number_or("p99_ms", 0))), num_cell(percent(f.number_or("error_rate", 0)))});
-  }
-  return section("steps", "Steps", table({"SLA", "#stage", "#VUs / rate", "#achieved", "#p95", "#p99", "#errors"}, rows));
-}
-
 std::string comparison(const std::vector<RunView>& runs) {
   std::vector<std::vector<Cell>> rows;
   for (const auto& r : runs) {

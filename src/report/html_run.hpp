@@ -23,6 +23,14 @@ struct ThresholdLimit {
 };
 std::optional<ThresholdLimit> parse_threshold_limit(const std::string& metric, const std::string& expression);
 
+// The run's http_req_duration thresholds that a latency chart can draw as a line (not counts or rates).
+struct LatencyThreshold {
+  std::string expression;  // as written, e.g. "p(95)<5s"
+  ThresholdLimit limit;    // its limit, ms
+  bool ok = false;         // held on the whole run
+};
+std::vector<LatencyThreshold> latency_thresholds(const RunView& run);
+
 // A threshold's observed value as the console prints it (latency for durations, bytes for memory).
 std::string format_observed(const std::string& metric, const std::optional<double>& observed);
 
@@ -30,6 +38,8 @@ std::string format_observed(const std::string& metric, const std::optional<doubl
 std::string over_time_section(const std::vector<RunView>& runs);
 // The latency percentile spectrum (log 1/(1-q) axis): all requests, corrected and uncorrected, and per name.
 std::string spectrum_section(const std::vector<RunView>& runs);
+// The load steps of a ramping run: the capacity answer, rps and p95 per step with the SLA line, and the table.
+std::string steps_section(const RunView& run);
 // Status codes and transport errors by kind as bars, with the first example of each error kind.
 std::string outcomes_section(const RunView& run);
 

@@ -100,13 +100,9 @@ std::string throughput_chart(const std::vector<RunView>& runs) {
 }
 
 void add_latency_thresholds(LineChart& c, const RunView& run) {
-  for (const auto& t : run.doc.array("thresholds")) {
-    if (t.value("metric", "") != "http_req_duration") continue;
-    const std::string expr = t.value("expression", "");
-    const auto limit = parse_threshold_limit("http_req_duration", expr);
-    if (!limit || limit->aggregation == "count" || limit->aggregation == "rate") continue;
-    const bool ok = t.value("ok", false);
-    c.rules.push_back({limit->value, "threshold " + expr + " on the whole run " + (ok ? "✓" : "✗"), ok ? "warn" : "limit"});
+  for (const auto& t : latency_thresholds(run)) {
+    c.rules.push_back({t.limit.value, "threshold " + t.expression + " on the whole run " + (t.ok ? "✓" : "✗"),
+                       t.ok ? "warn" : "limit"});
   }
 }
 
@@ -263,6 +259,18 @@ std::string per_name_spectrum(const RunView& run) {
 }
 
 }  // namespace
+
+std::vector<LatencyThreshold> latency_thresholds(const RunView& run) {
+  std::vector<LatencyThreshold> out;
+  for (const auto& t : run.doc.array("thresholds")) {
+    if (t.value("metric", "") != "http_req_duration") continue;
+    const std::string expr = t.value("expression", "");
+    const auto limit = parse_threshold_limit("http_req_duration", expr);
+    if (!limit || limit->aggregation == "count" || limit->aggregation == "rate") continue;
+    out.push_back({expr, *limit, t.value("ok", false)});
+  }
+  return out;
+}
 
 std::string over_time_section(const std::vector<RunView>& runs) {
   std::string grid = throughput_chart(runs) + errors_chart(runs) + vus_chart(runs) + checks_chart(runs);

@@ -159,6 +159,7 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
       out += std::string("    ") + (t.ok ? "✓ " : "✗ ") + t.metric + "  " + t.expression + "  (observed " + observed_text(t) + ")\n";
     }
   }
+  out += render_steps(s);
   if (s.aborted) out += "\n  run aborted: " + s.abort_reason + "\n";
   if (s.segment != "0/1" && !s.aborted) {
     // No verdict for one segment of a distributed run: its thresholds are judged after `perfval merge`.

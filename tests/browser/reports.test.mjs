@@ -72,6 +72,26 @@ thresholds:
   perfvalRun(["run", scenario, "--quiet", "--out", path.join(work, "run")]);
   docs.run = readJson(path.join(work, "run", "summary.json"));
 
+  // A short staircase of arrival rates: its report has the load steps, the capacity answer and their charts.
+  const steps = write("steps.yaml", `name: browser-steps
+target:
+  embedded: {nodes: 200, latency: "lognormal:3ms/10ms", seed: 5}
+requests: [{name: metrics, path: /metrics}]
+executor: ramping-arrival-rate
+startRate: 20
+timeUnit: 1s
+preAllocatedVUs: 10
+maxVUs: 40
+stages:
+  - {duration: 3s, target: 20}
+  - {duration: 1s, target: 60}
+  - {duration: 3s, target: 60}
+thresholds:
+  http_req_duration: ["p(95)<2s"]
+`);
+  perfvalRun(["run", steps, "--quiet", "--out", path.join(work, "steps")]);
+  docs.steps = readJson(path.join(work, "steps", "summary.json"));
+
   // A history of that run's summary, the last 3 runs with 4x its latency, judged by perfval regress (a 6 s run's
   // per-second p95s spread so much on a loaded machine that twice the latency can be inconclusive).
   for (let i = 0; i < 9; ++i) {
@@ -116,6 +136,16 @@ test("the run report: verdict, p95, every threshold, charts, no request", { time
   assert.ok(r.chartTitles.includes("Latency over time") && r.chartTitles.includes("Latency percentile spectrum, all requests"));
   assert.ok(fs.statSync(path.join(shots, "run.png")).size > 20_000, "a screenshot with content");
   assert.ok(fs.readFileSync(path.join(work, "run.dom.html"), "utf8").includes("<svg class=\"chart\""));
+});
+
+test("the run report of a staircase: the capacity answer, throughput and p95 per step", { timeout: 120_000 }, async () => {
+  const r = await inspect(path.join(work, "steps", "report.html"), { png: path.join(shots, "steps.png") });
+  assertClean(r, "steps report");
+  assert.equal(docs.steps.steps.length, 2, JSON.stringify(docs.steps.steps));
+  assert.equal(docs.steps.capacity_found.status, "not reached");
+  assert.ok(r.text.includes("Capacity within the SLA: 60 iterations/s"), "the answer");
+  assert.ok(r.chartTitles.includes("Throughput per step") && r.chartTitles.includes("p95 per step against the SLA"),
+    r.chartTitles.join(", "));
 });
 
 test("the run report in the dark scheme", { timeout: 120_000 }, async () => {

@@ -1,5 +1,6 @@
 // Tests of src/capacity/config.cpp: the shipped config's defaults and errors that name file, line and field.
 #include "perfval/capacity/config.hpp"
+#include "perfval/capacity/analysis.hpp"
 
 #include <gtest/gtest.h>
 
@@ -81,6 +82,16 @@ TEST(CapacityConfig, BadValuesNameTheirField) {
   EXPECT_NE(error_of("metrics:\n  cpu: {aggregate: total}\n").find("metrics.cpu.aggregate: expected one of each, sum"),
             std::string::npos);
   EXPECT_NE(error_of("intervals: [80, 120]\n").find("intervals[1]"), std::string::npos);
+}
+
+TEST(CapacityConfig, MeasuredThroughputIsAPathBesideTheConfigAndExcludesATypedOne) {
+  const CapacityConfig c = parse_config("scaling:\n  replicas: {measured: runs/summary.json}\n", "conf/cap.yaml");
+  EXPECT_EQ(c.scaling.replicas.measured, "runs/summary.json");
+  EXPECT_EQ(measured_path(c), "conf/runs/summary.json");
+  EXPECT_NE(error_of("scaling:\n  replicas: {per_replica_rps: 100, measured: s.json}\n")
+                .find("scaling.replicas.measured: give per_replica_rps or measured, not both"),
+            std::string::npos);
+  EXPECT_EQ(measured_path(parse_config("scaling:\n  replicas: {measured: /abs/s.json}\n", "conf/cap.yaml")), "/abs/s.json");
 }
 
 TEST(CapacityConfig, UnitsOfScaling) {

@@ -116,6 +116,36 @@ TEST(HtmlRunReport, OptionalSectionsAppearOnlyWithTheirData) {
   EXPECT_THAT(html, HasSubstr("id=\"steps\""));
 }
 
+TEST(HtmlRunReport, StepsShowTheAnswerThroughputAndP95AgainstTheSla) {
+  nlohmann::json doc = summary_doc({});
+  doc["thresholds"].push_back({{"metric", "http_req_duration"}, {"expression", "p(95)<200ms"}, {"ok", false},
+                               {"observed", 250.0}, {"abort_on_fail", false}});
+  auto step = [](int stage, double vus, double rps, double p95, bool ok) {
+    return nlohmann::json{{"stage", stage}, {"start_s", 0}, {"end_s", 1}, {"vus", vus}, {"rate", nullptr}, {"rps", rps},
+                          {"p50_ms", p95 / 2}, {"p95_ms", p95}, {"p99_ms", p95 * 2}, {"error_rate", 0.0}, {"requests", 100},
+                          {"dropped", 0}, {"complete", true}, {"sla_ok", ok},
+                          {"failed_thresholds", ok ? nlohmann::json::array()
+                                                   : nlohmann::json::array({{{"metric", "http_req_duration"},
+                                                                             {"expression", "p(95)<200ms"},
+                                                                             {"observed", p95},
+                                                                             {"text", "p(95)=612ms >= 200ms"}}})}};
+  };
+  doc["steps"] = {step(2, 100, 95, 40, true), step(4, 200, 180, 120, true), step(6, 300, 186, 612, false)};
+  doc["capacity_found"] = {{"status", "found"}, {"basis", "plateaus"}, {"step", 2}, {"vus", 200}, {"rate", nullptr},
+                           {"rps", 180.0}, {"reason", ""},
+                           {"broke_at", {{"step", 3}, {"vus", 300}, {"rate", nullptr}, {"reason", "p(95)=612ms >= 200ms"}}}};
+  doc["knee"] = {{"status", "found"}, {"step", 2}, {"vus", 200}, {"rate", nullptr}, {"rps", 180.0},
+                 {"reason", "from 200 VUs to 300 VUs (+50 %) throughput grew 3 % while p95 rose 410 %"}};
+  const std::string html = render_one(doc);
+  EXPECT_THAT(html, HasSubstr("Capacity within the SLA: 200 VUs, 180.0/s"));
+  EXPECT_THAT(html, HasSubstr("broke at 300 VUs: p(95)=612ms &gt;= 200ms"));
+  EXPECT_THAT(html, HasSubstr("Throughput per step"));
+  EXPECT_THAT(html, HasSubstr("p95 per step against the SLA"));
+  EXPECT_THAT(html, HasSubstr("SLA p(95)&lt;200ms"));
+  EXPECT_THAT(html, HasSubstr("capacity within SLA — step 2"));
+  EXPECT_THAT(html, HasSubstr("broke the SLA — step 3"));
+}
+
 TEST(HtmlRunReport, UnknownSchemaAndMissingFieldsNameTheFile) {
   nlohmann::json doc = summary_doc({});
   doc["schema"] = "perfval/summary/v2";

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "perfval/capacity/config.hpp"
@@ -87,8 +88,12 @@ struct Recommendation {
 
 // Per-replica throughput used for replica counts, and where it came from.
 struct Throughput {
+  // Not an aggregate, so the many `{rps, "config"}` call sites need no third member.
+  Throughput(double rps = 0, std::string from = "", std::string at = "")
+      : per_replica_rps(rps), source(std::move(from)), measured_at(std::move(at)) {}
   double per_replica_rps = 0;  // requests per second one replica sustains
-  std::string source;          // "config" or the summary files it was measured in
+  std::string source;          // "config", the summary files it was measured in, or the capacity run it came from
+  std::string measured_at;     // RFC 3339 start of the capacity run (--measured); "" otherwise
 };
 
 struct CapacityReport {
@@ -124,5 +129,11 @@ std::vector<Recommendation> recommend(const CapacityConfig& config, const Metric
 // Mean of metrics.http_reqs.rate over perfval run summaries (schema perfval/summary/v1); throws
 // perfval::Error naming the file for unreadable or foreign files. Empty paths: the configured value.
 Throughput measured_throughput(const CapacityConfig& config, const std::vector<std::string>& summary_paths);
+
+// The throughput within the SLA of a capacity run (`capacity_found.rps` of its summary.json), citing the file and
+// the run's date. Throws perfval::Error (exit 2) naming the file when it has no capacity_found, or found none.
+Throughput measured_capacity(const std::string& summary_path);
+// scaling.replicas.measured, relative to the config file's directory ("" when not set).
+std::string measured_path(const CapacityConfig& config);
 
 }  // namespace perfval::capacity

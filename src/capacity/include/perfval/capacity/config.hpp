@@ -48,6 +48,7 @@ struct ReplicaScaling {
   int recommended_max = 20;       // replicas beyond which scaling out is not advised
   double per_replica_rps = 150;   // requests per second one replica sustains (used without run summaries)
   double target_utilization_pct = 80;  // percent of per-replica throughput to plan for
+  std::string measured;           // summary.json of a capacity run: per_replica_rps is its capacity_found.rps
 };
 
 struct ScalingPolicy {

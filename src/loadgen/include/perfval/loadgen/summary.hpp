@@ -13,6 +13,7 @@
 #include "perfval/loadgen/scenario.hpp"
 #include "perfval/loadgen/series.hpp"
 #include "perfval/loadgen/stats.hpp"
+#include "perfval/loadgen/steps.hpp"
 #include "perfval/loadgen/threshold.hpp"
 
 namespace perfval::loadgen {
@@ -56,6 +57,9 @@ struct RunSummary {
   std::vector<IntervalSample> timeseries;
   ResourceSummary resources;   // the target's memory, CPU and GC pauses during the run (target.resources)
   std::vector<WindowStats> windows;  // per-window histograms, for the windows the engine was given
+  std::vector<StepResult> steps;     // per load step of a ramping run (empty: no steps, docs/results.md#steps)
+  std::optional<CapacityFound> capacity_found;  // the answer over `steps` (nullopt: the run has no steps)
+  std::optional<Knee> knee;          // where throughput stopped growing (nullopt: the run has no steps)
   std::vector<ThresholdOutcome> thresholds;
   std::vector<std::string> error_examples;  // first message of each error kind seen, e.g. "connect: Connection refused"
   std::optional<int> target_nodes;          // cluster size when the target is the embedded one
