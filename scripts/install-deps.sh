@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh            build + test dependencies and the real servers tests use
 #   scripts/install-deps.sh --runtime  only what the perfval binary needs at run time
 #   scripts/install-deps.sh --slurm    only the real SLURM that scripts/slurm-local.sh runs
+#   scripts/install-deps.sh --fuzz     the build packages plus clang and libFuzzer (scripts/fuzz.sh)
 set -euo pipefail
 
 build_pkgs=(
@@ -20,6 +21,8 @@ tool_pkgs=(
 # A real single-node SLURM 22.05 (scripts/slurm-local.sh): the integration tests compare `perfval serve`'s
 # slurmrestd mock with it and docs/serve.md quotes its latency. slurm-wlm pulls slurmctld, slurmd, the clients.
 slurm_pkgs=(slurm-wlm slurmrestd munge curl procps)
+# libFuzzer ships in compiler-rt, which clang only recommends.
+fuzz_pkgs=(clang libclang-rt-14-dev)
 runtime_pkgs=(
   libyaml-cpp0.7 libssl3 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libprometheus-cpp-push1.0
   libbenchmark1debian libboost-regex1.74.0 ca-certificates
@@ -32,8 +35,9 @@ case "${1:-}" in
   --runtime) wanted=("${runtime_pkgs[@]}") ;;
   --build-only) wanted=("${build_pkgs[@]}") ;;
   --slurm) wanted=("${slurm_pkgs[@]}") ;;
+  --fuzz) wanted=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
   "") wanted=("${build_pkgs[@]}" "${tool_pkgs[@]}" "${slurm_pkgs[@]}") ;;
-  *) echo "usage: $0 [--runtime|--build-only|--slurm]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--runtime|--build-only|--slurm|--fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -248,6 +248,8 @@ DataTable parse_json_table(const std::string& text, const std::string& name) {
     SourceLocation where = json_location(text, e.byte == 0 ? 0 : e.byte - 1);
     where.file = name;
     throw Error(where, "", std::string("JSON syntax error: ") + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999 (fuzzing)
+    throw Error(name + ": JSON syntax error: " + e.what());
   }
   ColumnIssues issues;
   if (doc.is_array()) {

@@ -57,7 +57,13 @@ class LineParser {
     skip_spaces();
     while (peek() != '}') {
       PromLabel label;
+      const std::size_t name_pos = pos_;
       label.name = name("label name");
+      // Metric names may hold ':', label names may not ([a-zA-Z_][a-zA-Z0-9_]*): Prometheus rejects them.
+      if (label.name.find(':') != std::string_view::npos) {
+        pos_ = name_pos + label.name.find(':');
+        fail("':' is not allowed in label name \"" + std::string(label.name) + "\"");
+      }
       skip_spaces();
       if (peek() != '=') fail("expected '=' after label " + std::string(label.name));
       ++pos_;

@@ -250,6 +250,8 @@ RunSummary read_summary(const std::string& path) {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw Error(path + ": not valid JSON: " + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999 (found by fuzzing)
+    throw Error(path + ": not valid JSON: " + e.what());
   }
   return summary_from_json(doc, path);
 }

@@ -59,6 +59,8 @@ void read_json_text(const std::string& text, const std::string& file, RunResults
     const auto colon = what.rfind(": ");
     throw Error(location_of_byte(text, file, e.byte), "",
                 "malformed JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999 (found by fuzzing)
+    throw Error(file + ": malformed JSON: " + e.what());
   }
   if (!doc.is_object()) throw Error(file + ": expected a JSON object (a perfval summary or Google Benchmark output)");
   try {

@@ -228,6 +228,8 @@ HtmlSource read_result_document(const std::string& path) {
     const bool truncated = e.byte >= text.size();
     throw Error(path + ": " + (truncated ? "truncated: the JSON ends early" : "not valid JSON") + " (at byte " +
                 std::to_string(std::min<std::size_t>(e.byte, text.size())) + " of " + std::to_string(text.size()) + ")");
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond double's range, e.g. 1e999
+    throw Error(path + ": not valid JSON: " + e.what());
   }
 }
 

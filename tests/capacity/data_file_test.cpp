@@ -82,6 +82,12 @@ TEST(DataFile, JsonSyntaxErrorsHaveALineAndColumn) {
   EXPECT_NE(e.find("JSON syntax error"), std::string::npos) << e;
 }
 
+TEST(DataFile, JsonNumberBeyondDoubleRangeIsAnErrorNamingTheFile) {
+  const std::string e = error_of([] { parse_json_table(R"({"timestamp": [1], "cpu": [1e999]})", "d.json"); });
+  EXPECT_NE(e.find("d.json: JSON syntax error"), std::string::npos) << e;
+  EXPECT_NE(e.find("number overflow"), std::string::npos) << e;
+}
+
 TEST(Timestamp, Rfc3339AndUnixSeconds) {
   EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00Z").value(), 0);
   EXPECT_EQ(parse_timestamp("2024-03-01T12:00:00Z").value(), 1709294400);

@@ -52,6 +52,8 @@ TEST(PromText, MalformedLinesNameLineAndColumn) {
   EXPECT_THAT(error_of("m 1 2 3\n"), HasSubstr("unexpected text after the sample"));
   EXPECT_THAT(error_of("9m 1\n"), HasSubstr("expected a metric name"));
   EXPECT_THAT(error_of("m\n"), HasSubstr("expected a space before the value"));
+  // Found by tests/fuzz/prom_text.cpp: a ':' in a label name was accepted (it is only valid in metric names).
+  EXPECT_THAT(error_of("m:x{a:b=\"1\"} 1\n"), HasSubstr("prometheus text:1:6: sample: ':' is not allowed in label name \"a:b\""));
 }
 
 TEST(PromText, TypeLinesAreCheckedAndReported) {

@@ -155,6 +155,12 @@ TEST(ResultErrors, MalformedJsonNamesFileLineAndColumn) {
               AllOf(HasSubstr("r.json:3:"), HasSubstr("malformed JSON")));
 }
 
+TEST(ResultErrors, NumberBeyondDoubleRangeIsAnErrorNamingTheFile) {
+  // Found by tests/fuzz/google_benchmark_reader.cpp: nlohmann's out_of_range escaped as an internal error.
+  EXPECT_THAT(error_of(R"({"benchmarks": [{"name": "a", "real_time": 1e999, "time_unit": "ns"}]})"),
+              AllOf(HasSubstr("r.json: malformed JSON"), HasSubstr("number overflow")));
+}
+
 TEST(ResultErrors, BadFieldsAreNamed) {
   EXPECT_THAT(error_of(R"({"benchmarks": [{"name": "a", "real_time": "fast", "time_unit": "ns"}]})"),
               AllOf(HasSubstr("r.json"), HasSubstr("benchmarks[0].real_time"), HasSubstr("expected a number")));
