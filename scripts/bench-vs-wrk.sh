@@ -5,8 +5,13 @@
 # concurrent VUs (peak RSS) and an open-model run at 20,000 req/s (achieved rate). Only 127.0.0.1 is targeted.
 #   scripts/bench-vs-wrk.sh [RUNS] [SECONDS]        defaults: 5 runs of 10 s per tool and configuration
 #   PERFVAL=path/to/perfval scripts/bench-vs-wrk.sh  measure another build (e.g. the previous one)
+#   scripts/bench-vs-wrk.sh --tls [RUNS] [SECONDS]  the same table over HTTPS (nginx with a certificate from a
+#                                                   private CA made here; perfval verifies it with ca_file, wrk
+#                                                   does not verify); the 10k-VU and open-model parts are skipped
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tls=0
+if [ "${1:-}" = "--tls" ]; then tls=1; shift; fi
 runs=${1:-5}
 secs=${2:-10}
 scripts/install-deps.sh
@@ -15,12 +20,29 @@ perfval=${PERFVAL:-$PWD/build/perfval}
 ulimit -n "$(ulimit -Hn)"
 
 . scripts/local-nginx.sh
+base_url="http://127.0.0.1:$port" ca_line=""
+if [ "$tls" = 1 ]; then
+  # A private CA and a certificate for localhost, then nginx reloaded with TLS on the same port.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "/CN=bench CA" \
+    -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+    -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\n' >"$work/server.ext"
+  openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 1 \
+    -extfile "$work/server.ext" -out "$work/server.pem" 2>/dev/null
+  sed -i "s|listen 127.0.0.1:$port backlog=8192;|listen 127.0.0.1:$port ssl backlog=8192; ssl_certificate $work/server.pem; ssl_certificate_key $work/server.key;|" "$work/nginx.conf"
+  nginx -p "$work" -c "$work/nginx.conf" -s reload
+  base_url="https://localhost:$port" ca_line=", ca_file: \"$work/ca.pem\""
+  url="$base_url/100b"
+  for _ in $(seq 50); do curl -sf --cacert "$work/ca.pem" -o /dev/null "$url" && break; sleep 0.1; done
+  sleep 1  # the old worker leaves once idle: measure the new one
+fi
 nginx_worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 scenario() {  # scenario VUS SECONDS FILE
   cat >"$3" <<YAML
 name: nginx-closed-$1
-target: {base_url: "http://127.0.0.1:$port"}
+target: {base_url: "$base_url"$ca_line}
 requests: [{name: file, path: /100b}]
 executor: constant-vus
 vus: $1
@@ -79,6 +101,7 @@ for cfg in "1 50" "2 100"; do
 done
 echo "cpu %: CPU time over wall time of the run, % of one core (wrk and perfval: user + system; nginx: its worker)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$tls" = 1 ]; then echo "over TLS: $(openssl version), nginx's default ciphers, one handshake per connection"; exit 0; fi
 
 echo
 echo "10,000 concurrent VUs (closed model, 1 s think time, ${secs}s):"

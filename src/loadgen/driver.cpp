@@ -16,7 +16,8 @@ Clock::duration backoff_delay(int failures) {
 }
 }  // namespace
 
-Vu::Vu(ScenarioDriver& d, asio::io_context& io, std::int64_t i) : driver(d), socket(io), timer(io), index(i) {}
+Vu::Vu(ScenarioDriver& d, asio::io_context& io, std::int64_t i)
+    : driver(d), transport(http::make_transport(io, d.target().transport, *this)), timer(io), index(i) {}
 
 ScenarioDriver::ScenarioDriver(Worker& worker, const Scenario& scenario, const ScenarioTarget& target, Share share,
                                TimePoint run_start)

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "coordinator.hpp"
+#include "perfval/common/env_subst.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/http/url.hpp"
 #include "perfval/loadgen/steps.hpp"
@@ -40,6 +41,11 @@ PreparedRequest prepare(const RequestSpec& r, const http::Url& url, std::uint32_
   p.weight = r.weight;
   p.head = r.method == "HEAD";
   p.idempotent = r.method != "POST" && r.method != "PATCH";
+  p.name = r.name;
+  if (!r.checks.empty()) {
+    p.checks = &r.checks;
+    p.capture = r.checks.needs_headers() || r.checks.needs_body();
+  }
   std::string& w = p.wire;
   w = r.method + " " + join_path(url.target, r.path) + " HTTP/1.1\r\n";
   if (!has_header(r, "host")) w += "Host: " + url.host_header() + "\r\n";
@@ -56,12 +62,17 @@ ScenarioTarget prepare_target(const Scenario& s, std::uint32_t& next_id) {
   std::string why;
   const auto url = http::parse_url(s.base_url, &why);
   if (!url) throw Error("scenario " + s.name + ": target " + s.base_url + ": " + why);
-  if (url->scheme != "http") {
-    throw Error("scenario " + s.name + ": target " + s.base_url +
-                ": the load engine speaks plain HTTP/1.1; https targets are not supported yet");
-  }
   ScenarioTarget t;
   for (const auto& r : s.requests) t.requests.push_back(prepare(r, *url, next_id++));
+  if (!s.unix_socket.empty()) {
+    t.transport.unix_socket = s.unix_socket;  // Host still comes from base_url (prepare)
+    return t;
+  }
+  if (url->scheme == "https") {
+    auto tls = http::TlsClientContext::make(s.tls, url->host, &why);
+    if (!tls) throw Error("scenario " + s.name + ": target " + s.base_url + ": " + why);
+    t.transport.tls = std::move(tls);
+  }
   asio::io_context io;
   tcp::resolver resolver(io);
   boost::system::error_code ec;
@@ -69,7 +80,7 @@ ScenarioTarget prepare_target(const Scenario& s, std::uint32_t& next_id) {
   if (ec) {
     t.resolve_error = "cannot resolve " + url->host + ": " + ec.message();
   } else {
-    for (const auto& e : results) t.endpoints.push_back(e.endpoint());
+    for (const auto& e : results) t.transport.endpoints.push_back(e.endpoint());
   }
   return t;
 }
@@ -88,6 +99,9 @@ std::optional<ResourceConfig> resources_of(const TestPlan& plan) {
     if (!s.resources) continue;
     ResourceConfig c = *s.resources;
     if (c.source == ResourceConfig::Source::metrics_url && !c.url.empty() && c.url.front() == '/') {
+      // On the target itself: trust what the load trusts.
+      c.ca_file = s.tls.ca_file;
+      c.verify_tls = !s.tls.insecure_skip_verify;
       std::string base = s.base_url;
       while (!base.empty() && base.back() == '/') base.pop_back();
       c.url = base + c.url;
@@ -110,7 +124,15 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
   std::vector<ScenarioTarget> targets;
   std::uint32_t next_id = 0;
   for (const auto& s : plan.scenarios) {
-    for (const auto& r : s.requests) summary.catalog.entries.push_back({s.name, r.name});
+    for (const auto& r : s.requests) {
+      summary.catalog.entries.push_back({s.name, r.name});
+      RequestCatalog::Checks c;
+      for (std::size_t i = 0; i < r.checks.size(); ++i) {
+        c.names.emplace_back(r.checks.name(i));
+        c.descriptions.push_back(r.checks.description(i));
+      }
+      summary.catalog.checks.push_back(std::move(c));
+    }
     targets.push_back(prepare_target(s, next_id));
     summary.open_model = summary.open_model || is_arrival_rate(s.executor.kind);
     if (s.embedded) summary.target_nodes = s.embedded->nodes;
@@ -173,9 +195,12 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
 
   for (std::size_t k = 0; k < summary.totals.error_examples.size(); ++k) {
     if (!summary.totals.error_examples[k].empty()) {
-      summary.error_examples.push_back(std::string(ErrorCounts::kKinds[k]) + ": " + summary.totals.error_examples[k]);
+      // A message may quote a header or URL that holds a value from the environment.
+      summary.error_examples.push_back(
+          redact_env(std::string(ErrorCounts::kKinds[k]) + ": " + summary.totals.error_examples[k], plan.env));
     }
   }
+  summary.totals.check_failure_example = redact_env(summary.totals.check_failure_example, plan.env);
   evaluate_summary_thresholds(summary);
   if (steps) evaluate_steps(summary, *steps);
   return summary;

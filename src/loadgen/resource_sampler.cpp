@@ -16,6 +16,8 @@ namespace {
 http::ClientOptions client_options(const ResourceConfig& c) {
   http::ClientOptions o;
   o.timeout = c.effective_timeout();
+  o.verify_tls = c.verify_tls;
+  o.ca_file = c.ca_file;
   return o;
 }
 

@@ -27,7 +27,11 @@ constexpr MetricInfo kMetrics[] = {
     {"http_reqs", MetricType::counter},
     {"http_req_duration", MetricType::trend},
     {"http_req_duration_uncorrected", MetricType::trend},
+    {"http_req_connecting", MetricType::trend},       // per new connection
+    {"http_req_tls_handshaking", MetricType::trend},  // per new TLS connection
+    {"protocol_warnings", MetricType::counter},
     {"http_req_failed", MetricType::rate},
+    {"checks", MetricType::rate},  // response checks (k6's check()); tag check:REQUEST.KIND
     {"availability", MetricType::rate},
     {"iterations", MetricType::counter},
     {"dropped_iterations", MetricType::counter},
@@ -81,10 +85,11 @@ MetricType check_metric(const YamlValue& map, const std::string& key, const std:
 
 void check_tags(const YamlValue& map, const std::string& key, const MetricSelector& sel,
                 const std::vector<Scenario>& scenarios) {
-  std::vector<std::string> scenario_names, request_names;
+  std::vector<std::string> scenario_names, request_names, check_names;
   for (const auto& s : scenarios) {
     scenario_names.push_back(s.name);
     for (const auto& r : s.requests) {
+      for (std::size_t i = 0; i < r.checks.size(); ++i) check_names.push_back(r.name + "." + r.checks.name(i));
       if (std::find(request_names.begin(), request_names.end(), r.name) == request_names.end()) {
         request_names.push_back(r.name);
       }
@@ -94,10 +99,12 @@ void check_tags(const YamlValue& map, const std::string& key, const MetricSelect
     const std::vector<std::string>* known = nullptr;
     if (tag == "name") known = &request_names;
     else if (tag == "scenario") known = &scenario_names;
-    else fail_at_key(map, key, "unknown tag \"" + tag + "\"" + did_you_mean_suffix(tag, {"name", "scenario"}) +
-                                   "; thresholds may filter by name and scenario");
+    else if (tag == "check" && sel.metric == "checks") known = &check_names;
+    else if (tag == "check") fail_at_key(map, key, "the check tag belongs to the checks metric");
+    else fail_at_key(map, key, "unknown tag \"" + tag + "\"" + did_you_mean_suffix(tag, {"name", "scenario", "check"}) +
+                                   "; thresholds may filter by name and scenario (and checks by check)");
     if (std::find(known->begin(), known->end(), value) == known->end()) {
-      const std::string what = tag == "name" ? "request" : "scenario";
+      const std::string what = tag == "name" ? "request" : tag == "check" ? "check" : "scenario";
       fail_at_key(map, key, "no " + what + " named \"" + value + "\"" + did_you_mean_suffix(value, *known) +
                                 "; " + what + "s are " + join(*known));
     }

@@ -15,7 +15,8 @@ std::uint64_t& ErrorCounts::by_index(std::size_t i) {
     case 2: return timeout;
     case 3: return read;
     case 4: return write;
-    default: return protocol;
+    case 5: return protocol;
+    default: return tls;
   }
 }
 
@@ -46,15 +47,27 @@ RequestStats& RequestStats::operator+=(const RequestStats& o) {
   bytes_received += o.bytes_received;
   status += o.status;
   errors += o.errors;
+  connecting += o.connecting;
+  tls_handshaking += o.tls_handshaking;
+  tls_resumed += o.tls_resumed;
+  protocol_warnings += o.protocol_warnings;
+  if (checks.size() < o.checks.size()) checks.resize(o.checks.size());
+  for (std::size_t i = 0; i < o.checks.size(); ++i) {
+    checks[i].passes += o.checks[i].passes;
+    checks[i].fails += o.checks[i].fails;
+  }
   return *this;
 }
 
 void RequestStats::reset() {
   duration.reset();
   duration_uncorrected.reset();
-  requests = failed = unavailable = bytes_sent = bytes_received = 0;
+  connecting.reset();
+  tls_handshaking.reset();
+  requests = failed = unavailable = bytes_sent = bytes_received = tls_resumed = protocol_warnings = 0;
   status.reset();
   errors = ErrorCounts{};
+  for (auto& c : checks) c = CheckCounts{};  // keeps the size: the request path never allocates
 }
 
 Stats& Stats::operator+=(const Stats& o) {
@@ -66,6 +79,8 @@ Stats& Stats::operator+=(const Stats& o) {
   for (std::size_t i = 0; i < error_examples.size(); ++i) {
     if (error_examples[i].empty()) error_examples[i] = o.error_examples[i];
   }
+  if (protocol_warning_example.empty()) protocol_warning_example = o.protocol_warning_example;
+  if (check_failure_example.empty()) check_failure_example = o.check_failure_example;
   return *this;
 }
 
@@ -73,6 +88,8 @@ void Stats::reset() {
   for (auto& r : by_request) r.reset();
   iterations = dropped_iterations = interrupted_iterations = 0;
   for (auto& e : error_examples) e.clear();
+  protocol_warning_example.clear();
+  check_failure_example.clear();
 }
 
 RequestStats Stats::total() const {

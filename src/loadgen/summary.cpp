@@ -20,6 +20,12 @@ bool selected(const RequestCatalog::Entry& e, const MetricSelector& sel, bool& u
   return true;
 }
 
+// checks{check:REQUEST.KIND}: does check j of entry e carry that name?
+bool check_named(const RequestCatalog::Entry& e, const std::string& check, const std::string& value) {
+  return value.size() == e.name.size() + 1 + check.size() && value.compare(0, e.name.size(), e.name) == 0 &&
+         value[e.name.size()] == '.' && value.compare(e.name.size() + 1, std::string::npos, check) == 0;
+}
+
 std::optional<double> trend(const Histogram& h, const ThresholdExpr& expr) {
   if (h.empty()) return std::nullopt;
   const auto& a = expr.aggregation;
@@ -94,6 +100,11 @@ std::optional<double> aggregate(const RunView& run, const MetricSelector& select
   if (m == "target_gc_pause") return tagged ? std::nullopt : resource(res.gc_pause, res.gc_pause_avg_ms, expr);
   const Stats& stats = run.totals;
   const double elapsed = run.elapsed;
+  if (m == "checks") {
+    const auto c = select_checks(stats, run.catalog, selector);
+    if (!c) return std::nullopt;
+    return ratio(c->passes, c->passes + c->fails, false, expr);
+  }
   const auto selection = select_requests(stats, run.catalog, selector);
   if (!selection) return std::nullopt;
   const RequestStats& sel = *selection;
@@ -103,6 +114,9 @@ std::optional<double> aggregate(const RunView& run, const MetricSelector& select
   }
   if (m == "http_req_duration") return trend(sel.duration, expr);
   if (m == "http_req_duration_uncorrected") return trend(sel.duration_uncorrected, expr);
+  if (m == "http_req_connecting") return trend(sel.connecting, expr);
+  if (m == "http_req_tls_handshaking") return trend(sel.tls_handshaking, expr);
+  if (m == "protocol_warnings") return counter(static_cast<double>(sel.protocol_warnings), elapsed, expr);
   if (m == "http_req_failed") return ratio(sel.failed, sel.requests, false, expr);
   if (m == "availability") return ratio(sel.unavailable, sel.requests, true, expr);
   if (m == "data_sent") return counter(static_cast<double>(sel.bytes_sent), elapsed, expr);
@@ -112,6 +126,32 @@ std::optional<double> aggregate(const RunView& run, const MetricSelector& select
   if (m == "vus") return vus_gauge(run, expr);
   if (m == "vus_max") return static_cast<double>(run.gauges.vus_max);  // value, min and max alike
   return std::nullopt;
+}
+
+std::optional<CheckCounts> select_checks(const Stats& stats, const RequestCatalog& catalog,
+                                         const MetricSelector& selector) {
+  MetricSelector requests_only = selector;
+  const auto check_tag = requests_only.tags.find("check");
+  std::string check;
+  if (check_tag != requests_only.tags.end()) {
+    check = check_tag->second;
+    requests_only.tags.erase(check_tag);
+  }
+  CheckCounts sum;
+  bool unsupported = false;
+  for (std::size_t i = 0; i < stats.by_request.size() && i < catalog.entries.size(); ++i) {
+    const auto& e = catalog.entries[i];
+    if (!selected(e, requests_only, unsupported)) continue;
+    const auto& counts = stats.by_request[i].checks;
+    const auto& names = catalog.checks_of(i).names;
+    for (std::size_t j = 0; j < counts.size() && j < names.size(); ++j) {
+      if (!check.empty() && !check_named(e, names[j], check)) continue;
+      sum.passes += counts[j].passes;
+      sum.fails += counts[j].fails;
+    }
+  }
+  if (unsupported) return std::nullopt;
+  return sum;
 }
 
 void evaluate_summary_thresholds(RunSummary& summary) {

@@ -63,6 +63,9 @@ void add_request_metrics(json& metrics, const std::string& suffix, const Request
   metrics["http_reqs" + suffix] = counter_json(static_cast<double>(r.requests), elapsed);
   metrics["http_req_duration" + suffix] = trend_json(r.duration);
   if (open_model) metrics["http_req_duration_uncorrected" + suffix] = trend_json(r.duration_uncorrected);
+  metrics["http_req_connecting" + suffix] = trend_json(r.connecting);
+  if (r.tls_handshaking.count() > 0) metrics["http_req_tls_handshaking" + suffix] = trend_json(r.tls_handshaking);
+  metrics["protocol_warnings" + suffix] = counter_json(static_cast<double>(r.protocol_warnings), elapsed);
   metrics["http_req_failed" + suffix] = rate_json(r.failed, r.requests);
   json avail = rate_json(r.requests - r.unavailable, r.requests);
   if (r.requests == 0) avail["rate"] = avail["value"] = 0.0;
@@ -130,6 +133,16 @@ json scenario_json(const Scenario& s) {
           {"think_time", format_duration(s.think_time)}, {"timeout", format_duration(s.timeout)}, {"executor", ex}};
 }
 
+json checks_json(const RequestCatalog::Checks& e, const RequestStats& r) {
+  json out = json::array();
+  for (std::size_t j = 0; j < e.names.size(); ++j) {
+    const CheckCounts n = j < r.checks.size() ? r.checks[j] : CheckCounts{};
+    out.push_back({{"name", e.names[j]}, {"description", j < e.descriptions.size() ? e.descriptions[j] : ""},
+                   {"passes", n.passes}, {"fails", n.fails}});
+  }
+  return out;
+}
+
 json raw_json(const RunSummary& s) {
   json requests = json::array();
   for (std::size_t i = 0; i < s.catalog.entries.size() && i < s.totals.by_request.size(); ++i) {
@@ -139,7 +152,10 @@ json raw_json(const RunSummary& s) {
                         {"bytes_sent", r.bytes_sent}, {"bytes_received", r.bytes_received},
                         {"status", status_json(r.status)}, {"errors", errors_json(r.errors)},
                         {"duration", r.duration.serialize()},
-                        {"duration_uncorrected", r.duration_uncorrected.serialize()}});
+                        {"duration_uncorrected", r.duration_uncorrected.serialize()},
+                        {"connecting", r.connecting.serialize()}, {"tls_handshaking", r.tls_handshaking.serialize()},
+                        {"tls_resumed", r.tls_resumed}, {"protocol_warnings", r.protocol_warnings},
+                        {"checks", checks_json(s.catalog.checks_of(i), r)}});
   }
   json raw = {{"requests", requests}, {"iterations", s.totals.iterations},
               {"dropped_iterations", s.totals.dropped_iterations},
@@ -185,6 +201,23 @@ json resources_json(const ResourceSummary& r) {
   return o;
 }
 
+// k6's `checks` Rate and one `checks{check:REQUEST.KIND}` per check; nothing when no request has checks.
+void add_check_metrics(json& metrics, const RunSummary& s) {
+  bool any = false;
+  for (std::size_t i = 0; i < s.catalog.entries.size(); ++i) {
+    for (const auto& c : s.catalog.checks_of(i).names) {
+      any = true;
+      MetricSelector one;
+      one.tags["check"] = s.catalog.entries[i].name + "." + c;
+      const CheckCounts n = select_checks(s.totals, s.catalog, one).value_or(CheckCounts{});
+      metrics["checks{check:" + one.tags["check"] + "}"] = rate_json(n.passes, n.passes + n.fails);
+    }
+  }
+  if (!any) return;
+  const CheckCounts all = select_checks(s.totals, s.catalog, MetricSelector{}).value_or(CheckCounts{});
+  metrics["checks"] = rate_json(all.passes, all.passes + all.fails);
+}
+
 json metrics_json(const RunSummary& s, const RequestStats& total) {
   json metrics = json::object();
   const double el = s.duration;
@@ -198,6 +231,7 @@ json metrics_json(const RunSummary& s, const RequestStats& total) {
   }
   metrics["vus"] = {{"type", "gauge"}, {"value", s.vus}, {"min", vmin}, {"max", vmax}};
   metrics["vus_max"] = {{"type", "gauge"}, {"value", s.vus_max}, {"min", s.vus_max}, {"max", s.vus_max}};
+  add_check_metrics(metrics, s);
   std::set<std::string> names, scenarios;
   for (const auto& e : s.catalog.entries) {
     names.insert(e.name);
@@ -241,6 +275,9 @@ nlohmann::json summary_to_json(const RunSummary& s) {
   doc["status_codes"] = status_json(total.status);
   doc["errors"] = errors_json(total.errors);
   doc["error_examples"] = s.error_examples;
+  doc["protocol_warnings"] = total.protocol_warnings;
+  doc["protocol_warning_example"] = s.totals.protocol_warning_example;
+  doc["check_failure_example"] = s.totals.check_failure_example;
   json thresholds = json::array();
   for (const auto& t : s.thresholds) {
     json o = {{"metric", t.metric}, {"expression", t.expression}, {"ok", t.ok}, {"abort_on_fail", t.abort_on_fail}};

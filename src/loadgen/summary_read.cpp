@@ -113,6 +113,11 @@ RequestStats read_request(const Reader& r, const json& e, const std::string& pat
   }
   s.duration = r.histogram(e, "duration", path);
   s.duration_uncorrected = r.histogram(e, "duration_uncorrected", path);
+  // Written since issue 12; older summaries have none.
+  if (e.contains("connecting")) s.connecting = r.histogram(e, "connecting", path);
+  if (e.contains("tls_handshaking")) s.tls_handshaking = r.histogram(e, "tls_handshaking", path);
+  if (e.contains("tls_resumed")) s.tls_resumed = r.count(e, "tls_resumed", path);
+  if (e.contains("protocol_warnings")) s.protocol_warnings = r.count(e, "protocol_warnings", path);
   return s;
 }
 
@@ -201,7 +206,15 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const std::string path = "raw.requests[" + std::to_string(i) + "]";
     s.catalog.entries.push_back({r.text(requests[i], "scenario", path), r.text(requests[i], "name", path)});
-    s.totals.by_request.push_back(read_request(r, requests[i], path));
+    RequestStats stats = read_request(r, requests[i], path);
+    RequestCatalog::Checks checks;
+    for (const auto& c : requests[i].value("checks", json::array())) {  // written since issue 12
+      checks.names.push_back(c.value("name", std::string()));
+      checks.descriptions.push_back(c.value("description", std::string()));
+      stats.checks.push_back({c.value("passes", std::uint64_t{0}), c.value("fails", std::uint64_t{0})});
+    }
+    s.catalog.checks.push_back(std::move(checks));
+    s.totals.by_request.push_back(std::move(stats));
   }
   s.totals.iterations = r.count(raw, "iterations", "raw");
   s.totals.dropped_iterations = r.count(raw, "dropped_iterations", "raw");
@@ -226,6 +239,8 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
   }
   if (!s.timeseries.empty()) s.vus = s.timeseries.back().vus;
   for (const auto& e : doc.value("error_examples", json::array())) s.error_examples.push_back(e.get<std::string>());
+  s.totals.protocol_warning_example = doc.value("protocol_warning_example", std::string());
+  s.totals.check_failure_example = doc.value("check_failure_example", std::string());
   // Thresholds are re-parsed from their text so they can be evaluated again (on merged data).
   for (const auto& t : r.at(doc, "thresholds", "")) {
     Threshold th;

@@ -1,16 +1,15 @@
-// The virtual user's connection cycle: connect -> write -> read (the VU's small inbox, then the worker's shared
-// buffer for the rest of a large response).
+// The virtual user's connection cycle: connect -> write -> read, through the VU's transport (plain TCP, TLS or
+// a Unix socket: the same loop for all three, see perfval/http/transport.hpp). Reads go into the worker's
+// shared buffer: every read is synchronous, after a readiness wait, so no VU owns a buffer across waits.
 #include "vu.hpp"
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 
 #include "perfval/common/duration.hpp"
 
 namespace perfval::loadgen::detail {
 
 namespace {
-enum Kind : std::size_t { k_dns = 0, k_connect = 1, k_timeout = 2, k_read = 3, k_write = 4, k_protocol = 5 };
+// Indexes into ErrorCounts::kKinds.
+enum Kind : std::size_t { k_dns = 0, k_connect = 1, k_timeout = 2, k_read = 3, k_write = 4, k_protocol = 5, k_tls = 6 };
 
 void start_request(Vu& vu);
 
@@ -68,6 +67,24 @@ void on_io_error(Vu& vu, std::size_t kind, const boost::system::error_code& ec, 
   finish(vu, kind == k_connect || kind == k_dns);
 }
 
+// k6's check(): every check of the request on this response, into `checks`; never fails the request.
+void run_checks(Vu& vu, RequestStats& s) {
+  const RequestChecks& checks = *vu.request->checks;
+  const ResponseView view{vu.parser.status_code(), vu.parser.has_body(), vu.parser.body_bytes(),
+                          vu.request->capture ? &vu.capture : nullptr};
+  checks.evaluate(view, vu.check_results);
+  if (s.checks.size() < checks.size()) s.checks.resize(checks.size());  // first response of a delta buffer only
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    if (vu.check_results[i].passed) {
+      ++s.checks[i].passes;
+      continue;
+    }
+    ++s.checks[i].fails;
+    std::string& example = vu.driver.worker().stats().check_failure_example;
+    if (example.empty()) example = vu.request->name + "." + checks.name(i) + ": " + vu.check_results[i].message;
+  }
+}
+
 void on_response(Vu& vu) {
   const auto now = Clock::now();
   auto& s = stats_for(vu);
@@ -80,13 +97,17 @@ void on_response(Vu& vu) {
   s.bytes_received += vu.parser.total_bytes();
   s.duration.record(micros(vu.intended, now));
   if (vu.driver.open_model()) s.duration_uncorrected.record(micros(vu.sent, now));
+  if (const unsigned w = vu.parser.warning_count(); w > 0) {
+    s.protocol_warnings += w;
+    std::string& example = vu.driver.worker().stats().protocol_warning_example;
+    if (example.empty() && vu.parser.first_warning() != nullptr) example = vu.parser.first_warning();
+  }
+  if (vu.request->checks != nullptr) run_checks(vu, s);
   ++vu.driver.worker().stats().iterations;
   vu.connect_failures = 0;
   if (!vu.parser.keep_alive()) vu_close(vu);
   finish(vu, false);
 }
-
-void wait_readable(Vu& vu);
 
 // Feeds what was read; true when the iteration ended (response complete, or a protocol error).
 bool on_bytes(Vu& vu, const char* data, std::size_t n) {
@@ -118,86 +139,64 @@ bool on_read_error(Vu& vu, const boost::system::error_code& ec) {
   return true;
 }
 
-void on_readable(Vu& vu, const boost::system::error_code& ec, std::size_t n) {
-  if (ec) {
-    if (!on_read_error(vu, ec)) wait_readable(vu);
-    return;
-  }
-  if (on_bytes(vu, vu.inbox.data(), n)) return;
-  // A response larger than the inbox: read the rest into the worker's shared buffer until the socket is drained.
+// Reads until the response is complete or the transport has nothing more for now (a TLS transport may hold
+// decrypted bytes, so "readable" is never assumed from the socket alone).
+void read_available(Vu& vu) {
   Worker& w = vu.driver.worker();
   for (;;) {
-    boost::system::error_code read_ec;
-    const std::size_t got = vu.socket.read_some(asio::buffer(w.read_buffer(), w.read_buffer_size()), read_ec);
-    if (read_ec) {
-      if (!on_read_error(vu, read_ec)) wait_readable(vu);
+    boost::system::error_code ec;
+    const std::size_t got = vu.transport->read_some(w.read_buffer(), w.read_buffer_size(), ec);
+    if (ec) {
+      if (!on_read_error(vu, ec)) vu.transport->wait_readable();
       return;
     }
     if (on_bytes(vu, w.read_buffer(), got)) return;
   }
 }
 
-// The reactor reads into the VU's inbox as soon as the socket is readable: unlike a bare readiness wait, a
-// read with a buffer needs no epoll_ctl per request, and a small response arrives in this one recv.
-void wait_readable(Vu& vu) {
-  vu.socket.async_read_some(asio::buffer(vu.inbox), [&vu](const boost::system::error_code& ec, std::size_t n) {
-    on_readable(vu, ec, n);
-  });
+// Writes what is left of the request. A request is small and the socket non-blocking: it usually goes out in
+// this one call and the VU goes straight to waiting for the response, saving a trip through the event loop.
+void write_rest(Vu& vu) {
+  const std::string& wire = vu.request->wire;
+  while (vu.written < wire.size()) {
+    boost::system::error_code ec;
+    const std::size_t n = vu.transport->write_some(wire.data() + vu.written, wire.size() - vu.written, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      vu.transport->wait_writable();
+      return;
+    }
+    if (ec) {
+      on_io_error(vu, k_write, ec, false);
+      return;
+    }
+    vu.written += n;
+  }
+  vu.transport->wait_readable();
 }
 
 void send(Vu& vu) {
   vu.sent = Clock::now();
+  if (vu.request->capture) {
+    vu.capture.keep_headers = vu.request->checks->needs_headers();
+    vu.capture.keep_body = vu.request->checks->needs_body();
+  }
+  vu.parser.set_capture(vu.request->capture ? &vu.capture : nullptr);
   vu.parser.reset(vu.request->head);
-  // The socket is non-blocking and a request is small: write it now and go straight to waiting for the
-  // response, saving a trip through the event loop; only a partial write falls back to async_write.
-  const std::string& wire = vu.request->wire;
-  boost::system::error_code ec;
-  const std::size_t n = vu.socket.write_some(asio::buffer(wire), ec);
-  if (!ec && n == wire.size()) {
-    wait_readable(vu);
-    return;
-  }
-  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
-    on_io_error(vu, k_write, ec, false);
-    return;
-  }
-  asio::async_write(vu.socket, asio::buffer(wire.data() + n, wire.size() - n),
-                    [&vu](const boost::system::error_code& wec, std::size_t) {
-                      if (wec) {
-                        on_io_error(vu, k_write, wec, false);
-                        return;
-                      }
-                      wait_readable(vu);
-                    });
+  vu.written = 0;
+  write_rest(vu);
 }
 
 void connect(Vu& vu) {
-  const auto& endpoints = vu.driver.target().endpoints;
-  if (endpoints.empty()) {
+  const auto& target = vu.driver.target();
+  if (target.transport.unix_socket.empty() && target.transport.endpoints.empty()) {
     // Resolution failed before the run: every iteration fails the same way, after back-off.
-    record_failure(vu, k_dns, vu.driver.target().resolve_error);
+    record_failure(vu, k_dns, target.resolve_error);
     finish(vu, true);
     return;
   }
-  asio::async_connect(vu.socket, endpoints, [&vu](const boost::system::error_code& ec, const tcp::endpoint&) {
-    if (ec) {
-      if (vu.timed_out || vu.interrupted) {
-        on_io_error(vu, k_connect, ec, false);
-        return;
-      }
-      vu_close(vu);
-      record_failure(vu, k_connect, ec.message());
-      finish(vu, true);
-      return;
-    }
-    boost::system::error_code ignored;
-    vu.socket.set_option(tcp::no_delay(true), ignored);
-    vu.socket.non_blocking(true, ignored);
-    vu.connected = true;
-    vu.reused = false;
-    send(vu);
-  });
+  vu.transport->async_connect();
 }
+
 void start_request(Vu& vu) {
   if (vu.connected) {
     vu.reused = true;
@@ -206,11 +205,21 @@ void start_request(Vu& vu) {
     connect(vu);
   }
 }
+
+// Connect (and TLS handshake) timings of the connection just made or refused at the TLS step.
+void record_connect_timing(Vu& vu) {
+  const http::ConnectTiming& t = vu.transport->timing();
+  auto& s = stats_for(vu);
+  s.connecting.record(t.connect_us);
+  if (vu.driver.target().transport.tls) {
+    s.tls_handshaking.record(t.handshake_us);
+    if (t.resumed) ++s.tls_resumed;
+  }
+}
 }  // namespace
 
 void vu_close(Vu& vu) {
-  boost::system::error_code ignored;
-  if (vu.socket.is_open()) vu.socket.close(ignored);
+  vu.transport->close();
   vu.connected = false;
 }
 
@@ -219,6 +228,42 @@ void vu_begin(Vu& vu) {
   vu.request = &vu.driver.next_request();
   vu.retried = false;
   start_request(vu);
+}
+
+void Vu::on_connected(const boost::system::error_code& ec) {
+  Vu& vu = *this;
+  if (!ec) {
+    record_connect_timing(vu);
+    vu.connected = true;
+    vu.reused = false;
+    send(vu);
+    return;
+  }
+  if (vu.timed_out || vu.interrupted) {
+    on_io_error(vu, k_connect, ec, false);
+    return;
+  }
+  const bool tls = vu.transport->failed_step() == http::ConnectStep::tls;
+  if (tls) record_connect_timing(vu);
+  vu_close(vu);
+  record_failure(vu, tls ? k_tls : k_connect, vu.transport->failure_detail());
+  finish(vu, true);
+}
+
+void Vu::on_writable(const boost::system::error_code& ec) {
+  if (ec) {
+    on_io_error(*this, k_write, ec, false);
+    return;
+  }
+  write_rest(*this);
+}
+
+void Vu::on_readable(const boost::system::error_code& ec) {
+  if (ec) {
+    if (!on_read_error(*this, ec)) transport->wait_readable();
+    return;
+  }
+  read_available(*this);
 }
 
 }  // namespace perfval::loadgen::detail

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "perfval/http/response_parser.hpp"
+#include "perfval/http/transport.hpp"
 #include "perfval/loadgen/scenario.hpp"
 #include "perfval/loadgen/schedule.hpp"
 #include "perfval/loadgen/stats.hpp"
@@ -35,12 +36,16 @@ struct PreparedRequest {
   bool idempotent = true; // may be resent on a fresh connection if a stale keep-alive one was closed
   std::uint32_t id = 0;   // global request id (index into Stats::by_request)
   std::uint32_t weight = 1;
+  const RequestChecks* checks = nullptr;  // the request's response checks (the plan's; it outlives the run)
+  bool capture = false;   // a check reads header fields or the body: keep them (otherwise nothing is kept)
+  std::string name;       // request name, for check failure examples
 };
 
-// What every worker shares read-only: the plan, resolved endpoints, and where to send snapshots.
+// What every worker shares read-only: the plan, where connections go, and the prepared requests.
 struct ScenarioTarget {
-  std::vector<tcp::endpoint> endpoints;  // resolved once before the run; empty when resolution failed
-  std::string resolve_error;             // "dns: ..." when it failed
+  http::TransportTarget transport;  // TCP endpoints resolved once before the run (empty when resolution failed),
+                                    // or a Unix socket; with a TLS context for https
+  std::string resolve_error;        // "cannot resolve ..." when resolution failed
   std::vector<PreparedRequest> requests;
 };
 
@@ -49,17 +54,25 @@ class Worker;
 
 enum class VuState : std::uint8_t { parked, idle, busy, waiting };
 
-// One virtual user: one keep-alive connection looping request -> response (-> think time).
-struct Vu {
+// One virtual user: one keep-alive connection looping request -> response (-> think time). Its transport
+// (plain TCP, TLS or a Unix socket) reports completions to it; the loop in vu.cpp is the same for all three.
+struct Vu final : http::TransportEvents {
   Vu(ScenarioDriver& driver, asio::io_context& io, std::int64_t index);
+  Vu(const Vu&) = delete;
+  Vu& operator=(const Vu&) = delete;
+  ~Vu() = default;
+  void on_connected(const boost::system::error_code& ec) override;  // defined in vu.cpp
+  void on_writable(const boost::system::error_code& ec) override;
+  void on_readable(const boost::system::error_code& ec) override;
 
   ScenarioDriver& driver;
-  tcp::socket socket;
+  std::unique_ptr<http::Transport> transport;  // one per VU for its lifetime (a TLS one keeps the session)
   asio::steady_timer timer;        // think time and reconnect back-off
   http::ResponseParser parser;
-  std::array<char, 512> inbox{};   // the first bytes of each response (all of a small one); the rest is read
-                                   // into the worker's shared buffer
   const PreparedRequest* request = nullptr;
+  http::ResponseCapture capture;   // header fields / body for the request's checks (reused, stops allocating)
+  std::vector<CheckResult> check_results;  // reused by every response of the VU
+  std::size_t written = 0;         // bytes of the request written so far
   TimePoint intended{};            // when the request was due (open model) or started (closed)
   TimePoint sent{};                // when writing began
   TimePoint deadline{};            // request timeout

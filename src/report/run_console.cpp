@@ -44,6 +44,28 @@ std::string observed_text(const loadgen::ThresholdOutcome& t) {
 }
 
 // The target's resources: one line per figure the readings had, or why there is none.
+// k6's check list: the `checks` rate, then each check with ✓ (never failed) or ✗ and its pass share.
+std::string check_lines(const loadgen::RunSummary& s) {
+  const auto all = loadgen::select_checks(s.totals, s.catalog, loadgen::MetricSelector{});
+  if (!all || all->passes + all->fails == 0) return "";
+  std::string out = dotted("checks") + percent(all->passes, all->passes + all->fails) + "  (" +
+                    std::to_string(all->passes) + " of " + std::to_string(all->passes + all->fails) + ")\n";
+  for (std::size_t i = 0; i < s.catalog.entries.size() && i < s.totals.by_request.size(); ++i) {
+    const auto& e = s.catalog.checks_of(i);
+    const auto& counts = s.totals.by_request[i].checks;
+    for (std::size_t j = 0; j < e.names.size(); ++j) {
+      const loadgen::CheckCounts n = j < counts.size() ? counts[j] : loadgen::CheckCounts{};
+      const std::string& text = j < e.descriptions.size() && !e.descriptions[j].empty() ? e.descriptions[j] : e.names[j];
+      out += std::string("      ") + (n.fails == 0 ? "\u2713 " : "\u2717 ") + s.catalog.entries[i].name + "." +
+             e.names[j] + ": " + text +
+             "  " + percent(n.passes, n.passes + n.fails) + "  (\u2713 " + std::to_string(n.passes) + " / \u2717 " +
+             std::to_string(n.fails) + ")\n";
+    }
+  }
+  if (!s.totals.check_failure_example.empty()) out += "      first failure: " + s.totals.check_failure_example + "\n";
+  return out;
+}
+
 std::string resource_lines(const loadgen::ResourceSummary& r) {
   if (!r.sampled()) return "";
   std::string out;
@@ -106,6 +128,15 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
   out += dotted("http_reqs") + std::to_string(total.requests) + "  " + format_double("%.1f/s", static_cast<double>(total.requests) / el) + "\n";
   out += dotted("http_req_duration") + trend_line(total.duration) + "\n";
   if (s.open_model) out += dotted("http_req_duration_uncorrected") + trend_line(total.duration_uncorrected) + "\n";
+  if (total.connecting.count() > 0) out += dotted("http_req_connecting") + trend_line(total.connecting) + "\n";
+  if (total.tls_handshaking.count() > 0) {
+    out += dotted("http_req_tls_handshaking") + trend_line(total.tls_handshaking) + "  (" +
+           std::to_string(total.tls_resumed) + " of " + std::to_string(total.tls_handshaking.count()) + " resumed)\n";
+  }
+  if (total.protocol_warnings > 0) {
+    out += dotted("protocol_warnings") + std::to_string(total.protocol_warnings) + "  (" +
+           s.totals.protocol_warning_example + ")\n";
+  }
   out += dotted("http_req_failed") + percent(total.failed, total.requests) + "  (" + std::to_string(total.failed) +
          " of " + std::to_string(total.requests) + ")\n";
   out += dotted("availability") + percent(total.requests - total.unavailable, total.requests) + "\n";
@@ -137,6 +168,7 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
     out += dotted("errors") + e + "\n";
     for (const auto& ex : s.error_examples) out += "      cause: " + ex + "\n";
   }
+  out += check_lines(s);
   out += resource_lines(s.resources);
   if (s.catalog.entries.size() > 1) {
     out += "\n  per request:\n";

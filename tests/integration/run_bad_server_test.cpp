@@ -1,5 +1,6 @@
 // `perfval run` against misbehaving servers on loopback: garbage, oversized headers, and connections closed
-// mid-response are counted as protocol/read errors and the VUs reconnect and go on.
+// mid-response are counted as protocol/read errors and the VUs reconnect and go on; and a table of raw
+// responses through the engine (docs/scenarios.md "How responses are parsed").
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -111,6 +112,39 @@ TEST(RunBadServer, CloseMidResponseIsAReadError) {
   ASSERT_FALSE(s.is_null());
   EXPECT_GT(s.at("errors").at("read").get<int>(), 10);
   EXPECT_NE(s.at("error_examples").dump().find("read"), std::string::npos);
+}
+
+// Valid or lenient responses succeed (warnings counted), malformed ones are protocol errors, as documented.
+struct RawCase {
+  const char* name;      // for failure messages
+  const char* reply;     // the whole response; the server closes the connection after it
+  bool ok;               // the requests succeed (status 200 or 101) rather than fail with kind protocol
+  bool warning;          // protocol_warnings > 0
+};
+
+TEST(RunBadServer, RawResponseTableThroughTheEngine) {
+  const RawCase cases[] = {
+      {"blank line before the status line", "\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true, true},
+      {"chunked, deflate runs to the close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, deflate\r\n\r\nxyz", true,
+       false},
+      {"101 ends the request", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n", true,
+       false},
+      {"bare LF", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", true, true},
+      {"space in a header name", "HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 2\r\n\r\nok", false, false},
+      {"bad chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", false,
+       false},
+  };
+  for (const auto& c : cases) {
+    BadServer server(c.reply);
+    perfval::test::ProcessResult p;
+    const json s = run_against(server, p);
+    ASSERT_FALSE(s.is_null()) << c.name << ": " << p.err;
+    const auto requests = s.at("metrics").at("http_reqs").at("count").get<std::uint64_t>();
+    EXPECT_GT(requests, 5u) << c.name;
+    EXPECT_EQ(p.exit_code, c.ok ? 0 : 99) << c.name << ": " << p.out;
+    EXPECT_EQ(s.at("errors").at("protocol").get<std::uint64_t>(), c.ok ? 0u : requests) << c.name;
+    EXPECT_EQ(s.at("protocol_warnings").get<std::uint64_t>() > 0, c.warning) << c.name;
+  }
 }
 
 }  // namespace

@@ -24,6 +24,8 @@ struct ResourceConfig {
   int pid = 0;           // pid: a local process, read from /proc
   std::chrono::nanoseconds interval = std::chrono::seconds(1);  // between readings
   std::chrono::nanoseconds timeout{0};  // per reading; 0: the interval, at most 10 s
+  bool verify_tls = true;  // https metrics_url: verify the certificate (false: the target's insecureSkipTLSVerify)
+  std::string ca_file;     // https metrics_url: the target's target.ca_file (empty: the system store)
 
   bool operator==(const ResourceConfig&) const = default;
   std::chrono::nanoseconds effective_timeout() const;

@@ -19,11 +19,13 @@ struct ErrorCounts {
   std::uint64_t read = 0;      // connection reset or closed mid-response
   std::uint64_t write = 0;     // sending the request failed
   std::uint64_t protocol = 0;  // the server sent something that is not HTTP/1.1 (garbage, oversized headers)
+  std::uint64_t tls = 0;       // the TLS handshake failed (certificate not verified, no common version, ...)
 
-  std::uint64_t total() const { return dns + connect + timeout + read + write + protocol; }
+  std::uint64_t total() const { return dns + connect + timeout + read + write + protocol + tls; }
   ErrorCounts& operator+=(const ErrorCounts& o);
-  // Kind names as used in summaries: "dns", "connect", "timeout", "read", "write", "protocol".
-  static constexpr std::array<const char*, 6> kKinds = {"dns", "connect", "timeout", "read", "write", "protocol"};
+  // Kind names as used in summaries, in by_index() order.
+  static constexpr std::array<const char*, 7> kKinds = {"dns",   "connect",  "timeout", "read",
+                                                        "write", "protocol", "tls"};
   std::uint64_t& by_index(std::size_t i);
   std::uint64_t by_index(std::size_t i) const;
 };
@@ -34,6 +36,12 @@ struct StatusCounts {
   void add(unsigned code, std::uint64_t n = 1);
   StatusCounts& operator+=(const StatusCounts& o);
   void reset() { counts.clear(); }  // keeps the capacity
+};
+
+// Outcomes of one response check (k6's `checks` Rate, one element per check of a request).
+struct CheckCounts {
+  std::uint64_t passes = 0;  // responses the check passed on
+  std::uint64_t fails = 0;   // responses it failed on (a response that never arrived is not checked)
 };
 
 // Everything measured for one request name of one scenario (or, summed, for any selection of them).
@@ -47,6 +55,12 @@ struct RequestStats {
   std::uint64_t bytes_received = 0;  // bytes read, status line to body
   StatusCounts status;             // responses by status code
   ErrorCounts errors;              // transport failures by kind
+  Histogram connecting;            // µs; TCP/Unix connect, one value per new connection (k6's http_req_connecting)
+  Histogram tls_handshaking;       // µs; TLS handshake, one value per new TLS connection (http_req_tls_handshaking)
+  std::uint64_t tls_resumed = 0;   // TLS connections that resumed the VU's previous session
+  std::uint64_t protocol_warnings = 0;  // responses accepted despite an RFC 9112 violation (see docs/results.md)
+  std::vector<CheckCounts> checks;  // by check index of the request (RequestChecks order); empty without checks.
+                                    // Merged index-wise: only meaningful for one request id.
 
   RequestStats& operator+=(const RequestStats& o);
   void reset();  // zero, keeping histogram memory for reuse
@@ -59,7 +73,9 @@ struct Stats {
   std::uint64_t iterations = 0;          // iterations completed (one request each)
   std::uint64_t dropped_iterations = 0;  // arrivals not started because every VU was busy (open model)
   std::uint64_t interrupted_iterations = 0;  // in flight when gracefulStop/gracefulRampDown ran out
-  std::array<std::string, 6> error_examples;  // first message seen per ErrorCounts kind, e.g. "Connection refused"
+  std::array<std::string, ErrorCounts::kKinds.size()> error_examples;  // first message seen per ErrorCounts kind
+  std::string protocol_warning_example;  // the first protocol warning seen, e.g. "bare LF line ending"
+  std::string check_failure_example;     // the first failed check, "REQUEST.KIND: why"
 
   explicit Stats(std::size_t request_count = 0) : by_request(request_count) {}
   Stats& operator+=(const Stats& o);  // counters add, histograms merge exactly
@@ -88,7 +104,16 @@ struct RequestCatalog {
     std::string scenario;  // scenario name
     std::string name;      // request name
   };
+  struct Checks {
+    std::vector<std::string> names;         // check names (kinds) of the request, in RequestChecks order
+    std::vector<std::string> descriptions;  // each check as written, for the console ("status is 200")
+  };
   std::vector<Entry> entries;
+  std::vector<Checks> checks;  // by request id, beside entries; shorter (or empty) when the last have none
+  const Checks& checks_of(std::size_t id) const {
+    static const Checks none;
+    return id < checks.size() ? checks[id] : none;
+  }
 };
 
 }  // namespace perfval::loadgen

@@ -72,6 +72,11 @@ struct RunSummary {
 std::optional<RequestStats> select_requests(const Stats& stats, const RequestCatalog& catalog,
                                             const MetricSelector& selector);
 
+// k6's `checks` Rate over the checks a selector picks: tags name and scenario pick requests, check:REQUEST.KIND
+// one check of a request (e.g. check:metrics.status); nullopt for another tag.
+std::optional<CheckCounts> select_checks(const Stats& stats, const RequestCatalog& catalog,
+                                         const MetricSelector& selector);
+
 // What an aggregate is computed over: the finished run, or the coordinator's view while it goes on.
 struct RunView {
   const Stats& totals;                             // counters and histograms so far
