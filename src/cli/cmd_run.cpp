@@ -187,6 +187,11 @@ int run(const std::vector<std::string>& args) {
   // A segment's share alone cannot be judged (a count or rate threshold is about the whole run):
   // `perfval merge` evaluates the thresholds on the merged segments. abortOnFail still stops a segment.
   if (options.segment.count > 1 && !summary.aborted) return exit_code::ok;
+  // A run that measured nothing proves nothing, whatever its thresholds say.
+  if (summary.totals.total().requests == 0) {
+    std::fprintf(stderr, "perfval run: no request finished, so nothing was measured\n");
+    return exit_code::measurement_failed;
+  }
   return summary.passed() ? exit_code::ok : exit_code::threshold_failed;
 }
 

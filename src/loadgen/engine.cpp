@@ -192,6 +192,10 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
   for (auto& t : threads_running) t.join();
   if (sampler) sampler->stop();  // readings it still posts are never run: the coordinator has finished
   coordinator.attach_resources();
+  // The sampler's source and its messages quote metrics_url / the Prometheus url, which may hold a ${VAR} value.
+  summary.resources.source = redact_env(summary.resources.source, plan.env);
+  for (auto& e : summary.resources.error_examples) e = redact_env(e, plan.env);
+  for (auto& n : summary.resources.notes) n = redact_env(n, plan.env);
 
   for (std::size_t k = 0; k < summary.totals.error_examples.size(); ++k) {
     if (!summary.totals.error_examples[k].empty()) {

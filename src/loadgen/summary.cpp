@@ -169,6 +169,7 @@ void evaluate_summary_thresholds(RunSummary& summary) {
 
 bool RunSummary::passed() const {
   if (aborted) return false;
+  if (totals.total().requests == 0) return false;  // a run that measured nothing proves nothing
   return std::all_of(thresholds.begin(), thresholds.end(), [](const ThresholdOutcome& t) { return t.ok; });
 }
 

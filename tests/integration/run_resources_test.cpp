@@ -251,6 +251,30 @@ TEST(RunResources, UnreachableMetricsUrlIsNoDataAndFailsItsThresholdButNotTheRun
   EXPECT_TRUE(gated.summary.at("thresholds").at(0).at("observed").is_null());
 }
 
+TEST(RunResources, AMetricsUrlFromTheEnvironmentIsNeverWrittenOut) {
+  TempDir dir;
+  // The exporter's URL carries a secret from the environment; the sampler fails on it, and its messages must
+  // show ${VAR}, never the value, in the summary, the report and the console.
+  const std::string secret = "s3cr3t-7f1c9a";
+  const std::string port = std::to_string(perfval::test::free_loopback_port());
+  const std::string file = dir.write("s.yaml", "name: secret\ntarget:\n  embedded: {nodes: 20, threads: 1}\n"
+                                              "  resources: {metrics_url: 'http://127.0.0.1:" + port +
+                                              "/metrics?token=${PERFVAL_TEST_METRICS_TOKEN}', interval: 500ms}\n"
+                                              "requests: [{name: h, path: /health}]\n"
+                                              "think_time: 50ms\nexecutor: constant-vus\nvus: 1\nduration: 2s\n");
+  const auto r = run_process({"/usr/bin/env", "PERFVAL_TEST_METRICS_TOKEN=" + secret, PERFVAL_BIN, "run", file,
+                              "--out", dir.path() + "/out"},
+                             90s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(dir.path() + "/out/summary.json");
+  const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ifstream html_in(dir.path() + "/out/report.html");
+  const std::string html((std::istreambuf_iterator<char>(html_in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(summary.find("\"resources\""), std::string::npos) << summary;
+  EXPECT_NE(summary.find("${PERFVAL_TEST_METRICS_TOKEN}"), std::string::npos) << "the source names the variable";
+  for (const std::string* text : {&summary, &html, &r.out, &r.err}) EXPECT_EQ(text->find(secret), std::string::npos);
+}
+
 TEST(RunResources, AProcessThatExitsStopsSamplingWithANote) {
   TempDir dir;
   Child short_lived({"/bin/sleep", "1"});

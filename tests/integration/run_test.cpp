@@ -181,6 +181,20 @@ TEST(RunExitCodes, BadScenarioIsUsageError) {
   EXPECT_TRUE(r.summary.is_null());
 }
 
+TEST(RunExitCodes, ARunThatMeasuredNothingIsNeverAPass) {
+  TempDir dir;
+  // No threshold to fail, but the one request is still waiting for its 5-s answer when the 1-s run ends:
+  // nothing was measured, so the run must not pass.
+  const auto r = run_scenario(dir, "name: empty\ntarget: {embedded: {nodes: 10, threads: 1, latency: \"fixed:5s\"}}\n"
+                                   "requests: [{name: h, path: /health}]\n"
+                                   "executor: constant-vus\nvus: 1\nduration: 1s\ngracefulStop: 0s\n");
+  EXPECT_EQ(r.process.exit_code, 98) << r.process.out << r.process.err;
+  EXPECT_NE(r.process.err.find("nothing was measured"), std::string::npos) << r.process.err;
+  ASSERT_FALSE(r.summary.is_null()) << "the summary is still written";
+  EXPECT_EQ(metric(r.summary, "http_reqs", "count"), 0);
+  EXPECT_NE(r.process.out.find("LOAD TEST FAILED"), std::string::npos) << r.process.out;
+}
+
 TEST(RunExitCodes, MissingFileIsUsageError) {
   const auto r = run_process({PERFVAL_BIN, "run", "/nonexistent/scenario.yaml"}, 20s);
   EXPECT_EQ(r.exit_code, 2);
