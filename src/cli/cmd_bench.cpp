@@ -152,7 +152,8 @@ int bench(const std::vector<std::string>& args) {
   std::string text;
   for (int p = 0; p < options.processes; ++p) {
     const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
-    if (options.processes > 1) std::fprintf(stderr, "perfval bench: process %d of %d\n", p + 1, options.processes);
+    if (options.processes > 1 && isatty(STDERR_FILENO))
+      std::fprintf(stderr, "\rperfval bench: process %d of %d\n", p + 1, options.processes);
     // Only the last process prints its table: the others would print the same table again.
     const int code = run_child(exe, bench::child_arguments(options, json_path.string()), p + 1 < options.processes);
     std::error_code ec;
