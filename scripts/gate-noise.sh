@@ -2,29 +2,33 @@
 # A measurement, not a test: how often the regression gate cries wolf on this machine's real run-to-run noise,
 # and how often it finds real slowdowns, for the three ways to run it (docs/regression.md records the results).
 #
-#   scripts/gate-noise.sh [N] [--ab-rounds R] [--ab-comparisons M] [--skip-ab] [--out DIR] [--reuse-runs]
+#   scripts/gate-noise.sh [N] [--processes P] [--ab-rounds R] [--ab-comparisons M] [--skip-ab] [--out DIR]
+#                         [--reuse-runs]
 #
 # --reuse-runs judges the runs already in DIR/runs (of an earlier call with --out DIR) instead of measuring again.
-# 1. N back-to-back `perfval bench --quick` runs of one build (N=21 gives 20 comparisons).
+# 1. N back-to-back `perfval bench --quick` runs of one build (N=21 gives 20 comparisons), each in P processes
+#    (default: perfval bench's, 4 for --quick).
 # 2. previous-run mode: run i against run i-1 (`perfval regress --baseline baselines/performance-baselines.yaml
 #    --previous A --current B`, as a user would); planted: a copy of run i with 5 benchmarks (picked at random,
 #    seeded by i) made 10 / 25 / 50 % slower in every repetition.
 # 3. history mode: run i against the history of runs 1..i-1, for i > 10; planted as above.
 # 4. A/B mode: `perfval compare` of `perfval bench --quick --category cpu` against itself M times, then against a
-#    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work).
+#    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work); one
+#    process per side and round (--processes 1): the rounds are the samples.
 # Prints the false-alarm and detection rates and the machine (CPU, cores, load averages seen).
-# Run time on 2 shared cores: N quick runs of 1-2 min each, plus (M + 3) A/B comparisons of R rounds x 2 runs of
+# Run time on 2 shared cores: N quick runs of 1-5 min each (4 processes), plus (M + 3) A/B comparisons of R rounds x 2 runs of
 # the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-n=21 rounds=10 ab_comparisons=3 skip_ab=0 out="" reuse=0
+n=21 rounds=10 ab_comparisons=3 skip_ab=0 out="" reuse=0 processes=()
 usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --ab-rounds) rounds=$2; shift 2 ;;
+    --processes) processes=(--processes "$2"); shift 2 ;;
     --ab-comparisons) ab_comparisons=$2; shift 2 ;;
     --skip-ab) skip_ab=1; shift ;;
     --reuse-runs) reuse=1; shift ;;
@@ -54,7 +58,7 @@ for i in $(seq -w 1 "$n"); do
   mkdir -p "$out/runs/run-$i"
   cut -d' ' -f1 /proc/loadavg >"$out/runs/run-$i/load"
   start=$(date +%s)
-  "$perfval" bench --quick --out "$out/runs/run-$i/bench.json" >"$out/runs/run-$i/log" 2>&1
+  "$perfval" bench --quick "${processes[@]}" --out "$out/runs/run-$i/bench.json" >"$out/runs/run-$i/log" 2>&1
   echo "gate-noise: run $i/$n took $(( $(date +%s) - start )) s (load $(cat "$out/runs/run-$i/load"))"
 done
 runs=("$out"/runs/run-*)
@@ -122,7 +126,7 @@ affected=(cpu/metric_render/1000 cpu/metric_render/5000 cpu/metric_parse/1000 cp
 ab_cmp=0
 declare -A ab_effect
 if [ "$skip_ab" -eq 0 ]; then
-  bench="$perfval bench --quick --category cpu --out {out}"
+  bench="$perfval bench --quick --category cpu --processes 1 --out {out}"
   for ((c = 1; c <= ab_comparisons; c++)); do
     rep="$out/reports/ab-same-$c.json"
     "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --format json --report "$rep" >/dev/null 2>"$rep.log" || true

@@ -126,6 +126,7 @@ std::unique_ptr<benchmark::BenchmarkReporter> google_reporter(const std::string&
 }
 
 int run(int argc, char** argv) {
+  quiet_malloc();
   std::vector<char*> args(argv, argv + argc);
   const Flags flags = take_perfval_flags(args);
   std::string quick_min_time = "--benchmark_min_time=0.02";

@@ -1,5 +1,6 @@
 // `perfval bench`: runs build/perfval-bench (next to this executable) with the chosen categories, passes Google
 // Benchmark flags through, writes its JSON atomically to --out, and exits non-zero when a benchmark failed.
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "command.hpp"
 #include "perfval/bench/bench_options.hpp"
 #include "perfval/bench/categories.hpp"
+#include "perfval/bench/process_runs.hpp"
 #include "perfval/bench/push.hpp"
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
@@ -43,7 +45,7 @@ std::string bench_executable() {
 }
 
 // Runs the child with SIGINT reset to default there and ignored here, so Ctrl-C stops the suite and we report it.
-int run_child(const std::string& exe, const std::vector<std::string>& args) {
+int run_child(const std::string& exe, const std::vector<std::string>& args, bool quiet) {
   std::vector<std::string> all{exe};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -56,10 +58,14 @@ int run_child(const std::string& exe, const std::vector<std::string>& args) {
   sigaddset(&defaults, SIGINT);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  if (quiet) posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   auto* previous = std::signal(SIGINT, SIG_IGN);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, exe.c_str(), nullptr, &attr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, exe.c_str(), &files, &attr, argv.data(), environ);
   posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&files);
   int status = 0;
   if (rc == 0) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -141,17 +147,31 @@ int bench(const std::vector<std::string>& args) {
     std::printf("would run %s%s%s\n", exe.c_str(), options.out.empty() ? "" : ", writing ", options.out.c_str());
     return exit_code::ok;
   }
-  const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
-  const int code = run_child(exe, bench::child_arguments(options, json_path.string()));
-  std::error_code ec;
-  if (code != exit_code::ok || !fs::exists(json_path, ec)) {
+  // Separate processes, one after the other: the samples of a benchmark are processes (docs/regression.md).
+  std::vector<nlohmann::json> docs;
+  std::string text;
+  for (int p = 0; p < options.processes; ++p) {
+    const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
+    if (options.processes > 1 && isatty(STDERR_FILENO))
+      std::fprintf(stderr, "\rperfval bench: process %d of %d\n", p + 1, options.processes);
+    // Only the last process prints its table: the others would print the same table again.
+    const int code = run_child(exe, bench::child_arguments(options, json_path.string()), p + 1 < options.processes);
+    std::error_code ec;
+    if (code != exit_code::ok || !fs::exists(json_path, ec)) {
+      fs::remove(json_path, ec);
+      return code;
+    }
+    text = read_file(json_path.string());
     fs::remove(json_path, ec);
-    return code;
+    docs.push_back(nlohmann::json::parse(text, nullptr, false));
+    if (docs.back().is_discarded())
+      throw Error("perfval bench: perfval-bench wrote malformed JSON", exit_code::internal_error);
   }
-  const std::string text = read_file(json_path.string());
-  fs::remove(json_path, ec);
-  const auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded()) throw Error("perfval bench: perfval-bench wrote malformed JSON", exit_code::internal_error);
+  if (options.processes > 1) {
+    std::printf("(the table is the last of %d processes; --out holds every process)\n", options.processes);
+    text = bench::merge_process_runs(docs, options.repetitions).dump(2) + "\n";
+  }
+  const nlohmann::json doc = options.processes > 1 ? nlohmann::json::parse(text) : docs.front();
   if (!options.out.empty()) {
     write_file_atomic(options.out, text);
     std::printf("wrote %zu rows to %s\n", doc.value("benchmarks", nlohmann::json::array()).size(), options.out.c_str());

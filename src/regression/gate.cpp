@@ -7,6 +7,9 @@
 #include <set>
 
 #include "judge.hpp"
+#include "perfval/regression/noise.hpp"
+#include "perfval/regression/stats.hpp"
+#include "perfval/regression/units.hpp"
 #include "perfval/regression/format.hpp"
 #include "resolve.hpp"
 #include "run_noise.hpp"
@@ -185,10 +188,75 @@ RegressionReport report_header(const BaselineFile& baselines, const RunResults& 
   return report;
 }
 
+// The median log ratio of `field` over the benchmarks judged by it (control set excluded) that both runs have.
+CommonShift common_shift(const RunResults& previous, const RunResults& current, const std::string& field,
+                         const GateOptions& o) {
+  std::vector<double> shifts;
+  for (const auto& n : current.benchmarks) {
+    if (detail::time_field_of(n) != field) continue;
+    const std::string key = "bench:" + n + ":" + field;
+    if (detail::is_control_key(key) || current.failed.count("bench:" + n) || previous.failed.count("bench:" + n)) continue;
+    const Measurement* c = current.find(key);
+    const Measurement* p = previous.find(key);
+    if (!c || !p) continue;
+    const auto lc = locate(c->samples, c->value), lp = locate(p->samples, p->value);
+    const auto unit = convert_unit(p->value, p->unit, c->unit);
+    if (!lc || !lp || !unit) continue;
+    shifts.push_back(lc->log_value - lp->log_value - std::log(*unit / p->value));
+  }
+  CommonShift s;
+  if (shifts.size() < std::max<std::size_t>(o.min_common_benchmarks, 1)) return s;
+  s.log_shift = median(shifts);
+  s.benchmarks = shifts.size();
+  return s;
+}
+
+std::string field_words(const std::string& field) { return field == "real_time" ? "wall-clock time" : "CPU time"; }
+
+void note_common_shifts(RegressionReport& report, const GateOptions& o) {
+  for (const auto* field : {"cpu_time", "real_time"}) {
+    const CommonShift& s = std::string(field) == "real_time" ? report.common_shift : report.common_shift_cpu;
+    if (!s.measured()) continue;
+    report.notes.push_back("in " + field_words(field) + " every benchmark moved " +
+                           format_change(log_to_pct(s.log_shift)) + " together (median of " +
+                           std::to_string(s.benchmarks) + " benchmarks)" +
+                           (o.normalize ? "; changes are normalized by it" : "; not normalized (--no-normalize)"));
+  }
+}
+
+// A move of every benchmark together beyond the threshold that the controls do not show is either the machine
+// or a global regression (an allocator, a compiler flag): normalizing it away must not pass silently.
+void add_global_move_rows(const GateOptions& o, RegressionReport& report) {
+  if (!o.normalize) return;
+  const double limit = std::log1p(o.threshold_pct / 100);
+  for (const auto* field : {"cpu_time", "real_time"}) {
+    const bool wall = std::string(field) == "real_time";
+    const CommonShift& s = wall ? report.common_shift : report.common_shift_cpu;
+    const MachineShift& controls = wall ? report.machine_shift : report.machine_shift_cpu;
+    if (!s.measured() || std::fabs(s.log_shift) <= limit) continue;
+    if (controls.measured() && std::fabs(s.log_shift - controls.log_shift) <= limit) continue;  // the machine did it
+    MetricResult row;
+    row.name = "every benchmark together";
+    row.metric = std::string(field) + " common shift";
+    row.unit = "%";
+    row.change_vs_previous_pct = log_to_pct(s.log_shift);
+    row.test = "common shift";
+    row.verdict = Verdict::inconclusive;
+    row.reason = "inconclusive: every benchmark moved " + format_change(log_to_pct(s.log_shift)) + " together in " +
+                 field_words(field) + ", the controls " +
+                 (controls.measured() ? format_change(log_to_pct(controls.log_shift)) : std::string("were not measured")) +
+                 ": a machine change or a global regression; an interleaved A/B (perfval compare) tells";
+    report.metrics.push_back(std::move(row));
+  }
+}
+
 // The controls' shift between the two runs, and the notes that say what it means for the comparison.
 void measure_machine(const RunResults& current, const std::optional<RunResults>& previous, const GateOptions& o,
                      RegressionReport& report) {
   if (!previous) return;
+  report.common_shift = common_shift(*previous, current, "real_time", o);
+  report.common_shift_cpu = common_shift(*previous, current, "cpu_time", o);
+  note_common_shifts(report, o);
   const detail::RunControls a = detail::controls_of(*previous), b = detail::controls_of(current);
   report.machine_shift = machine_shift(a.real_time, b.real_time);
   report.machine_shift_cpu = machine_shift(a.cpu_time, b.cpu_time);
@@ -198,8 +266,10 @@ void measure_machine(const RunResults& current, const std::optional<RunResults>&
                              "machine's speed (perfval bench measures them)");
     return;
   }
-  const std::string how = o.normalize ? "; benchmark times and rates are normalized by it"
-                                      : "; not normalized (--no-normalize)";
+  const bool common = report.common_shift.measured() || report.common_shift_cpu.measured();
+  const std::string how = !o.normalize ? "; not normalized (--no-normalize)"
+                          : common     ? "; the cross-check of the common shift above"
+                                       : "; benchmark times and rates are normalized by it";
   report.notes.push_back(report.machine_shift.describe("wall-clock time") + how);
   if (report.machine_shift_cpu.measured())
     report.notes.push_back("in CPU time the current run's machine was " +
@@ -239,12 +309,20 @@ detail::RowNoise row_noise(const MetricResult& row, const RunResults& current, c
   if (report.machine_shift.measured())
     n.machine_change = o.machine_change_factor * std::fabs(report.machine_shift.log_shift);
   n.drift = std::log1p(o.drift_floor_pct / 100);
-  n.alpha = o.alpha;
+  n.alpha = report.metric_alpha;
   const std::string field = o.normalize ? detail::control_field(row.key, row.unit) : "";
+  if (field.empty()) return n;
+  // Every benchmark's common shift tracks the machine far better than three controls do (docs/regression.md).
+  const CommonShift& common = field == "real_time" ? report.common_shift : report.common_shift_cpu;
   const MachineShift& shift = field == "real_time" ? report.machine_shift : report.machine_shift_cpu;
-  if (field.empty() || !shift.measured()) return n;
-  n.shift_field = field;
-  n.log_shift = detail::speed_sign(row.unit) * shift.log_shift;
+  if (common.measured()) {
+    n.shift_field = field, n.shift_source = "common";
+    n.log_shift = detail::speed_sign(row.unit) * common.log_shift;
+    n.machine_change = 0;  // the common shift takes the machine's move out; what is left is the drift
+  } else if (shift.measured()) {
+    n.shift_field = field, n.shift_source = "controls";
+    n.log_shift = detail::speed_sign(row.unit) * shift.log_shift;
+  }
   return n;
 }
 
@@ -270,6 +348,13 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
   else if (!current.scenarios.empty())
     report.notes.push_back("SLA not checked: " + report.sla_tier_source);
 
+  std::size_t compared = 0;  // rows judged against the previous run: the comparison's multiplicity
+  for (const auto& p : plans) compared += previous && p.missing.empty() && !p.row.key.empty() ? 1 : 0;
+  report.metric_alpha = options.alpha / static_cast<double>(std::max<std::size_t>(compared, 1));
+  if (compared > 1)
+    report.notes.push_back("significance " + format_number(options.alpha) + " for the whole comparison: " +
+                           format_number(report.metric_alpha) + " per metric over " + std::to_string(compared) +
+                           " metrics (Bonferroni)");
   for (auto& p : plans) {
     MetricResult& row = p.row;
     std::string why = p.missing;
@@ -289,6 +374,7 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
     }
     report.metrics.push_back(std::move(row));
   }
+  add_global_move_rows(options, report);
   note_testbeds(baselines, current, report);
   return report;
 }

@@ -91,7 +91,7 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
   if (within > 0 && needed * needed > fixed && !noise.history_sigma) {
     const double factor = within * within / (needed * needed - fixed);
     return "about " + format_number(std::ceil(factor)) + "x the " +
-           (noise.processes ? "processes (perfval bench --processes)" : "repetitions") + " or an interleaved A/B " +
+           (noise.processes ? "samples (perfval bench --processes, go test -count)" : "repetitions") + " or an interleaved A/B " +
            "(perfval compare) would tell";
   }
   (void)o;

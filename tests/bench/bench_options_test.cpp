@@ -31,9 +31,15 @@ std::string error_of(const std::vector<std::string>& args) {
   return "";
 }
 
-TEST(BenchOptions, DefaultsRunEverythingWithFiveRepetitions) {
-  const auto a = child_arguments(parse({}), "/tmp/x.json");
-  EXPECT_THAT(a, Contains("--benchmark_repetitions=5"));
+TEST(BenchOptions, DefaultsRunEverythingInFiveProcessesOfOneRepetition) {
+  const BenchOptions o = parse({});
+  EXPECT_EQ(o.processes, 5);
+  EXPECT_EQ(parse({"--quick"}).processes, 4);
+  EXPECT_EQ(parse({"--quick", "--processes", "1"}).processes, 1);
+  const auto a = child_arguments(o, "/tmp/x.json");
+  EXPECT_THAT(a, Contains("--benchmark_repetitions=1"));
+  // One repetition per process has nothing to interleave, so the memory fields stay.
+  EXPECT_THAT(a, Not(Contains("--benchmark_enable_random_interleaving=true")));
   EXPECT_THAT(a, Contains("--benchmark_out=/tmp/x.json"));
   EXPECT_THAT(a, Contains("--benchmark_out_format=json"));
   for (const auto& arg : a) EXPECT_THAT(arg, Not(HasSubstr("--perfval_categories")));
@@ -55,6 +61,7 @@ TEST(BenchOptions, BadInputNamesTheOption) {
   EXPECT_THAT(error_of({"--category", "gpu"}), HasSubstr("unknown category \"gpu\""));
   EXPECT_THAT(error_of({"--repetitions", "0"}), HasSubstr("--repetitions: must be between 1 and 100"));
   EXPECT_THAT(error_of({"--repetitions", "many"}), HasSubstr("--repetitions"));
+  EXPECT_THAT(error_of({"--processes", "0"}), HasSubstr("--processes: must be between 1 and 100"));
   EXPECT_THAT(error_of({"--target", "http://192.168.1.5:80"}), HasSubstr("loopback only"));
   EXPECT_THAT(error_of({"memory"}), HasSubstr("unexpected argument \"memory\""));
 }

@@ -58,7 +58,7 @@ test("with --compare-with the gate runs both builds' benchmarks interleaved and 
     const out = path.join(dir, "out");
     const r = await run(gate, ["--target", serve.url, "--duration", "3s", "--out", out, "--perfval", slower,
       "--compare-with", perfvalBin, "--rounds", "4",
-      "--bench-args", "--category cpu --benchmark_filter=^cpu/metric_render/1000$ --repetitions 3 --benchmark_min_time=0.02"],
+      "--bench-args", "--category cpu --processes 1 --benchmark_filter=^cpu/metric_render/1000$ --repetitions 3 --benchmark_min_time=0.02"],
       { timeoutMs: 280_000 });
     const detail = `${r.stdout}\n${r.stderr}`;
     assert.equal(lastLine(r.stdout), "❌ LOAD TEST FAILED", detail);

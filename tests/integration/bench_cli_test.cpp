@@ -63,7 +63,7 @@ class BenchQuick : public ::testing::Test {
 
   static void check_all_four_categories_run_without_failures();
   static void check_console_table_is_grouped_by_category();
-  static void check_five_repetitions_and_aggregates();
+  static void check_four_processes_and_their_medians();
   static void check_memory_figures_and_rates();
   static void check_baseline_entries_map_to_benchmarks();
   static void check_regress_resolves_every_benchmark_baseline();
@@ -106,36 +106,37 @@ void BenchQuick::check_console_table_is_grouped_by_category() {
   EXPECT_LT(std::count(out.begin(), out.end(), '\n'), 100);
 }
 
-void BenchQuick::check_five_repetitions_and_aggregates() {
+void BenchQuick::check_four_processes_and_their_medians() {
   std::map<std::string, std::set<std::string>> aggregates;
   for (const auto& row : (*doc_)["benchmarks"])
     if (row["run_type"] == "aggregate") aggregates[row["run_name"]].insert(row["aggregate_name"].get<std::string>());
   const auto reps = repetitions();
   EXPECT_GT(reps.size(), 40u);
+  // --quick: 4 processes of one repetition each; every row says its process, and each benchmark has one median
+  // over the processes (a process's own aggregates describe one process only and are not written).
+  EXPECT_EQ((*doc_)["context"]["perfval_processes"], 4);
   for (const auto& [name, rows] : reps) {
-    std::set<int> indexes;
-    for (const auto& r : rows) indexes.insert(r["repetition_index"].get<int>());
-    EXPECT_EQ(indexes, (std::set<int>{0, 1, 2, 3, 4})) << name;
-    EXPECT_THAT(aggregates[name], ::testing::IsSupersetOf({"mean", "median", "stddev", "cv"})) << name;
+    std::set<int> processes;
+    for (const auto& r : rows) processes.insert(r["perfval_process"].get<int>());
+    EXPECT_EQ(processes, (std::set<int>{0, 1, 2, 3})) << name;
+    EXPECT_EQ(aggregates[name], (std::set<std::string>{"median"})) << name;
   }
-  EXPECT_THAT(aggregates["memory/reclaim_pause/snapshot/5000"], ::testing::Contains("p99"));
-  EXPECT_THAT(aggregates["cpu/metric_render"], ::testing::Contains("BigO"));
-  EXPECT_THAT(aggregates["scalability/cluster_metrics"], ::testing::Contains("BigO"));
 }
 
 void BenchQuick::check_memory_figures_and_rates() {
   const auto reps = repetitions();
-  // Repetitions are interleaved by default, so the MemoryManager's fields are off; the benchmark counts itself.
+  // The benchmark counts its allocations itself (whether or not the MemoryManager's fields are on).
   for (const auto& row : reps.at("memory/allocation/mixed")) {
     EXPECT_EQ(row["allocations_per_iteration"].get<double>(), 641.0);
     EXPECT_GT(row["bytes_per_iteration"].get<double>(), 10000.0);
     EXPECT_LT(row["bytes_per_iteration"].get<double>(), 1e6);
   }
-  // The control set ran in every slot (before and after each category: 5 slots x 5 repetitions) and the machine
-  // is described in the context.
+  // The control set ran in every slot (before and after each category: 5 slots) of each of the 4 processes, and
+  // the machine and the malloc settings are described in the context.
   for (const char* control : {"control/cpu", "control/memory", "control/syscall"})
-    EXPECT_EQ(reps.at(control).size(), 25u) << control;
+    EXPECT_EQ(reps.at(control).size(), 20u) << control;
   const auto& context = (*doc_)["context"];
+  EXPECT_THAT(context.value("perfval_malloc", ""), HasSubstr("M_TRIM_THRESHOLD="));
   EXPECT_FALSE(context.value("cpu_model", "").empty());
   EXPECT_EQ(context.value("cpu_cores", ""), std::to_string(context["num_cpus"].get<int>()));
   EXPECT_FALSE(context.value("load_avg_start", "").empty());
@@ -206,8 +207,8 @@ TEST_F(BenchQuick, QuickRunCoversTheSuite) {
     check_console_table_is_grouped_by_category();
   }
   {
-    SCOPED_TRACE("five_repetitions_and_aggregates");
-    check_five_repetitions_and_aggregates();
+    SCOPED_TRACE("four_processes_and_their_medians");
+    check_four_processes_and_their_medians();
   }
   {
     SCOPED_TRACE("memory_figures_and_rates");
@@ -251,7 +252,8 @@ TEST(BenchCli, UnreachableTargetGivesErrorRowsAndExit98) {
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   TempDir dir;
   const std::string out = dir.path() + "/bench.json";
-  const auto r = perfval({"bench", "--quick", "--category", "network", "--target", url, "--repetitions", "2",
+  const auto r = perfval({"bench", "--quick", "--category", "network", "--target", url,
+                          "--processes", "1", "--repetitions", "2",
                           "--benchmark_filter=network/(api_latency|http_throughput/ping)", "--out", out});
   EXPECT_EQ(r.exit_code, 98) << r.err;
   EXPECT_THAT(r.err, HasSubstr("perfval bench: failed: network/api_latency/ping/real_time (2 repetitions): connect " +
@@ -293,7 +295,8 @@ TEST(BenchCli, TargetAnswering404GivesErrorRowsNamingTheRequestAndExit98) {
   }
   ASSERT_TRUE(ready) << "nginx did not start on " << url;
   const std::string out = dir.path() + "/bench.json";
-  const auto r = perfval({"bench", "--quick", "--category", "network", "--target", url, "--repetitions", "1",
+  const auto r = perfval({"bench", "--quick", "--category", "network", "--target", url,
+                          "--processes", "1", "--repetitions", "1",
                           "--benchmark_filter=network/(api_latency|http_throughput/metrics)", "--out", out});
   EXPECT_EQ(r.exit_code, 98) << r.err;
   EXPECT_THAT(r.err, HasSubstr("failed: network/api_latency/ping/real_time (1 repetition): GET " + url +

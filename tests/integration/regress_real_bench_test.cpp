@@ -4,7 +4,8 @@
 // a failure. Two single runs on this shared machine differ by up to 70 % in a benchmark (docs/regression.md),
 // so the gate's noise model, not luck, keeps the first comparison from failing (issue 15): the baselines'
 // tolerance (150 %) is wider than that, and the slowed copies are made from the previous run itself, so their
-// change is exactly the planted one whatever the machine did between the two real runs.
+// change is exactly the planted one whatever the machine did between the two real runs. One process of 9
+// repetitions per run (the run-to-run floor decides; tests/regression/process_noise_test.cpp covers processes).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,8 @@ std::string bench_run(const TempDir& dir, const std::string& name) {
   std::string filter = "--benchmark_filter=^(";
   for (std::size_t i = 0; i < kBenchmarks.size(); ++i) filter += (i ? "|" : "") + kBenchmarks[i];
   filter += ")$";
-  const auto r = run_process({PERFVAL_BIN, "bench", "--quick", "--category", "cpu", filter, "--repetitions", "9",
+  const auto r = run_process({PERFVAL_BIN, "bench", "--quick", "--category", "cpu", filter, "--processes", "1",
+                              "--repetitions", "9",
                               "--benchmark_min_time=0.05", "--out", out},
                              240s);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

@@ -19,7 +19,9 @@ ArgParser bench_arg_parser() {
   p.option("category", "LIST", "memory, cpu, network, scalability or all; comma-separated or repeated (default all)")
       .flag("quick", "CI mode: short runs and smaller sizes, finishes in under a minute on 2 cores")
       .option("out", "FILE", "write Google Benchmark's JSON (every repetition plus aggregates) here")
-      .option("repetitions", "N", "repetitions per benchmark, 1-100 (default 5)")
+      .option("processes", "N", "run the suite in N separate processes, 1-100 (default 5; --quick 4): a benchmark "
+                                "is bimodal across processes, so processes, not repetitions, are the samples")
+      .option("repetitions", "N", "repetitions per benchmark in each process, 1-100 (default 1)")
       .option("target", "URL", "benchmark a running `perfval serve` at http://IP:PORT instead of an embedded one")
       .flag("no-interleave", "run each benchmark's repetitions back to back (brings back allocs_per_iter and "
                              "max_bytes_used; default: repetitions interleaved across benchmarks)")
@@ -59,6 +61,12 @@ BenchOptions bench_options_from_args(const ParsedArgs& args) {
     if (r < 1 || r > 100) throw Error("option --repetitions: must be between 1 and 100, got " + *n);
     o.repetitions = static_cast<int>(r);
   }
+  o.processes = o.quick ? 4 : 5;
+  if (const auto n = args.get("processes")) {
+    const long long p = parse_int_arg("processes", *n);
+    if (p < 1 || p > 100) throw Error("option --processes: must be between 1 and 100, got " + *n);
+    o.processes = static_cast<int>(p);
+  }
   if (const auto t = args.get("target")) {
     parse_endpoint(*t, "option --target");
     o.target = *t;
@@ -83,7 +91,8 @@ std::vector<std::string> child_arguments(const BenchOptions& o, const std::strin
   a.push_back("--benchmark_repetitions=" + std::to_string(o.repetitions));
   // Interleaved repetitions spread a slow spell of the machine over all benchmarks instead of one, so the spread
   // of a benchmark's repetitions shows the run's noise (docs/regression.md).
-  if (o.interleave) a.push_back("--benchmark_enable_random_interleaving=true");
+  // One repetition per process has nothing to interleave: the memory fields stay then.
+  if (o.interleave && o.repetitions > 1) a.push_back("--benchmark_enable_random_interleaving=true");
   if (!json_path.empty()) {
     a.push_back("--benchmark_out=" + json_path);
     a.push_back("--benchmark_out_format=json");

@@ -13,7 +13,8 @@ struct BenchOptions {
   std::vector<std::string> categories;   // chosen categories in suite order (all four by default)
   bool quick = false;                    // CI mode: short runs, largest sizes left out (< 60 s on 2 cores)
   std::string out;                       // --out: Google Benchmark JSON written here atomically; "" for none
-  int repetitions = 5;                   // repetitions per benchmark (rows per repetition and aggregates kept)
+  int repetitions = 1;                   // repetitions per benchmark in each process (rows per repetition kept)
+  int processes = 5;                     // separate perfval-bench processes (quick: 4); their medians are the samples
   std::string target;                    // --target: http://IP:PORT of a running `perfval serve`; "" embedded
   bool interleave = true;                // repetitions randomly interleaved across benchmarks (off: --no-interleave)
   std::vector<std::string> passthrough;  // --benchmark_* flags, verbatim, last so they win

@@ -23,4 +23,11 @@ MachineInfo read_machine_info();
 // RunSpecifiedBenchmarks). Google Benchmark itself adds host_name, num_cpus, mhz_per_cpu, caches, load_avg.
 void record_machine_context();
 
+// glibc malloc settings perfval-bench runs with, before any benchmark: a large, fixed heap (no trimming, large
+// blocks from the heap, a generous top pad). Recorded in the context as perfval_malloc.
+constexpr int kMallocMmapThreshold = 32 * 1024 * 1024;  // glibc's largest allowed value on 64-bit
+constexpr int kMallocTrimThreshold = 1 << 30;
+constexpr int kMallocTopPad = 64 * 1024 * 1024;
+void quiet_malloc();
+
 }  // namespace perfval::bench

@@ -75,15 +75,23 @@ struct MetricResult {
   std::string reason;                   // why, in a sentence
 };
 
+// The median over every benchmark of log(current / previous) of one time field: how the run moved as a whole.
+struct CommonShift {
+  double log_shift = 0;
+  std::size_t benchmarks = 0;  // benchmarks it is the median of; 0 when too few to say
+  bool measured() const { return benchmarks > 0; }
+};
+
 struct GateOptions {
   double threshold_pct = 10;            // change against the previous run that counts, percent
-  double alpha = 0.001;                 // significance level of a change against its noise, per metric
+  double alpha = 0.01;                  // significance level of the whole comparison (Bonferroni over its rows)
   double noise_floor_pct = 20;          // run-to-run noise of one run, at least, percent (docs/regression.md)
   double drift_floor_pct = 3;           // the machine's drift of one run when samples are processes, percent
+  std::size_t min_common_benchmarks = 5;  // benchmarks needed to normalize by their common shift
   double wall_clock_floor_factor = 3;   // the floor times this for benchmarks timed by the wall clock
   double machine_change_factor = 0.5;   // noise added per unit of the controls' wall-clock shift between runs
   std::size_t min_history_runs = 5;     // history runs needed for a metric's own spread
-  bool normalize = true;                // take the machine's shift (control set) out of benchmark changes
+  bool normalize = true;                // take the machine's shift (common shift, else controls) out of changes
   bool strict_testbed = false;          // judge absolute benchmark baselines measured on another testbed too
   bool inconclusive_fails = false;      // --inconclusive fail: an inconclusive metric fails the gate
   bool change_points = true;            // look for change points over the history
@@ -101,7 +109,8 @@ struct RegressionReport {
   std::optional<SlaTier> sla_tier;       // tier whose limits were applied
   std::string sla_tier_source;           // how the tier was chosen
   double threshold_pct = 10;             // as in GateOptions, percent
-  double alpha = 0.001;                  // as in GateOptions
+  double alpha = 0.01;                   // as in GateOptions: for the whole comparison
+  double metric_alpha = 0.01;            // what each row is judged at: alpha / rows compared (Bonferroni)
   double noise_floor_pct = 20;           // as in GateOptions, percent
   bool fail_on_missing = false;          // as in GateOptions
   bool inconclusive_fails = false;       // as in GateOptions
@@ -110,6 +119,8 @@ struct RegressionReport {
   Testbed baseline_testbed;              // where the baselines file says its values were measured
   MachineShift machine_shift;            // wall-clock shift of the controls, previous -> current
   MachineShift machine_shift_cpu;        // CPU-time shift of the controls, previous -> current
+  CommonShift common_shift;              // every benchmark's median wall-clock shift (benchmarks timed by it)
+  CommonShift common_shift_cpu;          // every benchmark's median CPU-time shift
   std::vector<std::string> inapplicable;  // baseline entries the current run cannot provide (kind of input absent)
   std::string inapplicable_why;          // one sentence: why they do not apply
   std::vector<MetricResult> metrics;     // one row per metric

@@ -1,0 +1,130 @@
+// Processes as the unit: `perfval bench --processes N` rows become one sample per process, their spread is the
+// noise (with a small drift floor and Student's t); every benchmark's common shift is taken out, and a move of
+// every benchmark together that the controls do not show is inconclusive, not silently normalized away.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "perfval/regression/gate.hpp"
+#include "perfval/regression/results.hpp"
+
+namespace perfval::regression {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ProcessSamples, EachProcessMedianIsOneIndependentSample) {
+  std::string rows;
+  const double times[3][2] = {{10, 11}, {20, 21}, {30, 90}};  // two repetitions in each of three processes
+  for (int p = 0; p < 3; ++p)
+    for (double t : times[p])
+      rows += std::string(rows.empty() ? "" : ",") + R"({"name":"cpu/x","run_name":"cpu/x","run_type":"iteration",)" +
+              R"("real_time":)" + std::to_string(t) + R"(,"cpu_time":)" + std::to_string(t) +
+              R"(,"time_unit":"ns","perfval_process":)" + std::to_string(p) + "}";
+  RunResults run;
+  read_results_text(R"({"context":{"perfval_processes":3},"benchmarks":[)" + rows + "]}", "r.json", run);
+  const Measurement* m = run.find("bench:cpu/x:cpu_time");
+  ASSERT_NE(m, nullptr);
+  EXPECT_TRUE(m->independent_samples);
+  EXPECT_EQ(m->samples, (std::vector<double>{10.5, 20.5, 60}));
+  EXPECT_DOUBLE_EQ(m->value, 20.5);
+  EXPECT_EQ(run.find("bench:cpu/x:perfval_process"), nullptr);  // not a counter
+
+  RunResults single;  // no process index: repetitions of one process, not independent
+  read_results_text(R"({"benchmarks":[{"name":"cpu/x","run_type":"iteration","real_time":1,"cpu_time":1},
+                        {"name":"cpu/x","run_type":"iteration","real_time":2,"cpu_time":2}]})", "s.json", single);
+  EXPECT_FALSE(single.find("bench:cpu/x:cpu_time")->independent_samples);
+}
+
+// A run of `n` benchmarks in `processes` processes: each benchmark's processes spread by `spread` (log SD)
+// around its level times `speed`; benchmark 0 is `slow_first` slower.
+RunResults process_run(const std::string& label, std::mt19937_64& rng, double speed, double slow_first,
+                       int processes = 8, double spread = 0.03, std::size_t n = 12) {
+  RunResults run;
+  run.label = label;
+  std::normal_distribution<double> noise(0, spread);
+  for (std::size_t b = 0; b < n; ++b) {
+    const std::string name = "cpu/bench" + std::to_string(b);
+    Measurement m{"bench:" + name + ":cpu_time", 0, {}, "ns", label, true};
+    for (int p = 0; p < processes; ++p)
+      m.samples.push_back(1000.0 * (b + 1) * speed * (b == 0 ? slow_first : 1.0) * std::exp(noise(rng)));
+    m.value = m.samples.front();
+    run.benchmarks.push_back(name);
+    run.measurements[m.key] = m;
+  }
+  return run;
+}
+
+const MetricResult* row_named(const RegressionReport& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+TEST(ProcessNoise, SameBuildPassesAndTwentyFivePercentIsFoundThroughAWholeRunShift) {
+  std::mt19937_64 rng(7);
+  int false_alarms = 0, found = 0;
+  for (int t = 0; t < 50; ++t) {
+    const RunResults a = process_run("a", rng, 1.0, 1.0);
+    // The whole current run is 8 % slower (the machine), benchmark 0 another 25 % (the code).
+    const RegressionReport same = evaluate(BaselineFile{}, process_run("b", rng, 1.08, 1.0), a, {});
+    false_alarms += same.gate_failed() ? 1 : 0;
+    const RegressionReport slow = evaluate(BaselineFile{}, process_run("c", rng, 1.08, 1.25), a, {});
+    const MetricResult* first = row_named(slow, "cpu/bench0");
+    ASSERT_NE(first, nullptr);
+    found += first->verdict == Verdict::regressed ? 1 : 0;
+    EXPECT_THAT(first->noise_source, HasSubstr("8 + 8 processes"));
+    ASSERT_TRUE(first->normalized_change_pct);
+    EXPECT_NEAR(*first->normalized_change_pct, 25, 6);  // the 8 % every benchmark moved is taken out
+  }
+  EXPECT_EQ(false_alarms, 0);
+  EXPECT_GE(found, 45);  // 90 %: 3 % spread over 8 + 8 processes, at 0.01 over 12 metrics
+}
+
+TEST(ProcessNoise, SignificanceIsForTheWholeComparison) {
+  std::mt19937_64 rng(3);
+  const RegressionReport r = evaluate(BaselineFile{}, process_run("b", rng, 1, 1), process_run("a", rng, 1, 1), {});
+  EXPECT_DOUBLE_EQ(r.metric_alpha, 0.01 / 12);
+  bool said = false;
+  for (const auto& n : r.notes) said = said || n.find("per metric over 12 metrics (Bonferroni)") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(CommonShift, EveryBenchmarkMovingTogetherIsInconclusiveAndSaysSo) {
+  std::mt19937_64 rng(11);
+  const RunResults a = process_run("a", rng, 1.0, 1.0);
+  const RunResults b = process_run("b", rng, 1.3, 1.0);  // all 30 % slower; no controls to tell the machine
+  const RegressionReport r = evaluate(BaselineFile{}, b, a, {});
+  const MetricResult* together = row_named(r, "every benchmark together");
+  ASSERT_NE(together, nullptr);
+  EXPECT_EQ(together->verdict, Verdict::inconclusive);
+  EXPECT_THAT(together->reason, HasSubstr("together in CPU time, the controls were not measured"));
+  EXPECT_THAT(together->reason, HasSubstr("a machine change or a global regression"));
+  EXPECT_FALSE(r.gate_failed());  // --inconclusive pass
+  GateOptions strict;
+  strict.inconclusive_fails = true;
+  EXPECT_TRUE(evaluate(BaselineFile{}, b, a, {}, strict).gate_failed());
+  for (const auto& m : r.metrics)
+    if (m.name != "every benchmark together") {
+      EXPECT_EQ(m.verdict, Verdict::unchanged) << m.name << ": " << m.reason;
+    }
+}
+
+TEST(CommonShift, ControlsThatShowTheSameMoveMakeItTheMachine) {
+  std::mt19937_64 rng(5);
+  RunResults a = process_run("a", rng, 1.0, 1.0), b = process_run("b", rng, 1.3, 1.0);
+  for (const char* c : {"control/cpu", "control/memory", "control/syscall"}) {
+    a.benchmarks.push_back(c), b.benchmarks.push_back(c);
+    a.measurements["bench:" + std::string(c) + ":cpu_time"] = {"bench:" + std::string(c) + ":cpu_time", 100, {100}, "ns", "a"};
+    b.measurements["bench:" + std::string(c) + ":cpu_time"] = {"bench:" + std::string(c) + ":cpu_time", 128, {128}, "ns", "b"};
+  }
+  const RegressionReport r = evaluate(BaselineFile{}, b, a, {});
+  EXPECT_EQ(row_named(r, "every benchmark together"), nullptr);
+  EXPECT_EQ(r.count(Verdict::inconclusive), 0u);
+  EXPECT_FALSE(r.gate_failed());
+}
+
+}  // namespace
+}  // namespace perfval::regression
