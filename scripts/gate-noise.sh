@@ -86,12 +86,20 @@ count() {  # count REPORT NAME... -> "found others judged"
     "$@" <"$report"
 }
 
-declare -A fa_cmp fa_rows judged found planted exact
+declare -A fa_cmp fa_rows judged found planted exact detectable
+# The report's sensitivity: its median smallest detectable change, appended to the mode's list.
+note_sensitivity() {  # note_sensitivity MODE REPORT
+  local d
+  d=$(jq -r '.sensitivity.median_detectable_change_pct // empty | . * 10 | round / 10' "$2" 2>/dev/null) || d=""
+  [ -z "$d" ] || detectable[$1]+="$d "
+}
+median_of() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{v[NR] = $1} END { if (NR) print v[int((NR + 1) / 2)] "%"; else print "-" }'; }
 judge_mode() {  # judge_mode MODE I ARGS... (regress arguments choosing previous or history)
   local mode=$1 i=$2; shift 2
   local cur=${runs[$i]}/bench.json rep="$out/reports/$mode-$i"
   "$perfval" regress --baseline "$baselines" "$@" --current "$cur" --format json --report "$rep-same.json" >/dev/null 2>&1 || true
   read -r _ others rows < <(count "$rep-same.json")
+  note_sensitivity "$mode" "$rep-same.json"
   fa_cmp[$mode]=$(( ${fa_cmp[$mode]:-0} + (others > 0 ? 1 : 0) ))
   fa_rows[$mode]=$(( ${fa_rows[$mode]:-0} + others ))
   judged[$mode]=$(( ${judged[$mode]:-0} + rows ))
@@ -131,6 +139,7 @@ if [ "$skip_ab" -eq 0 ]; then
     rep="$out/reports/ab-same-$c.json"
     "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
     read -r _ others rows < <(count "$rep")
+    note_sensitivity ab "$rep"
     fa_cmp[ab]=$(( ${fa_cmp[ab]:-0} + (others > 0 ? 1 : 0) )); fa_rows[ab]=$(( ${fa_rows[ab]:-0} + others ))
     judged[ab]=$(( ${judged[ab]:-0} + rows )); ab_cmp=$((ab_cmp + 1))
     echo "gate-noise: A/B same build $c/$ab_comparisons: $others of $rows metrics flagged"
@@ -153,7 +162,7 @@ read -r lmin lmed lmax < <(echo "$loads" | awk '{print $1, $(int((NF+1)/2)), $NF
 echo
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; load average at the start of each run: min $lmin, median $lmed, max $lmax"
 echo "$n back-to-back runs of perfval bench --quick; planted: 5 random benchmarks per comparison (A/B: ${#affected[@]} cpu benchmarks doing more work, $rounds rounds)"
-printf '%-10s %-12s %-26s %-22s %-22s %-22s\n' mode comparisons "same build: failed (rows)" "10% found (exact)" "25% found (exact)" "50% found (exact)"
+printf '%-10s %-12s %-26s %-22s %-22s %-22s %s\n' mode comparisons "same build: failed (rows)" "10% found (exact)" "25% found (exact)" "50% found (exact)" "detectable (median)"
 for mode in previous history ab; do
   case $mode in previous) cmp=$prev_cmp ;; history) cmp=$hist_cmp ;; ab) cmp=$ab_cmp ;; esac
   [ "$cmp" -gt 0 ] || continue
@@ -161,7 +170,8 @@ for mode in previous history ab; do
   for pct in 10 25 50; do
     line+=$(printf ' %-22s' "${found[$mode-$pct]:-0}/${planted[$mode-$pct]:-0} (${exact[$mode-$pct]:-0})")
   done
-  echo "$line"
+  echo "$line $(median_of <<<"${detectable[$mode]:-}")"
 done
 [ "$skip_ab" -eq 1 ] || echo "A/B measured change of the slower build (median of the ${#affected[@]}): 10%: +${ab_effect[10]}%, 25%: +${ab_effect[25]}%, 50%: +${ab_effect[50]}%"
-echo "(exact: comparisons whose failing rows are all the planted ones, at most one other; results in $out)"
+echo "(exact: comparisons whose failing rows are all the planted ones, at most one other; detectable: the median"
+echo " over same-build comparisons of each report's median smallest detectable change; results in $out)"

@@ -101,7 +101,7 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
 }
 
 // The call on a change (log scale, raw direction) against a limit, with the verdict flags and a reason.
-void call(const std::string& against, double change, double noise_sd, double limit_pct, double df,
+ChangeCall call(const std::string& against, double change, double noise_sd, double limit_pct, double df,
           const std::string& detail, const std::string& decide, const RowNoise& noise, MetricResult& row,
           Findings& f) {
   const double bad = row.direction == Direction::lower_is_better ? change : -change;
@@ -119,6 +119,7 @@ void call(const std::string& against, double change, double noise_sd, double lim
                           decide);
       break;
   }
+  return c;
 }
 
 void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, const RowNoise& noise,
@@ -203,8 +204,9 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
              pct(noise.log_shift) + ", ";
   }
   detail += "noise " + plus_minus(sd);
-  call("previous", change, sd, o.threshold_pct, df, detail, what_would_decide(change, *lp, *lc, noise, o), noise, row,
-       f);
+  const ChangeCall c = call("previous", change, sd, o.threshold_pct, df, detail,
+                            what_would_decide(change, *lp, *lc, noise, o), noise, row, f);
+  row.detectable_pct = worse_pct(c.detectable, row.direction);
 }
 
 void judge_sla(MetricResult& row, Findings& f) {
@@ -223,6 +225,10 @@ std::string join(const std::vector<std::string>& xs) {
 }
 
 }  // namespace
+
+double worse_pct(double log_bad, Direction d) {
+  return d == Direction::lower_is_better ? log_to_pct(log_bad) : -log_to_pct(-log_bad);
+}
 
 std::optional<Observed> observe(const RunResults& run, const std::string& key, const std::string& unit,
                                 std::string* why) {

@@ -20,6 +20,9 @@ struct Observed {
 std::optional<Observed> observe(const RunResults& run, const std::string& key, const std::string& unit,
                                 std::string* why);
 
+// A log-scale change in the bad direction as the percent a user reads: slower by (times), or fallen by (rates).
+double worse_pct(double log_bad, Direction d);
+
 // Fills current/previous/changes/noise/p-value/test and the verdict and reason of a row whose current value
 // exists. `noise` says how much of the change the machine explains and the row's history spread.
 void judge(MetricResult& row, const std::optional<Observed>& previous, const Observed& current, const RowNoise& noise,

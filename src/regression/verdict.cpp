@@ -1,7 +1,11 @@
 // Verdict names and the report-level decisions: counts, gate result, exit code and headline.
+#include <algorithm>
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "perfval/common/error.hpp"
+#include "perfval/regression/format.hpp"
 #include "perfval/regression/gate.hpp"
 
 namespace perfval::regression {
@@ -55,6 +59,32 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 }  // namespace
+
+RegressionReport::Sensitivity RegressionReport::sensitivity(double probe_pct) const {
+  Sensitivity s;
+  s.probe_pct = probe_pct;
+  std::vector<double> detectable;
+  for (const auto& m : metrics)
+    if (m.detectable_pct) detectable.push_back(*m.detectable_pct);
+  s.compared = detectable.size();
+  if (detectable.empty()) return s;
+  for (double d : detectable) s.would_catch += d < probe_pct ? 1 : 0;
+  std::sort(detectable.begin(), detectable.end());
+  const std::size_t n = detectable.size();
+  s.median_detectable_pct = n % 2 ? detectable[n / 2] : (detectable[n / 2 - 1] + detectable[n / 2]) / 2;
+  return s;
+}
+
+std::string RegressionReport::sensitivity_line() const {
+  const Sensitivity s = sensitivity();
+  if (s.compared == 0) return "";
+  const auto whole = [](double v) { return format_number(std::round(v)); };
+  return "sensitivity: a " + whole(s.probe_pct) + "% slowdown would be called regressed in " +
+         std::to_string(s.would_catch) + " of " + plural(s.compared, "metric", "metrics") +
+         " (median smallest detectable change " + whole(s.median_detectable_pct) +
+         "%); more processes (perfval bench --processes), a history (--history) or an interleaved A/B " +
+         "(perfval compare --rounds) make it smaller";
+}
 
 std::string RegressionReport::inconclusive_warning() const {
   const std::size_t n = count(Verdict::inconclusive);

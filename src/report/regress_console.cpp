@@ -74,8 +74,9 @@ class ConsoleReporter : public RegressReporter {
     }
     if (!r.notes.empty()) out += "\nnotes:\n";
     for (const auto& n : r.notes) out += "  - " + n + "\n";
-    const std::string warning = r.inconclusive_warning();
-    return out + "\n" + (warning.empty() ? "" : warning + "\n") + r.headline() + "\n";
+    const std::string warning = r.inconclusive_warning(), sensitivity = r.sensitivity_line();
+    return out + "\n" + (sensitivity.empty() ? "" : sensitivity + "\n") + (warning.empty() ? "" : warning + "\n") +
+           r.headline() + "\n";
   }
 };
 

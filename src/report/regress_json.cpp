@@ -42,6 +42,7 @@ json row_json(const MetricResult& m) {
           {"normalized_change_pct", opt(m.normalized_change_pct)},
           {"noise_pct", opt(m.noise_pct)},
           {"noise_source", m.noise_source.empty() ? json(nullptr) : json(m.noise_source)},
+          {"detectable_change_pct", opt(m.detectable_pct)},
           {"change_ci_pct", m.change_ci_low_pct ? json::array({*m.change_ci_low_pct, *m.change_ci_high_pct}) : json(nullptr)},
           {"p_value", opt(m.p_value)},
           {"previous_samples", m.previous_samples},
@@ -81,6 +82,16 @@ json machine_json(const RegressionReport& r) {
           {"cpu_time", shift_json(r.machine_shift_cpu)}};
 }
 
+json sensitivity_json(const regression::RegressionReport& r) {
+  const auto s = r.sensitivity();
+  if (s.compared == 0) return nullptr;
+  return {{"compared", s.compared},
+          {"probe_pct", s.probe_pct},
+          {"would_catch", s.would_catch},
+          {"median_detectable_change_pct", s.median_detectable_pct},
+          {"line", r.sensitivity_line()}};
+}
+
 class JsonReporter : public RegressReporter {
  public:
   std::string name() const override { return "json"; }
@@ -107,6 +118,7 @@ class JsonReporter : public RegressReporter {
                    {"noise_floor_pct", r.noise_floor_pct},
                    {"inconclusive", r.inconclusive_fails ? "fail" : "pass"},
                    {"warning", r.inconclusive_warning().empty() ? json(nullptr) : json(r.inconclusive_warning())},
+                   {"sensitivity", sensitivity_json(r)},
                    {"machine", machine_json(r)},
                    {"inapplicable", {{"count", r.inapplicable.size()}, {"entries", r.inapplicable},
                                      {"why", r.inapplicable_why}}},

@@ -78,6 +78,7 @@ class MarkdownReporter : public RegressReporter {
            ". Threshold " + regression::format_number(r.threshold_pct) + "%, alpha " +
            regression::format_number(r.alpha) + ".\n\n";
     if (const std::string w = r.inconclusive_warning(); !w.empty()) out += "> " + escape(w) + "\n\n";
+    if (const std::string s = r.sensitivity_line(); !s.empty()) out += escape(s) + "\n\n";
     return out + failures(r) + table(r) + "\n" + details(r);
   }
 };

@@ -84,6 +84,19 @@ TEST(Noise, ThreeWayCallAgainstThresholdAndNoise) {
   EXPECT_NEAR(c.p_value, 2 * (1 - normal_cdf(c.z)), 1e-12);
 }
 
+TEST(Noise, DetectableChangeIsWhereTheCallFlips) {
+  // Threshold 10 %, noise 0.1, alpha 0.05: the noise decides (1.96 x 0.1 > log 1.1), and a change just beyond it
+  // is called while one just inside is not.
+  const ChangeCall wide = call_change(0, 0.1, 10, 0.05);
+  EXPECT_NEAR(wide.detectable, 1.959964 * 0.1, 1e-5);
+  EXPECT_EQ(call_change(wide.detectable * 1.01, 0.1, 10, 0.05).call, Call::regressed);
+  EXPECT_EQ(call_change(wide.detectable * 0.99, 0.1, 10, 0.05).call, Call::inconclusive);
+  // Little noise: the threshold decides.
+  EXPECT_NEAR(call_change(0, 0.001, 10, 0.05).detectable, std::log(1.1), 1e-12);
+  // With a t of 3 degrees of freedom the same noise needs a larger change (t(0.975, 3) = 3.182).
+  EXPECT_NEAR(call_change(0, 0.1, 10, 0.05, 3).detectable, 0.3182, 2e-3);
+}
+
 TEST(Noise, StudentTMatchesTables) {
   EXPECT_NEAR(student_t_cdf(2.262, 9), 0.975, 5e-4);  // t(0.975, 9) = 2.262
   EXPECT_NEAR(student_t_cdf(-3.250, 9), 0.005, 5e-4);

@@ -92,6 +92,28 @@ TEST(ProcessNoise, SignificanceIsForTheWholeComparison) {
   EXPECT_TRUE(said);
 }
 
+TEST(ProcessNoise, TheReportSaysWhatChangeItCouldHaveSeen) {
+  std::mt19937_64 rng(11);
+  // Quiet processes (3 %): every metric could show a 25 % slowdown; noisy ones (40 %) none could.
+  const RegressionReport quiet = evaluate(BaselineFile{}, process_run("b", rng, 1, 1), process_run("a", rng, 1, 1), {});
+  const auto q = quiet.sensitivity();
+  EXPECT_EQ(q.compared, 12u);
+  EXPECT_EQ(q.would_catch, 12u);
+  EXPECT_LT(q.median_detectable_pct, 25);
+  EXPECT_GE(q.median_detectable_pct, 10);  // never below the threshold
+  const RegressionReport noisy =
+      evaluate(BaselineFile{}, process_run("b", rng, 1, 1, 4, 0.4), process_run("a", rng, 1, 1, 4, 0.4), {});
+  const auto n = noisy.sensitivity();
+  EXPECT_EQ(n.would_catch, 0u);
+  EXPECT_GT(n.median_detectable_pct, 100);
+  EXPECT_THAT(noisy.sensitivity_line(), HasSubstr("would be called regressed in 0 of 12 metrics"));
+  // Each compared row carries its own figure (Noise.DetectableChangeIsWhereTheCallFlips shows where it comes from).
+  const MetricResult* row = row_named(quiet, "cpu/bench3");
+  ASSERT_NE(row, nullptr);
+  ASSERT_TRUE(row->detectable_pct);
+  EXPECT_EQ(row->verdict, Verdict::unchanged);
+}
+
 TEST(CommonShift, EveryBenchmarkMovingTogetherIsInconclusiveAndSaysSo) {
   std::mt19937_64 rng(11);
   const RunResults a = process_run("a", rng, 1.0, 1.0);

@@ -55,6 +55,8 @@ struct MetricResult {
   std::optional<double> normalized_change_pct;  // change vs previous with the machine's own shift taken out, percent
   std::optional<double> noise_pct;      // standard deviation of that change allowed for by the verdict, percent
   std::string noise_source;             // where the noise came from, e.g. "history spread (12 runs)"
+  std::optional<double> detectable_pct;  // the smallest change for the worse this comparison would call regressed,
+                                         // percent (slower, or a rate that fell): its threshold or its noise
   std::optional<double> p_value;        // two-sided p of the change against its noise
   std::optional<double> change_ci_low_pct;   // lower bound of the (1 - alpha) interval of the change, percent
   std::optional<double> change_ci_high_pct;  // upper bound of that interval, percent of previous
@@ -127,6 +129,16 @@ struct RegressionReport {
   std::vector<std::string> notes;        // warnings about the inputs (gaps, aborted runs, low repetitions)
 
   std::size_t count(Verdict v) const;
+  // How sensitive the comparison was: over the rows with a detectable change, how many would have called a
+  // slowdown of `probe_pct` regressed, and the median detectable change. compared == 0 when none had one.
+  struct Sensitivity {
+    std::size_t compared = 0;
+    std::size_t would_catch = 0;
+    double probe_pct = 25;
+    double median_detectable_pct = 0;
+  };
+  Sensitivity sensitivity(double probe_pct = 25) const;
+  std::string sensitivity_line() const;  // "sensitivity: ..." or "" when nothing was compared with a noise model
   bool gate_failed() const;              // a regression or SLA breach (or missing data / inconclusive when told)
   bool row_fails(const MetricResult& m) const;  // the row alone would fail the gate
   bool nothing_judged() const;           // every row is missing data (or there are none)
