@@ -9,8 +9,8 @@
 option(PERFVAL_PCH "Precompile GoogleTest/GMock, nlohmann/json and yaml-cpp for the test executables" OFF)
 
 # ccache caches a compile that uses a PCH only with these sloppiness settings (ccache manual, "Precompiled
-# headers"); without them every test file would be recompiled on every clean build. The launcher passes them
-# to ccache alone, so the user's own ccache configuration is untouched.
+# headers"); without them every test file would be recompiled on every clean build. With PERFVAL_PCH the
+# launcher passes them to ccache for perfval's compiles only; without it ccache runs as configured.
 set(PERFVAL_CCACHE_SLOPPINESS "pch_defines,time_macros,include_file_mtime,include_file_ctime")
 
 # Gives test executable TARGET the shared test PCH: the first target called builds it, the others reuse it
