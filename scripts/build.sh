@@ -10,7 +10,8 @@ build_dir=${PERFVAL_BUILD_DIR:-build}
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPERFVAL_WERROR="${PERFVAL_WERROR:-OFF}" \
     ${PERFVAL_CMAKE_ARGS:-} >/dev/null
-elif [ -n "${PERFVAL_WERROR:-}" ]; then
+elif [ -n "${PERFVAL_WERROR:-}" ] && ! grep -qx "PERFVAL_WERROR:BOOL=$PERFVAL_WERROR" "$build_dir/CMakeCache.txt"; then
+  # Only a change reconfigures (a configure takes seconds; .ci/run builds, then scripts/test.sh builds again).
   cmake -S . -B "$build_dir" -DPERFVAL_WERROR="$PERFVAL_WERROR" >/dev/null
 fi
 jobs=${PERFVAL_JOBS:-$(nproc)}

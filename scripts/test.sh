@@ -35,5 +35,8 @@ scripts/build.sh
 build_dir=${PERFVAL_BUILD_DIR:-build}
 # Load tests open thousands of sockets; raise the soft descriptor limit as far as the hard one allows.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# One test per core (PERFVAL_TEST_JOBS overrides): most tests wait on servers and timers, and the longest start
+# first (tests/test_costs.cmake on a fresh checkout, then ctest's measured times). Sanitizer runs stay serial.
+jobs=${PERFVAL_TEST_JOBS:-$(if [ -n "${sanitize:-}" ]; then echo 1; else nproc; fi)}
 cd "$build_dir"
-ctest --output-on-failure --timeout "${PERFVAL_TEST_TIMEOUT:-300}" -j "${PERFVAL_TEST_JOBS:-1}" "$@"
+ctest --output-on-failure --timeout "${PERFVAL_TEST_TIMEOUT:-300}" -j "$jobs" "$@"
