@@ -117,6 +117,7 @@ std::optional<ResourceConfig> resources_of(const TestPlan& plan) {
       // On the target itself: trust what the load trusts.
       c.ca_file = s.tls.ca_file;
       c.verify_tls = !s.tls.insecure_skip_verify;
+      c.unix_socket = s.unix_socket;  // same socket as the load; Host from base_url
       std::string base = s.base_url;
       while (!base.empty() && base.back() == '/') base.pop_back();
       c.url = base + c.url;
