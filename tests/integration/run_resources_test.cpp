@@ -134,8 +134,9 @@ TEST_F(ServeTarget, MetricsUrlGoesOverTheTargetsUnixSocket) {
   double rss = 0;
   {
     RssWatch watch(serve_->pid());
+    // timeout 3s: through the proxy on a loaded machine a reading may take longer than the interval.
     r = run_yaml(dir_, "name: res\ntarget:\n  base_url: http://exporter.invalid\n  unix_socket: " + socket +
-                           "\n  resources: {metrics_url: /metrics, interval: 500ms}\n"
+                           "\n  resources: {metrics_url: /metrics, interval: 500ms, timeout: 3s}\n"
                            "requests: [{name: r, path: /metrics}]\nthink_time: 20ms\nexecutor: constant-vus\n"
                            "vus: 4\nduration: 4s\n");
     rss = watch.max();
