@@ -1,6 +1,8 @@
 // ScenarioDriver: k6 executor semantics for one worker's share — closed-model VU loops and open-model arrivals.
 #include <algorithm>
+#include <random>
 
+#include "splitmix.hpp"
 #include "vu.hpp"
 
 namespace perfval::loadgen::detail {
@@ -19,6 +21,14 @@ Clock::duration backoff_delay(int failures) {
 Vu::Vu(ScenarioDriver& d, asio::io_context& io, std::int64_t i)
     : driver(d), transport(http::make_transport(io, d.target().transport, *this)), timer(io), index(i) {}
 
+namespace {
+// Each VU's own {{random}}/{{uuid}} sequence: different VUs and different runs draw different values.
+void seed_vu(Vu& vu, std::uint64_t run_seed) {
+  std::uint64_t s = run_seed ^ (static_cast<std::uint64_t>(vu.index + 1) * 0x9E3779B97F4A7C15ull);
+  vu.rng.state = splitmix64(s);
+}
+}  // namespace
+
 ScenarioDriver::ScenarioDriver(Worker& worker, const Scenario& scenario, const ScenarioTarget& target, Share share,
                                TimePoint run_start)
     : worker_(worker),
@@ -30,7 +40,9 @@ ScenarioDriver::ScenarioDriver(Worker& worker, const Scenario& scenario, const S
       start_(run_start + std::chrono::duration_cast<Clock::duration>(scenario.executor.start_time)),
       end_(start_ + std::chrono::duration_cast<Clock::duration>(planned_duration(scenario))),
       timer_(worker.io()),
-      arrivals_(scenario.executor) {
+      arrivals_(scenario.executor),
+      seed_((static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}()) {
+  if (target.uses_data && scenario.data) data_.emplace(*scenario.data, share.offset, share.stride, seed_);
   swrr_current_.assign(target.requests.size(), 0);
   for (const auto& r : target.requests) swrr_total_ += r.weight;
   if (cfg_.kind == ExecutorKind::shared_iterations) {
@@ -64,6 +76,7 @@ std::int64_t ScenarioDriver::active_vus() const {
 
 Vu& ScenarioDriver::new_vu(std::int64_t index) {
   vus_.push_back(std::make_unique<Vu>(*this, worker_.io(), index));
+  seed_vu(*vus_.back(), seed_);
   return *vus_.back();
 }
 
@@ -89,7 +102,21 @@ bool ScenarioDriver::may_start_iteration(Vu& vu) {
   return true;
 }
 
+bool ScenarioDriver::take_row(Vu& vu) {
+  if (const auto row = data_->next()) {
+    vu.row = *row;
+    ++worker_.stats().data_rows;
+    return true;
+  }
+  // `unique` rows used up: this share ends as if its iterations were done (in-flight ones still finish).
+  worker_.stats().data_ran_out = true;
+  vu.state = VuState::parked;
+  begin_stopping();
+  return false;
+}
+
 void ScenarioDriver::launch(Vu& vu, TimePoint intended) {
+  if (data_ && !take_row(vu)) return;
   if (iteration_budget_ > 0) --iteration_budget_;
   const auto now = Clock::now();
   vu.intended = intended;
@@ -165,6 +192,7 @@ void ScenarioDriver::on_arrival_timer() {
     } else {
       ++worker_.stats().dropped_iterations;
     }
+    if (stopping_) return;  // the data rows ran out
   }
   asio::post(worker_.io(), [this] { on_arrival_timer(); });
 }

@@ -35,7 +35,7 @@ bool has_header(const RequestSpec& r, const char* name) {
   return false;
 }
 
-PreparedRequest prepare(const RequestSpec& r, const http::Url& url, std::uint32_t id) {
+PreparedRequest prepare(const RequestSpec& r, const http::Url& url, const DataTable* data, std::uint32_t id) {
   PreparedRequest p;
   p.id = id;
   p.weight = r.weight;
@@ -46,16 +46,27 @@ PreparedRequest prepare(const RequestSpec& r, const http::Url& url, std::uint32_
     p.checks = &r.checks;
     p.capture = r.checks.needs_headers() || r.checks.needs_body();
   }
-  std::string& w = p.wire;
-  w = r.method + " " + join_path(url.target, r.path) + " HTTP/1.1\r\n";
-  if (!has_header(r, "host")) w += "Host: " + url.host_header() + "\r\n";
-  if (!has_header(r, "user-agent")) w += "User-Agent: perfval/0.1\r\n";
-  for (const auto& h : r.headers) w += h.name + ": " + h.value + "\r\n";
+  std::string head = r.method + " " + join_path(url.target, r.path) + " HTTP/1.1\r\n";
+  if (!has_header(r, "host")) head += "Host: " + url.host_header() + "\r\n";
+  if (!has_header(r, "user-agent")) head += "User-Agent: perfval/0.1\r\n";
+  for (const auto& h : r.headers) head += h.name + ": " + h.value + "\r\n";
   const bool has_body = !r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
-  if (has_body && !has_header(r, "content-length")) w += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
-  w += "\r\n";
-  w += r.body;
+  const bool body_templated = has_template(r.body);  // its length is known per render only
+  if (has_body && !body_templated && !has_header(r, "content-length")) {
+    head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  }
+  if (body_templated || has_template(head)) {
+    p.templ = RequestTemplate::compile(head, r.body, data, body_templated);
+  } else {
+    p.wire = head + "\r\n" + r.body;
+  }
   return p;
+}
+
+bool uses_data(const RequestSpec& r, const DataTable& data) {
+  bool any = !template_columns(r.path, data).empty() || !template_columns(r.body, data).empty();
+  for (const auto& h : r.headers) any = any || !template_columns(h.value, data).empty();
+  return any;
 }
 
 ScenarioTarget prepare_target(const Scenario& s, std::uint32_t& next_id) {
@@ -63,7 +74,11 @@ ScenarioTarget prepare_target(const Scenario& s, std::uint32_t& next_id) {
   const auto url = http::parse_url(s.base_url, &why);
   if (!url) throw Error("scenario " + s.name + ": target " + s.base_url + ": " + why);
   ScenarioTarget t;
-  for (const auto& r : s.requests) t.requests.push_back(prepare(r, *url, next_id++));
+  const DataTable* data = s.data ? s.data->table.get() : nullptr;
+  for (const auto& r : s.requests) {
+    t.requests.push_back(prepare(r, *url, data, next_id++));
+    t.uses_data = t.uses_data || (data && uses_data(r, *data));
+  }
   if (!s.unix_socket.empty()) {
     t.transport.unix_socket = s.unix_socket;  // Host still comes from base_url (prepare)
     return t;
@@ -102,6 +117,7 @@ std::optional<ResourceConfig> resources_of(const TestPlan& plan) {
       // On the target itself: trust what the load trusts.
       c.ca_file = s.tls.ca_file;
       c.verify_tls = !s.tls.insecure_skip_verify;
+      c.unix_socket = s.unix_socket;  // same socket as the load; Host from base_url
       std::string base = s.base_url;
       while (!base.empty() && base.back() == '/') base.pop_back();
       c.url = base + c.url;

@@ -180,8 +180,9 @@ void RequestTemplate::render(const TemplateContext& ctx, std::string& out) const
     std::copy(prefix, prefix + sizeof prefix - 1, line);
     const auto r = std::to_chars(line + sizeof prefix - 1, line + sizeof line - 4, out.size() - mark);
     n = static_cast<std::size_t>(r.ptr - line);
-    std::copy("\r\n\r\n", "\r\n\r\n" + 4, line + n);
-    n += 4;
+    constexpr std::string_view crlf2 = "\r\n\r\n";  // ends the header line and the head
+    std::copy(crlf2.begin(), crlf2.end(), line + n);
+    n += crlf2.size();
   }
   out.insert(mark, line, n);  // moves the body up; no allocation once `out` has grown
 }

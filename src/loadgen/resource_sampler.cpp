@@ -1,6 +1,12 @@
 // The resource sampler's thread and its three sources: a target's /metrics, a Prometheus server, /proc.
 #include "resource_sampler.hpp"
 
+#include <utility>  // before Boost.Asio (Boost 1.74 + g++ 12 in C++20)
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +14,7 @@
 #include "perfval/common/format.hpp"
 #include "perfval/common/proc_stat.hpp"
 #include "perfval/http/simple_client.hpp"
+#include "perfval/http/url.hpp"
 
 namespace perfval::loadgen::detail {
 
@@ -33,14 +40,57 @@ std::string fetch(const std::string& url, const http::ClientOptions& options, st
   }
 }
 
+// GET url's target over the Unix stream socket at `path` (Host from url), bounded by `timeout`; as fetch().
+std::string fetch_unix(const std::string& path, const std::string& url, const http::ClientOptions& options,
+                       std::string& body) {
+  namespace bhttp = boost::beast::http;
+  const auto parsed = http::parse_url(url);
+  if (!parsed) return "url: cannot parse " + url;
+  boost::asio::io_context io;
+  boost::asio::local::stream_protocol::socket socket(io);
+  bhttp::request<bhttp::empty_body> request(bhttp::verb::get, parsed->target, 11);
+  request.set(bhttp::field::host, parsed->host_header());
+  request.set(bhttp::field::user_agent, "perfval/0.1");
+  request.set(bhttp::field::connection, "close");
+  boost::beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> response;
+  response.body_limit(options.max_body_bytes);
+  const char* step = "connect";
+  boost::system::error_code failure;
+  bool done = false;
+  socket.async_connect(path, [&](const boost::system::error_code& ec) {
+    if (ec) return void(failure = ec);
+    step = "write";
+    bhttp::async_write(socket, request, [&](const boost::system::error_code& wec, std::size_t) {
+      if (wec) return void(failure = wec);
+      step = "read";
+      bhttp::async_read(socket, buffer, response, [&](const boost::system::error_code& rec, std::size_t) {
+        failure = rec;
+        done = !rec;
+      });
+    });
+  });
+  io.run_for(options.timeout);
+  const std::string where = "unix:" + path;
+  if (failure) return std::string(step) + ": " + failure.message() + " (" + where + ")";
+  if (!done) return "timeout: no answer from " + where + " within " + format_duration(options.timeout);
+  const unsigned status = response.get().result_int();
+  if (status != 200) return "HTTP " + std::to_string(status) + " from " + url + " via " + where;
+  body = std::move(response.get().body());
+  return {};
+}
+
 class MetricsUrlSource : public ResourceSource {
  public:
-  explicit MetricsUrlSource(const ResourceConfig& c) : url_(c.url), options_(client_options(c)) {}
+  explicit MetricsUrlSource(const ResourceConfig& c)
+      : url_(c.url), unix_socket_(c.unix_socket), options_(client_options(c)) {}
   ResourceReading read() override {
     std::string body;
-    if (std::string error = fetch(url_, options_, body); !error.empty()) {
+    const std::string error = unix_socket_.empty() ? fetch(url_, options_, body)
+                                                   : fetch_unix(unix_socket_, url_, options_, body);
+    if (!error.empty()) {
       ResourceReading r;
-      r.error = std::move(error);
+      r.error = error;
       return r;
     }
     return reading_from_exposition(body);
@@ -48,6 +98,7 @@ class MetricsUrlSource : public ResourceSource {
 
  private:
   std::string url_;
+  std::string unix_socket_;  // non-empty: the target's Unix socket, which serves `url_`'s path
   http::ClientOptions options_;
 };
 

@@ -18,7 +18,7 @@ std::chrono::nanoseconds ResourceConfig::effective_timeout() const {
 
 std::string ResourceConfig::describe() const {
   switch (source) {
-    case Source::metrics_url: return "metrics_url " + url;
+    case Source::metrics_url: return "metrics_url " + url + (unix_socket.empty() ? "" : " via unix:" + unix_socket);
     case Source::prometheus: return "prometheus " + url + " " + selector;
     case Source::pid: return "pid " + std::to_string(pid);
   }

@@ -76,6 +76,8 @@ Stats& Stats::operator+=(const Stats& o) {
   iterations += o.iterations;
   dropped_iterations += o.dropped_iterations;
   interrupted_iterations += o.interrupted_iterations;
+  data_rows += o.data_rows;
+  data_ran_out = data_ran_out || o.data_ran_out;
   for (std::size_t i = 0; i < error_examples.size(); ++i) {
     if (error_examples[i].empty()) error_examples[i] = o.error_examples[i];
   }
@@ -86,7 +88,8 @@ Stats& Stats::operator+=(const Stats& o) {
 
 void Stats::reset() {
   for (auto& r : by_request) r.reset();
-  iterations = dropped_iterations = interrupted_iterations = 0;
+  iterations = dropped_iterations = interrupted_iterations = data_rows = 0;
+  data_ran_out = false;
   for (auto& e : error_examples) e.clear();
   protocol_warning_example.clear();
   check_failure_example.clear();

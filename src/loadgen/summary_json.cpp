@@ -159,7 +159,8 @@ json raw_json(const RunSummary& s) {
   }
   json raw = {{"requests", requests}, {"iterations", s.totals.iterations},
               {"dropped_iterations", s.totals.dropped_iterations},
-              {"interrupted_iterations", s.totals.interrupted_iterations}, {"vus_max", s.vus_max}};
+              {"interrupted_iterations", s.totals.interrupted_iterations}, {"vus_max", s.vus_max},
+              {"data_rows", s.totals.data_rows}, {"data_ran_out", s.totals.data_ran_out}};
   if (s.resources.sampled()) {
     // [count, sum, min, max, last] of each figure, so `perfval merge` combines segments' readings exactly.
     json res = json::object();

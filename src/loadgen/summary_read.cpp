@@ -219,6 +219,8 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
   s.totals.iterations = r.count(raw, "iterations", "raw");
   s.totals.dropped_iterations = r.count(raw, "dropped_iterations", "raw");
   s.totals.interrupted_iterations = r.count(raw, "interrupted_iterations", "raw");
+  if (raw.contains("data_rows")) s.totals.data_rows = r.count(raw, "data_rows", "raw");  // written since issue 12
+  s.totals.data_ran_out = raw.value("data_ran_out", false);
   s.vus_max = static_cast<std::int64_t>(r.count(raw, "vus_max", "raw"));
   read_resources(r, doc, raw, s);
   for (const auto& t : r.at(doc, "timeseries", "")) {

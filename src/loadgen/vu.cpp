@@ -93,7 +93,7 @@ void on_response(Vu& vu) {
   if (code >= 400) ++s.failed;
   if (code >= 500) ++s.unavailable;
   s.status.add(code);
-  s.bytes_sent += vu.request->wire.size();
+  s.bytes_sent += vu.wire->size();
   s.bytes_received += vu.parser.total_bytes();
   s.duration.record(micros(vu.intended, now));
   if (vu.driver.open_model()) s.duration_uncorrected.record(micros(vu.sent, now));
@@ -157,7 +157,7 @@ void read_available(Vu& vu) {
 // Writes what is left of the request. A request is small and the socket non-blocking: it usually goes out in
 // this one call and the VU goes straight to waiting for the response, saving a trip through the event loop.
 void write_rest(Vu& vu) {
-  const std::string& wire = vu.request->wire;
+  const std::string& wire = *vu.wire;
   while (vu.written < wire.size()) {
     boost::system::error_code ec;
     const std::size_t n = vu.transport->write_some(wire.data() + vu.written, wire.size() - vu.written, ec);
@@ -206,6 +206,14 @@ void start_request(Vu& vu) {
   }
 }
 
+// This iteration's request from its templates, into the VU's buffer (no allocation once it has grown).
+void render_request(Vu& vu) {
+  const auto& data = vu.driver.scenario().data;
+  const TemplateContext ctx{vu.index + 1, vu.iterations, data ? data->table.get() : nullptr, vu.row, &vu.rng};
+  vu.request->templ->render(ctx, vu.rendered);
+  vu.wire = &vu.rendered;
+}
+
 // Connect (and TLS handshake) timings of the connection just made or refused at the TLS step.
 void record_connect_timing(Vu& vu) {
   const http::ConnectTiming& t = vu.transport->timing();
@@ -227,6 +235,11 @@ void vu_begin(Vu& vu) {
   vu.state = VuState::busy;
   vu.request = &vu.driver.next_request();
   vu.retried = false;
+  if (vu.request->templ) {
+    render_request(vu);
+  } else {
+    vu.wire = &vu.request->wire;  // the common case: the prepared bytes, nothing rendered
+  }
   start_request(vu);
 }
 

@@ -13,11 +13,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "perfval/http/response_parser.hpp"
 #include "perfval/http/transport.hpp"
+#include "perfval/loadgen/request_template.hpp"
 #include "perfval/loadgen/scenario.hpp"
 #include "perfval/loadgen/schedule.hpp"
 #include "perfval/loadgen/stats.hpp"
@@ -29,9 +31,11 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
-// A request serialized once per worker and written by every VU without copying.
+// A request serialized once per worker and written by every VU without copying; one with {{...}} templates is
+// compiled once and rendered per iteration into the VU's own buffer.
 struct PreparedRequest {
-  std::string wire;       // request line, headers and body
+  std::string wire;       // request line, headers and body (empty when `templ` is set)
+  std::optional<RequestTemplate> templ;  // the request's templates, when it has any
   bool head = false;      // HEAD: the response has no body
   bool idempotent = true; // may be resent on a fresh connection if a stale keep-alive one was closed
   std::uint32_t id = 0;   // global request id (index into Stats::by_request)
@@ -47,6 +51,7 @@ struct ScenarioTarget {
                                     // or a Unix socket; with a TLS context for https
   std::string resolve_error;        // "cannot resolve ..." when resolution failed
   std::vector<PreparedRequest> requests;
+  bool uses_data = false;           // some request has {{data.COLUMN}}: iterations take rows of the data file
 };
 
 class ScenarioDriver;
@@ -70,6 +75,10 @@ struct Vu final : http::TransportEvents {
   asio::steady_timer timer;        // think time and reconnect back-off
   http::ResponseParser parser;
   const PreparedRequest* request = nullptr;
+  const std::string* wire = nullptr;  // the bytes being written: request->wire, or `rendered`
+  std::string rendered;            // this iteration's templated request (capacity reused across iterations)
+  TemplateRng rng;                 // {{random}} and {{uuid}} of this VU
+  std::size_t row = 0;             // the iteration's data row (when the scenario uses data)
   http::ResponseCapture capture;   // header fields / body for the request's checks (reused, stops allocating)
   std::vector<CheckResult> check_results;  // reused by every response of the VU
   std::size_t written = 0;         // bytes of the request written so far
@@ -121,6 +130,7 @@ class ScenarioDriver {
   bool may_start_iteration(Vu& vu);
   void launch(Vu& vu, TimePoint intended);
   void settle_vu(Vu& vu, bool backoff);
+  bool take_row(Vu& vu);           // false when unique rows are used up (then the scenario is stopping)
 
   Worker& worker_;
   const Scenario& scenario_;
@@ -141,6 +151,8 @@ class ScenarioDriver {
   std::int64_t in_flight_ = 0;     // VUs in state busy or waiting
   std::vector<std::int64_t> swrr_current_;  // smooth weighted round-robin state (goes negative)
   std::int64_t swrr_total_ = 0;
+  std::uint64_t seed_;             // this run's random seed for the VUs' template generators and random rows
+  std::optional<DataCursor> data_;  // this share's rows, when a request uses {{data.COLUMN}}
   bool stopping_ = false;
   bool done_ = false;
 };

@@ -145,6 +145,10 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
   if (s.open_model || s.totals.dropped_iterations > 0) {
     out += dotted("dropped_iterations") + std::to_string(s.totals.dropped_iterations) + "\n";
   }
+  if (s.totals.data_rows > 0 || s.totals.data_ran_out) {
+    out += dotted("data_rows") + std::to_string(s.totals.data_rows) +
+           (s.totals.data_ran_out ? "  (the unique rows ran out: the scenario ended early)" : "") + "\n";
+  }
   if (s.totals.interrupted_iterations > 0) {
     out += dotted("interrupted_iterations") + std::to_string(s.totals.interrupted_iterations) + "\n";
   }

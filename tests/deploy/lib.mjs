@@ -12,7 +12,11 @@ export const root = process.env.PERFVAL_SOURCE_DIR ||
 export const perfvalBin = process.env.PERFVAL_BIN || path.join(root, "build", "perfval");
 
 // Secrets the user creates (never in the repository); every other referenced object must be in the build.
-export const USER_SECRETS = { "performance-notifications": ["slack-webhook"] };
+export const USER_SECRETS = { "performance-notifications": ["slack-webhook"], "slurmrestd-token": ["token"] };
+
+// Scenario files a Job names that come with another issue's branch (scenarios/slurmrestd.yaml: issue 14): while
+// missing from the checkout, the checks that need the file skip them. Empty once the file is in the repository.
+export const PENDING_SCENARIOS = ["slurmrestd.yaml"].filter((f) => !fs.existsSync(path.join(root, "scenarios", f)));
 
 let built = null;
 // The objects of `kubectl kustomize k8s/`, built once.
@@ -72,7 +76,9 @@ export function expandK8s(text, env) {
 }
 
 // The environment Kubernetes would give the container; fieldRefs get plausible values for a Job named jobName.
-export function containerEnv(container, jobName, extra = {}) {
+// `secrets`: {secretName: {key: value}} standing for the user's Secrets; a required secretKeyRef without one throws,
+// as the pod would not start.
+export function containerEnv(container, jobName, extra = {}, secrets = {}) {
   const env = {};
   for (const e of container.env || []) {
     if (e.value !== undefined) env[e.name] = expandK8s(String(e.value), env);
@@ -81,6 +87,11 @@ export function containerEnv(container, jobName, extra = {}) {
       const cm = findConfigMap(ref.name);
       if (!cm || !(ref.key in (cm.data || {}))) throw new Error(`env ${e.name}: ConfigMap ${ref.name} has no key ${ref.key}`);
       env[e.name] = cm.data[ref.key];
+    } else if (e.valueFrom?.secretKeyRef) {
+      const ref = e.valueFrom.secretKeyRef;
+      const value = secrets[ref.name]?.[ref.key];
+      if (value !== undefined) env[e.name] = value;
+      else if (!ref.optional) throw new Error(`env ${e.name}: the pod needs Secret ${ref.name} (key ${ref.key})`);
     } else if (e.valueFrom?.fieldRef) {
       const field = e.valueFrom.fieldRef.fieldPath;
       const known = {

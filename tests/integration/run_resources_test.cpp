@@ -13,6 +13,7 @@
 #include "perfval/http/simple_client.hpp"
 #include "process.hpp"
 #include "support/free_port.hpp"
+#include "support/nginx.hpp"
 #include "support/proc_rss.hpp"
 
 namespace {
@@ -120,6 +121,28 @@ TEST_F(ServeTarget, PidReadsItsProc) {
     rss = watch.max();
   }
   expect_real_figures(r, rss);
+}
+
+// A target reached over a Unix socket (nginx listening on one, proxying to perfval serve): the sampler reads
+// metrics_url over that same socket, with Host from base_url, which no TCP listener answers.
+TEST_F(ServeTarget, MetricsUrlGoesOverTheTargetsUnixSocket) {
+  const std::string port = url_.substr(url_.rfind(':') + 1);
+  perfval::test::Nginx nginx("server { listen 127.0.0.1:{PORT0}; listen unix:{DIR}/t.sock;"
+                             " location / { proxy_pass http://127.0.0.1:" + port + "; } }\n", 1);
+  const std::string socket = nginx.dir() + "/t.sock";
+  RunResult r;
+  double rss = 0;
+  {
+    RssWatch watch(serve_->pid());
+    // timeout 3s: through the proxy on a loaded machine a reading may take longer than the interval.
+    r = run_yaml(dir_, "name: res\ntarget:\n  base_url: http://exporter.invalid\n  unix_socket: " + socket +
+                           "\n  resources: {metrics_url: /metrics, interval: 500ms, timeout: 3s}\n"
+                           "requests: [{name: r, path: /metrics}]\nthink_time: 20ms\nexecutor: constant-vus\n"
+                           "vus: 4\nduration: 4s\n");
+    rss = watch.max();
+  }
+  expect_real_figures(r, rss);
+  EXPECT_EQ(r.summary.at("resources").at("source"), "metrics_url http://exporter.invalid/metrics via unix:" + socket);
 }
 
 TEST_F(ServeTarget, AMemoryThresholdTheTargetExceedsFailsTheRun) {

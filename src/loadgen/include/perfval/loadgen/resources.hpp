@@ -26,6 +26,7 @@ struct ResourceConfig {
   std::chrono::nanoseconds timeout{0};  // per reading; 0: the interval, at most 10 s
   bool verify_tls = true;  // https metrics_url: verify the certificate (false: the target's insecureSkipTLSVerify)
   std::string ca_file;     // https metrics_url: the target's target.ca_file (empty: the system store)
+  std::string unix_socket; // metrics_url on the target: its target.unix_socket (empty: TCP to `url`)
 
   bool operator==(const ResourceConfig&) const = default;
   std::chrono::nanoseconds effective_timeout() const;

@@ -73,6 +73,8 @@ struct Stats {
   std::uint64_t iterations = 0;          // iterations completed (one request each)
   std::uint64_t dropped_iterations = 0;  // arrivals not started because every VU was busy (open model)
   std::uint64_t interrupted_iterations = 0;  // in flight when gracefulStop/gracefulRampDown ran out
+  std::uint64_t data_rows = 0;           // rows of a `data` file handed to iterations (one per iteration)
+  bool data_ran_out = false;             // a `unique` data file's rows were used up, ending its scenario early
   std::array<std::string, ErrorCounts::kKinds.size()> error_examples;  // first message seen per ErrorCounts kind
   std::string protocol_warning_example;  // the first protocol warning seen, e.g. "bare LF line ending"
   std::string check_failure_example;     // the first failed check, "REQUEST.KIND: why"
