@@ -66,6 +66,11 @@ void set_counters(benchmark::State& state, Counters kind, const loadgen::Request
     state.counters[prefix + "_p99" + suffix] = ms(99);
   }
   state.counters["requests_per_second"] = seconds > 0 ? static_cast<double>(s.requests) / seconds : 0.0;
+  if (kind == Counters::latency && s.requests > 0) {
+    // 1 when every request opened its own connection; 1/requests-per-VU when each VU kept its one connection.
+    state.counters["connections_per_request"] =
+        static_cast<double>(s.connecting.count()) / static_cast<double>(s.requests);
+  }
   state.SetItemsProcessed(static_cast<std::int64_t>(s.requests));
   state.SetBytesProcessed(static_cast<std::int64_t>(s.bytes_received));
 }

@@ -66,7 +66,8 @@ class Nginx : public ::testing::Test {
   // Rows of the benchmarks (the control set left out) in the JSON at `path`.
   static std::vector<json> benchmark_rows(const std::string& path) {
     std::vector<json> rows;
-    for (const auto& row : json::parse(perfval::read_file(path))["benchmarks"])
+    const json doc = json::parse(perfval::read_file(path));
+    for (const auto& row : doc.at("benchmarks"))
       if (row["run_name"].get<std::string>().rfind("control/", 0) != 0) rows.push_back(row);
     return rows;
   }
@@ -105,6 +106,15 @@ TEST_F(Nginx, NamedEndpointsAllSucceedWithNginxsLatencyAndTheSweepReportsItsKnee
     if (row["run_name"] == "network/http_throughput/file/manual_time") {
       // 64 KiB bodies: the bytes received say the file came back whole.
       EXPECT_GT(row["bytes_per_second"].get<double>(), 64 * 1024 * row["requests_per_second"].get<double>() * 0.99);
+    }
+  }
+  for (const auto& row : benchmark_rows(out)) {
+    // Connection: close made every request of new_connection connect; keep_alive reused its one connection.
+    if (row["run_name"] == "network/connection_reuse/new_connection/manual_time") {
+      EXPECT_EQ(row["connections_per_request"].get<double>(), 1.0);
+    }
+    if (row["run_name"] == "network/connection_reuse/keep_alive/manual_time") {
+      EXPECT_LE(row["connections_per_request"].get<double>(), 1.0 / 32);
     }
   }
   EXPECT_THAT(r.out, ::testing::ContainsRegex("network/in_flight: (knee at|no knee up to) [0-9]+ in flight"));

@@ -14,6 +14,7 @@ namespace {
 
 using nlohmann::json;
 using perfval::test::ProcessResult;
+using perfval::test::RealSlurm;
 using perfval::test::TempDir;
 using namespace std::chrono_literals;
 
@@ -61,7 +62,7 @@ void expect_all_ok(const ScenarioRun& r) {
   EXPECT_NE(r.process.out.find("\u2713 jobs.json"), std::string::npos) << r.process.out;
 }
 
-TEST_F(perfval::test::RealSlurm, SlurmrestdScenarioOnTheRealSocketAnswersEveryRequestAndPassesEveryCheck) {
+TEST_F(RealSlurm, SlurmrestdScenarioOnTheRealSocketAnswersEveryRequestAndPassesEveryCheck) {
   ASSERT_FALSE(socket_.empty());
   TempDir out;
   const ScenarioRun r = run_scenario("SLURMRESTD_SOCKET=" + socket_, out);

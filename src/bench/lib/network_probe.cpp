@@ -41,8 +41,11 @@ std::string failure_of(const loadgen::RunSummary& summary, const loadgen::Reques
 }  // namespace
 
 std::string request_url(const loadgen::Scenario& base, const loadgen::RequestSpec& request) {
-  std::string url = base.base_url + request.path;
-  if (!base.unix_socket.empty()) url += " (unix:" + base.unix_socket + ")";
+  // As written: a value a --scenario file took from the environment (a token in a URL) never appears.
+  std::string url = loadgen::echo_base_url(base) + loadgen::echo_path(request);
+  if (!base.unix_socket.empty()) {
+    url += " (unix:" + (base.unix_socket_as_written.empty() ? base.unix_socket : base.unix_socket_as_written) + ")";
+  }
   return url;
 }
 
