@@ -1,21 +1,23 @@
-// network/: the embedded target (the code behind `perfval serve`) on loopback: API latency percentiles, HTTP
-// throughput, keep-alive reuse vs a new connection per request, and 1..64 requests in flight. A target that
-// cannot be reached makes the benchmark report error_occurred; the suite goes on.
+// network/: any HTTP(S) or Unix-socket service (the embedded target, the code behind `perfval serve`, unless
+// --target, --unix-socket or --scenario name another), measured through the load engine's client: per endpoint
+// latency percentiles and throughput, keep-alive reuse vs a new connection per request, and 1..64 requests in
+// flight. A benchmark whose requests fail (refused, timed out, 4xx/5xx, a failed check) reports error_occurred
+// with the cause; the suite goes on and `perfval bench` exits 98.
 #include <benchmark/benchmark.h>
 
-#include <optional>
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "perfval/bench/fixtures.hpp"
 #include "perfval/bench/loopback_client.hpp"
-#include "perfval/bench/percentiles.hpp"
-#include "perfval/common/error.hpp"
-#include "perfval/target/slurm_api.hpp"
+#include "perfval/bench/network_probe.hpp"
+#include "perfval/bench/network_target.hpp"
 #include "suite.hpp"
 
 namespace perfval::bench {
 
+// The scalability benchmarks' loop over the loopback client (declared in suite.hpp).
 bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::string& path,
                 std::vector<double>* latencies, std::size_t* bytes) {
   for (auto _ : state) {
@@ -31,105 +33,110 @@ bool run_rounds(benchmark::State& state, LoopbackClient& client, const std::stri
 
 namespace {
 
-constexpr int kTargetNodes = 1000;  // cluster size behind the network benchmarks' target
+constexpr int kTargetNodes = 1000;     // cluster size behind the embedded target
+// Aim of one engine run, seconds: long enough to amortize its start, short enough for Google Benchmark to take
+// several within --benchmark_min_time (0.5 s; --perfval_quick: 0.02 s, one batch).
+constexpr double kBatchSeconds = 0.1;
+constexpr double kQuickBatchSeconds = 0.01;
 
-std::string api_path(const char* endpoint) { return std::string(target::slurm_api_prefix) + endpoint; }
-
-// The target's endpoint, or nullopt after marking the benchmark failed.
-std::optional<Endpoint> reach_target(benchmark::State& state) {
+// The scenario to measure with base_url set (the embedded target started if needed), or false after marking
+// the benchmark failed.
+bool target_scenario(benchmark::State& state, loadgen::Scenario& out) {
+  out = network_scenario_in_use();
+  if (!out.base_url.empty()) return true;
   try {
-    return benchmark_target(kTargetNodes);
+    out.base_url = out.base_url_as_written = benchmark_target(kTargetNodes).url();
+    return true;
   } catch (const std::exception& e) {
     state.SkipWithError((std::string("cannot start the embedded target: ") + e.what()).c_str());
-    return std::nullopt;
+    return false;
   }
 }
 
-// Counters PREFIX_p50SUFFIX, _p95, _p99 in milliseconds.
-void set_latency_counters(benchmark::State& state, std::vector<double>& latencies_ns, const std::string& prefix,
-                          const std::string& suffix) {
-  const double ms = 1e-6;
-  state.counters[prefix + "_p50" + suffix] = percentile(latencies_ns, 50) * ms;
-  state.counters[prefix + "_p95" + suffix] = percentile(latencies_ns, 95) * ms;
-  state.counters[prefix + "_p99" + suffix] = percentile(latencies_ns, 99) * ms;
+// Which counters a row carries.
+enum class Counters { api_latency, throughput, latency };
+
+void set_counters(benchmark::State& state, Counters kind, const loadgen::RequestStats& s, double seconds) {
+  const auto ms = [&](double p) { return static_cast<double>(s.duration.value_at_percentile(p)) / 1000.0; };
+  if (kind != Counters::throughput) {
+    const std::string prefix = kind == Counters::api_latency ? "api_response_time" : "latency";
+    const std::string suffix = kind == Counters::api_latency ? "" : "_ms";
+    state.counters[prefix + "_p50" + suffix] = ms(50);
+    state.counters[prefix + "_p95" + suffix] = ms(95);
+    state.counters[prefix + "_p99" + suffix] = ms(99);
+  }
+  state.counters["requests_per_second"] = seconds > 0 ? static_cast<double>(s.requests) / seconds : 0.0;
+  if (kind == Counters::latency && s.requests > 0) {
+    // 1 when every request opened its own connection; 1/requests-per-VU when each VU kept its one connection.
+    state.counters["connections_per_request"] =
+        static_cast<double>(s.connecting.count()) / static_cast<double>(s.requests);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(s.requests));
+  state.SetBytesProcessed(static_cast<std::int64_t>(s.bytes_received));
 }
 
-void set_rate_counters(benchmark::State& state, std::int64_t requests, std::size_t bytes) {
-  state.counters["requests_per_second"] = benchmark::Counter(static_cast<double>(requests), benchmark::Counter::kIsRate);
-  state.SetItemsProcessed(requests);
-  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+// Requests per engine run: about `seconds` at the rate a first short run reached, at least 32 per VU.
+std::int64_t batch_size(const ProbeResult& first, int in_flight, double seconds) {
+  const double rate = first.seconds > 0 ? static_cast<double>(first.stats.requests) / first.seconds : 0;
+  const auto wanted = static_cast<std::int64_t>(rate * seconds);
+  return std::clamp<std::int64_t>(wanted, 32LL * in_flight, 200'000);
 }
 
-// Round-trip time of GET /slurm/v0.0.44/ping on one keep-alive connection; percentiles in milliseconds.
-void api_latency(benchmark::State& state) {
-  const auto endpoint = reach_target(state);
-  if (!endpoint) return;
-  LoopbackClient client(*endpoint, {});
-  std::vector<double> latencies;
-  std::size_t bytes = 0;
-  if (!run_rounds(state, client, api_path("/ping"), &latencies, &bytes)) return;
-  set_latency_counters(state, latencies, "api_response_time", "");
-  set_rate_counters(state, state.iterations(), bytes);
+// One row: a first short run (does the target answer? how fast?), then engine runs of one batch each, timed by
+// the engine (Google Benchmark's manual time: the runs' start-up is not counted).
+void measure(benchmark::State& state, std::size_t endpoint, ProbeOptions options, Counters kind, double batch_s) {
+  loadgen::Scenario base;
+  if (!target_scenario(state, base)) return;
+  const loadgen::RequestSpec& request = base.requests.at(endpoint);
+  ProbeOptions first_options = options;
+  first_options.requests = 4LL * options.in_flight;
+  const ProbeResult first = probe(base, request, first_options);
+  if (!first.failure.empty()) {
+    state.SkipWithError(first.failure.c_str());
+    return;
+  }
+  options.requests = batch_size(first, options.in_flight, batch_s);
+  loadgen::RequestStats total;
+  double seconds = 0;
+  while (state.KeepRunningBatch(options.requests)) {
+    const ProbeResult r = probe(base, request, options);
+    if (!r.failure.empty()) {
+      state.SkipWithError(r.failure.c_str());
+      return;
+    }
+    state.SetIterationTime(r.seconds);
+    total += r.stats;
+    seconds += r.seconds;
+  }
+  set_counters(state, kind, total, seconds);
 }
 
-void http_throughput(benchmark::State& state, const char* path) {
-  const auto endpoint = reach_target(state);
-  if (!endpoint) return;
-  LoopbackClient client(*endpoint, {});
-  std::size_t bytes = 0;
-  if (!run_rounds(state, client, path, nullptr, &bytes)) return;
-  set_rate_counters(state, state.iterations(), bytes);
-}
-
-void connection_reuse(benchmark::State& state, bool keep_alive) {
-  const auto endpoint = reach_target(state);
-  if (!endpoint) return;
-  ClientOptions options;
-  options.keep_alive = keep_alive;
-  LoopbackClient client(*endpoint, options);
-  std::vector<double> latencies;
-  std::size_t bytes = 0;
-  if (!run_rounds(state, client, api_path("/ping"), &latencies, &bytes)) return;
-  set_latency_counters(state, latencies, "latency", "_ms");
-  set_rate_counters(state, state.iterations(), bytes);
-}
-
-// N keep-alive connections, one request on each per iteration: N requests in flight at once.
-void in_flight(benchmark::State& state) {
-  const auto endpoint = reach_target(state);
-  if (!endpoint) return;
-  ClientOptions options;
-  options.connections = static_cast<int>(state.range(0));
-  LoopbackClient client(*endpoint, options);
-  std::vector<double> latencies;
-  std::size_t bytes = 0;
-  if (!run_rounds(state, client, api_path("/ping"), &latencies, &bytes)) return;
-  set_latency_counters(state, latencies, "latency", "_ms");
-  set_rate_counters(state, state.iterations() * state.range(0), bytes);
+void register_row(const std::string& name, std::size_t endpoint, ProbeOptions options, Counters kind, bool quick) {
+  const double batch_s = quick ? kQuickBatchSeconds : kBatchSeconds;
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [=](benchmark::State& state) { measure(state, endpoint, options, kind, batch_s); })
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond);
 }
 
 }  // namespace
 
 void register_network_benchmarks(const SuiteConfig& config) {
-  (void)config;
-  benchmark::RegisterBenchmark("network/api_latency/ping", api_latency)->UseRealTime()->Unit(benchmark::kMicrosecond);
-  for (const auto& [name, path] : {std::pair{"metrics", "/metrics"}, std::pair{"nodes", "/slurm/v0.0.44/nodes"},
-                                   std::pair{"ping", "/slurm/v0.0.44/ping"}}) {
-    benchmark::RegisterBenchmark((std::string("network/http_throughput/") + name).c_str(), http_throughput, path)
-        ->UseRealTime()
-        ->Unit(benchmark::kMicrosecond);
+  const loadgen::Scenario& target = network_scenario_in_use();
+  for (std::size_t i = 0; i < target.requests.size(); ++i) {
+    const std::string& name = target.requests[i].name;
+    register_row("network/api_latency/" + name, i, {}, Counters::api_latency, config.quick);
+    register_row("network/http_throughput/" + name, i, {}, Counters::throughput, config.quick);
   }
-  benchmark::RegisterBenchmark("network/connection_reuse/keep_alive", connection_reuse, true)
-      ->UseRealTime()
-      ->Unit(benchmark::kMicrosecond);
-  benchmark::RegisterBenchmark("network/connection_reuse/new_connection", connection_reuse, false)
-      ->UseRealTime()
-      ->Unit(benchmark::kMicrosecond);
-  benchmark::RegisterBenchmark("network/in_flight", in_flight)
-      ->RangeMultiplier(4)
-      ->Range(1, 64)
-      ->UseRealTime()
-      ->Unit(benchmark::kMicrosecond);
+  ProbeOptions fresh;
+  fresh.new_connections = true;
+  register_row("network/connection_reuse/keep_alive", 0, {}, Counters::latency, config.quick);
+  register_row("network/connection_reuse/new_connection", 0, fresh, Counters::latency, config.quick);
+  for (int n = 1; n <= 64; n *= 2) {
+    ProbeOptions level;
+    level.in_flight = n;
+    register_row("network/in_flight/" + std::to_string(n), 0, level, Counters::latency, config.quick);
+  }
 }
 
 }  // namespace perfval::bench

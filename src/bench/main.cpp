@@ -1,5 +1,6 @@
 // perfval-bench: the Google Benchmark executable behind `perfval bench`. Google Benchmark's own flags work as
-// usual; --perfval_categories=LIST, --perfval_quick and --perfval_target=URL select what is registered.
+// usual; --perfval_categories=LIST, --perfval_quick and the network target flags (--perfval_target=URL,
+// --perfval_path=..., network_target.hpp) select what is registered.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "perfval/bench/fixtures.hpp"
 #include "perfval/bench/machine_context.hpp"
 #include "perfval/bench/memory_report.hpp"
+#include "perfval/bench/network_target.hpp"
 #include "perfval/common/error.hpp"
 #include "suite.hpp"
 
@@ -26,7 +28,7 @@ struct Flags {
   std::vector<std::string> categories;  // selected categories in suite order
   bool categories_given = false;        // --perfval_categories given (else every registered benchmark runs)
   SuiteConfig suite;
-  std::string target;                   // external target URL, "" for the embedded one
+  NetworkTargetArgs network;            // the network benchmarks' target; empty for the embedded one
   std::string format;                   // --benchmark_format value; "" for the grouped table
   std::string out_format = "json";      // --benchmark_out_format value
   bool has_out = false;                 // --benchmark_out given
@@ -50,7 +52,7 @@ Flags take_perfval_flags(std::vector<char*>& args) {
       f.categories_given = true;
     }
     else if (std::strcmp(a, "--perfval_quick") == 0) f.suite.quick = true;
-    else if (starts_with(a, "--perfval_target=")) f.target = a + std::strlen("--perfval_target=");
+    else if (take_network_flag(a, f.network)) continue;
     else if (std::strcmp(a, "--perfval_no_controls") == 0) f.controls = false;
     else if (starts_with(a, "--perfval_")) throw Error(std::string("unknown option ") + a);
     else {
@@ -134,7 +136,14 @@ int run(int argc, char** argv) {
   int count = static_cast<int>(args.size());
   benchmark::Initialize(&count, args.data());
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return exit_code::usage;
-  if (!flags.target.empty()) set_external_target(parse_endpoint(flags.target, "--target"));
+  set_network_scenario(network_scenario(flags.network));
+  // The scalability benchmarks scrape /metrics of a loopback http://IP:PORT target; any other stays theirs alone.
+  if (flags.network.unix_socket.empty() && !flags.network.target.empty()) {
+    try {
+      set_external_target(parse_endpoint(flags.network.target, "--target"));
+    } catch (const Error&) {
+    }
+  }
 
   using Register = void (*)(const SuiteConfig&);
   const std::vector<std::pair<std::string, Register>> table{{"memory", register_memory_benchmarks},

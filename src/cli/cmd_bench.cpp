@@ -19,6 +19,7 @@
 #include "command.hpp"
 #include "perfval/bench/bench_options.hpp"
 #include "perfval/bench/categories.hpp"
+#include "perfval/bench/network_knee.hpp"
 #include "perfval/bench/process_runs.hpp"
 #include "perfval/bench/push.hpp"
 #include "perfval/common/atomic_file.hpp"
@@ -111,7 +112,8 @@ int report_failures(const std::vector<FailedBenchmark>& failed, std::size_t benc
                failed.size(), benchmarks, exit_code::measurement_failed);
   if (not_found && !target.empty()) {
     std::fprintf(stderr, "perfval bench: hint: --target %s does not serve the paths of `perfval serve` "
-                 "(/metrics, /slurm/v0.0.44/...) that the network benchmarks request\n", target.c_str());
+                 "(/metrics, /slurm/v0.0.44/...) that the network benchmarks request by default; name its endpoints "
+                 "with --path or --scenario\n", target.c_str());
   }
   return exit_code::measurement_failed;
 }
@@ -182,7 +184,9 @@ int bench(const std::vector<std::string>& args) {
       metrics.push_back({std::move(g.name), std::move(g.help), std::move(g.labels), g.value, "gauge"});
     report::push_and_report(push, metrics);
   }
-  return report_failures(failed_benchmarks(doc), benchmark_count(doc), options.target);
+  if (const auto knee = bench::in_flight_knee(doc)) std::printf("%s\n", bench::knee_line(*knee).c_str());
+  return report_failures(failed_benchmarks(doc), benchmark_count(doc),
+                         options.network.default_paths() ? options.network.target : "");
 }
 
 const CommandRegistration reg{"bench", "run the benchmark suite (memory, cpu, network, scalability)", &bench};

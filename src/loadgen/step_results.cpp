@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "perfval/common/format.hpp"
+#include "perfval/loadgen/knee.hpp"
 #include "perfval/loadgen/steps.hpp"
 #include "perfval/loadgen/summary.hpp"
 
@@ -155,7 +156,8 @@ CapacityFound answer(const RunSummary& s, const StepPlan& plan) {
   return c;
 }
 
-// Throughput grew less than half as fast as the load while p95 rose by more than a fifth.
+}  // namespace
+
 Knee knee_of(const std::vector<StepResult>& steps) {
   Knee knee;
   knee.status = "not reached";
@@ -178,7 +180,6 @@ Knee knee_of(const std::vector<StepResult>& steps) {
   }
   return knee;
 }
-}  // namespace
 
 std::string level_text(const StepResult& r) {
   if (r.rate) return format_double("%.4g it/s", *r.rate);

@@ -57,12 +57,25 @@ TEST(BenchOptions, CategoriesQuickTargetAndPassthroughReachTheChild) {
   for (const auto& arg : a) EXPECT_THAT(arg, Not(HasSubstr("--benchmark_out")));
 }
 
+TEST(BenchOptions, NetworkTargetOptionsReachTheChildInOrder) {
+  const auto a = child_arguments(parse({"--target", "http://localhost/api", "--unix-socket", "/run/x.sock",
+                                        "--path", "a=/x", "--path", "/y", "--header", "X-A: 1"}),
+                                 "");
+  const std::vector<std::string> expected{"--perfval_target=http://localhost/api",
+                                          "--perfval_unix_socket=/run/x.sock", "--perfval_path=a=/x",
+                                          "--perfval_path=/y", "--perfval_header=X-A: 1"};
+  for (const auto& e : expected) EXPECT_THAT(a, Contains(e));
+}
+
 TEST(BenchOptions, BadInputNamesTheOption) {
   EXPECT_THAT(error_of({"--category", "gpu"}), HasSubstr("unknown category \"gpu\""));
   EXPECT_THAT(error_of({"--repetitions", "0"}), HasSubstr("--repetitions: must be between 1 and 100"));
   EXPECT_THAT(error_of({"--repetitions", "many"}), HasSubstr("--repetitions"));
   EXPECT_THAT(error_of({"--processes", "0"}), HasSubstr("--processes: must be between 1 and 100"));
-  EXPECT_THAT(error_of({"--target", "http://192.168.1.5:80"}), HasSubstr("loopback only"));
+  EXPECT_THAT(error_of({"--target", "ftp://127.0.0.1:21"}), HasSubstr("option --target: \"ftp://127.0.0.1:21\" is not a URL"));
+  EXPECT_THAT(error_of({"--path", "ping"}), HasSubstr("option --path: \"ping\": expected PATH or NAME=PATH"));
+  EXPECT_THAT(error_of({"--header", "X-Token"}), HasSubstr("option --header: \"X-Token\": expected \"Name: value\""));
+  EXPECT_THAT(error_of({"--scenario", "/nonexistent/s.yaml"}), HasSubstr("option --scenario: "));
   EXPECT_THAT(error_of({"memory"}), HasSubstr("unexpected argument \"memory\""));
 }
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "integration/process.hpp"
+#include "integration/slurm_local.hpp"
 #include "perfval/http/simple_client.hpp"
 #include "perfval/target/embedded.hpp"
 
@@ -25,42 +26,11 @@ using perfval::test::ProcessResult;
 using perfval::test::TempDir;
 using namespace std::chrono_literals;
 
-const std::string kScript = std::string(PERFVAL_SOURCE_DIR) + "/scripts/slurm-local.sh";
-
-ProcessResult slurm_local(const std::string& action, const std::string& dir) {
-  return perfval::test::run_process({kScript, action, dir}, 240s);
-}
-
-std::string last_line(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Processes started for `dir`: the daemons name it on their command line, the jobs carry SLURM_CONF=dir/...
-std::vector<std::string> processes_of(const std::string& dir) {
-  std::vector<std::string> found;
-  const std::string conf = "SLURM_CONF=" + dir + "/slurm.conf";
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string pid = entry.path().filename();
-    if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(::getpid())) continue;
-    std::string cmdline = read_text(entry.path() / "cmdline");
-    std::string environ = read_text(entry.path() / "environ");
-    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-    std::replace(environ.begin(), environ.end(), '\0', '\n');
-    const bool job = (environ.find("SLURM_JOB_ID=") != std::string::npos) && (environ.find(conf) != std::string::npos);
-    if (cmdline.find(dir) != std::string::npos || job) found.push_back(pid + ": " + cmdline);
-  }
-  return found;
-}
+const std::string& kScript = perfval::test::kSlurmLocal;
+using perfval::test::last_line;
+using perfval::test::processes_of;
+using perfval::test::read_text;
+using perfval::test::slurm_local;
 
 // GET over slurmrestd's Unix socket with curl (a public client that speaks Unix sockets).
 json get_real(const std::string& socket, const std::string& path) {
@@ -70,31 +40,7 @@ json get_real(const std::string& socket, const std::string& path) {
   return json::parse(r.out, nullptr, false);
 }
 
-// A started cluster in a temporary directory, stopped (and checked for leftovers) by stop().
-class RealSlurm : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "scripts/slurm-local.sh needs root (slurmd launches jobs)";
-    start_ = slurm_local("start", dir_.path());
-    ASSERT_EQ(start_.exit_code, 0) << start_.out << start_.err;
-    socket_ = last_line(start_.out);
-    started_ = true;
-  }
-  void TearDown() override {
-    if (started_) stop_and_expect_nothing_left();
-  }
-  void stop_and_expect_nothing_left() {
-    started_ = false;
-    const ProcessResult stop = slurm_local("stop", dir_.path());
-    EXPECT_EQ(stop.exit_code, 0) << stop.err;
-    EXPECT_THAT(processes_of(dir_.path()), ::testing::IsEmpty());
-  }
-
-  TempDir dir_;
-  ProcessResult start_;
-  std::string socket_;
-  bool started_ = false;
-};
+using perfval::test::RealSlurm;
 
 std::string daemon_pids(const std::string& dir) {
   std::string pids;

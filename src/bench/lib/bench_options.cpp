@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "perfval/bench/categories.hpp"
-#include "perfval/bench/loopback_client.hpp"
 #include "perfval/common/error.hpp"
 
 namespace perfval::bench {
@@ -22,7 +22,14 @@ ArgParser bench_arg_parser() {
       .option("processes", "N", "run the suite in N separate processes, 1-100 (default 5; --quick 4): a benchmark "
                                 "is bimodal across processes, so processes, not repetitions, are the samples")
       .option("repetitions", "N", "repetitions per benchmark in each process, 1-100 (default 1)")
-      .option("target", "URL", "benchmark a running `perfval serve` at http://IP:PORT instead of an embedded one")
+      .option("target", "URL", "network benchmarks against this http(s)://HOST:PORT[/PREFIX] instead of an embedded "
+                               "`perfval serve` (scalability: only a loopback http://IP:PORT)")
+      .option("unix-socket", "PATH", "network benchmarks over this Unix socket (--target gives Host and prefix)")
+      .option("path", "[NAME=]PATH", "an endpoint for the network benchmarks; repeat for several (default: the "
+                                     "ping, nodes and metrics paths of `perfval serve`)")
+      .option("header", "\"NAME: VALUE\"", "a header sent with every network benchmark request; repeatable")
+      .option("scenario", "FILE", "network benchmarks take base URL, Unix socket, TLS options, requests (with "
+                                  "headers and checks) from this scenario file")
       .flag("no-interleave", "run each benchmark's repetitions back to back (brings back allocs_per_iter and "
                              "max_bytes_used; default: repetitions interleaved across benchmarks)")
       .passthrough_prefix("--benchmark_");
@@ -67,10 +74,12 @@ BenchOptions bench_options_from_args(const ParsedArgs& args) {
     if (p < 1 || p > 100) throw Error("option --processes: must be between 1 and 100, got " + *n);
     o.processes = static_cast<int>(p);
   }
-  if (const auto t = args.get("target")) {
-    parse_endpoint(*t, "option --target");
-    o.target = *t;
-  }
+  if (const auto t = args.get("target")) o.network.target = *t;
+  if (const auto u = args.get("unix-socket")) o.network.unix_socket = *u;
+  if (const auto f = args.get("scenario")) o.network.scenario = *f;
+  o.network.paths = args.all("path");
+  o.network.headers = args.all("header");
+  network_scenario(o.network);  // validated here, before any process starts
   if (const auto out = args.get("out")) {
     check_writable(*out, "option --out");
     o.out = *out;
@@ -87,7 +96,7 @@ std::vector<std::string> child_arguments(const BenchOptions& o, const std::strin
     a.push_back("--perfval_categories=" + list);
   }
   if (o.quick) a.push_back("--perfval_quick");
-  if (!o.target.empty()) a.push_back("--perfval_target=" + o.target);
+  for (auto& flag : network_flags(o.network)) a.push_back(std::move(flag));
   a.push_back("--benchmark_repetitions=" + std::to_string(o.repetitions));
   // Interleaved repetitions spread a slow spell of the machine over all benchmarks instead of one, so the spread
   // of a benchmark's repetitions shows the run's noise (docs/regression.md).

@@ -12,7 +12,7 @@ const std::vector<Category>& categories() {
   static const std::vector<Category> table{
       {"memory", "allocation, JSON (de)serialization, reclaim pauses, shared vs per-thread data"},
       {"cpu", "Prometheus text render/parse, regex, registry collection, JSON parsing"},
-      {"network", "loopback API latency, HTTP throughput, keep-alive vs new connections, in-flight requests"},
+      {"network", "API latency, HTTP throughput, keep-alive vs new connections, 1-64 in flight (knee); any --target"},
       {"scalability", "large clusters, high cardinality, concurrent scrapers, memory while serving"},
   };
   return table;

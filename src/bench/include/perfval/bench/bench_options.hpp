@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "perfval/bench/network_target.hpp"
 #include "perfval/common/args.hpp"
 
 namespace perfval::bench {
@@ -15,14 +16,15 @@ struct BenchOptions {
   std::string out;                       // --out: Google Benchmark JSON written here atomically; "" for none
   int repetitions = 1;                   // repetitions per benchmark in each process (rows per repetition kept)
   int processes = 5;                     // separate perfval-bench processes (quick: 4); their medians are the samples
-  std::string target;                    // --target: http://IP:PORT of a running `perfval serve`; "" embedded
+  NetworkTargetArgs network;             // --target, --unix-socket, --path, --header, --scenario; empty: embedded
   bool interleave = true;                // repetitions randomly interleaved across benchmarks (off: --no-interleave)
   std::vector<std::string> passthrough;  // --benchmark_* flags, verbatim, last so they win
 };
 
 ArgParser bench_arg_parser();
 
-// Throws Error (exit code 2) naming the option: unknown category, bad repetitions, bad target, unwritable --out.
+// Throws Error (exit code 2) naming the option: unknown category, bad repetitions, bad target, path, header or
+// scenario (network_scenario), unwritable --out.
 BenchOptions bench_options_from_args(const ParsedArgs& args);
 
 // Arguments for perfval-bench (without argv[0]); JSON goes to `json_path` when it is not empty.
