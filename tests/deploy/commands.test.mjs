@@ -6,13 +6,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { before, test } from "node:test";
 import {
-  PENDING_SCENARIOS, containerEnv, dryRunShim, expandK8s, isoWeek, mapPaths, materializeVolumes, perfvalBin, root, run, tmpDir, workloads,
+  containerEnv, dryRunShim, expandK8s, isoWeek, mapPaths, materializeVolumes, perfvalBin, root, run, tmpDir, workloads,
 } from "./lib.mjs";
 
 let fixtureSummary = null;
 // The user's slurmrestd JWT as the Secret slurmrestd-token would hold it (never a real one).
 const SLURMRESTD_TOKEN = "eyJ-test-only.pv-token-4c1f9e";
-const HAS_SLURMRESTD_SCENARIO = !PENDING_SCENARIOS.includes("slurmrestd.yaml");
 
 // The weekly regression job reads this week's and last week's results: give it real ones, from a short local run.
 before(async () => {
@@ -51,9 +50,7 @@ async function runContainer(w, { withSecret }) {
 const plain = workloads().filter((w) => w.jobSpec.completionMode !== "Indexed");
 
 for (const w of plain) {
-  const skip = w.name === "load-test-slurmrestd" && !HAS_SLURMRESTD_SCENARIO &&
-    "scenarios/slurmrestd.yaml is not in this checkout yet (issue 14)";
-  test(`${w.kind} ${w.name}: its command is a valid perfval command line`, { timeout: 90_000, skip }, async () => {
+  test(`${w.kind} ${w.name}: its command is a valid perfval command line`, { timeout: 90_000 }, async () => {
     const r = await runContainer(w, { withSecret: false });
     const detail = `\ncommand: ${r.argv.join(" ")}\nperfval calls:\n  ${r.calls.join("\n  ")}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
     assert.ok(r.calls.length > 0, `perfval was never run${detail}`);
@@ -90,8 +87,7 @@ test("the nightly run and the benchmarks write into this ISO week's folder, whic
   assert.ok(reg.calls.some((c) => c.includes(`--current ${path.join(reg.base, "results", "weekly", week)}`)), reg.calls.join("\n"));
 });
 
-test("load-test-slurmrestd sends the token from the Secret, and perfval never prints it",
-  { skip: !HAS_SLURMRESTD_SCENARIO && "scenarios/slurmrestd.yaml is not in this checkout yet (issue 14)" }, async () => {
+test("load-test-slurmrestd sends the token from the Secret, and perfval never prints it", async () => {
     const w = workloads().find((x) => x.name === "load-test-slurmrestd");
     // The pod's environment carries the Secret's value; without the Secret the pod would not start.
     const secrets = { "slurmrestd-token": { token: SLURMRESTD_TOKEN } };

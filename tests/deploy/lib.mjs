@@ -14,9 +14,6 @@ export const perfvalBin = process.env.PERFVAL_BIN || path.join(root, "build", "p
 // Secrets the user creates (never in the repository); every other referenced object must be in the build.
 export const USER_SECRETS = { "performance-notifications": ["slack-webhook"], "slurmrestd-token": ["token"] };
 
-// Scenario files a Job names that come with another issue's branch (scenarios/slurmrestd.yaml: issue 14): while
-// missing from the checkout, the checks that need the file skip them. Empty once the file is in the repository.
-export const PENDING_SCENARIOS = ["slurmrestd.yaml"].filter((f) => !fs.existsSync(path.join(root, "scenarios", f)));
 
 let built = null;
 // The objects of `kubectl kustomize k8s/`, built once.
