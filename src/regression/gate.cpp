@@ -81,6 +81,9 @@ void plan_baseline_rows(const BaselineFile& b, const RunResults& cur, const std:
     (void)o;
     const auto r = detail::resolve_source(e, cur);
     p.row.key = r.key;
+    p.row.baseline_loaded_machine = reads_benchmarks(e) && !p.row.other_testbed && !r.key.empty() &&
+                                    cur.machine.oversubscribed() &&
+                                    detail::wall_clock_row(r.key, e.unit);
     if (r.key.empty()) {
       p.missing = r.error + " (baseline " + e.where.to_string() + ")";
       if (prev) p.row.key = detail::resolve_source(e, *prev).key;  // still show the previous value
@@ -287,6 +290,15 @@ void note_testbeds(const BaselineFile& baselines, const RunResults& current, Reg
   else if (!baselines.testbed.known() && !baselines.entries.empty() && !current.benchmarks.empty())
     report.notes.push_back(baselines.path + " does not say which machine its values come from (testbed:): they are "
                            "judged as if measured on this one (--update-baseline writes the testbed)");
+  std::size_t loaded = 0;
+  for (const auto& m : report.metrics) loaded += m.baseline_loaded_machine ? 1 : 0;
+  if (loaded > 0)
+    report.notes.push_back(std::to_string(loaded) + " wall-clock baseline entries were shown, not judged: " +
+                           current.label + " started with the machine oversubscribed (load " +
+                           current.machine.load_average.substr(0, current.machine.load_average.find(' ')) + " on " +
+                           std::to_string(current.machine.testbed.cores) +
+                           " cores), so its wall-clock times include waiting for a CPU; CPU-time entries were judged "
+                           "(--strict-testbed judges them all)");
   if (report.inapplicable.empty()) return;
   report.inapplicable_why = current.benchmarks.empty() ? "they read benchmark results and " + current.label +
                                                              " has none"

@@ -136,6 +136,13 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
                         " vs " + format_value(row.baseline, row.unit) + " not judged (--strict-testbed judges it)");
     return;
   }
+  if (row.baseline_loaded_machine && !o.strict_testbed) {
+    f.reasons.push_back("baseline: " + format_change(row.change_vs_baseline_pct) + " vs " +
+                        format_value(row.baseline, row.unit) +
+                        " not judged: a wall-clock figure of a run that started on an oversubscribed machine "
+                        "(--strict-testbed judges it)");
+    return;
+  }
   const auto base = locate({}, *row.baseline);
   if (!cur || !base) {  // zero or negative values: tolerance alone
     const double bad = badness(*row.change_vs_baseline_pct, row.direction);

@@ -43,6 +43,16 @@ std::string control_field(const std::string& key, const std::string& unit) {
   return time_field_of(key.substr(6, colon - 6));
 }
 
+bool wall_clock_row(const std::string& key, const std::string& unit) {
+  if (!starts_with(key, "bench:") || is_control_key(key)) return false;
+  const auto colon = key.rfind(':');
+  if (colon == std::string::npos || colon < 6) return false;
+  const std::string field = key.substr(colon + 1), name = key.substr(6, colon - 6);
+  if (field == "cpu_time") return false;
+  if (field == "real_time" || is_time_unit(unit)) return true;
+  return is_rate_unit(unit) && time_field_of(name) == "real_time";
+}
+
 int speed_sign(const std::string& unit) {
   if (is_time_unit(unit)) return 1;
   if (is_rate_unit(unit)) return -1;

@@ -37,6 +37,10 @@ std::string control_field(const std::string& key, const std::string& unit);
 // +1 for times (a slower machine makes them larger), -1 for rates, 0 for anything else.
 int speed_sign(const std::string& unit);
 
+// A benchmark row whose value is a wall-clock figure: the time of a benchmark timed by the wall clock, a time
+// counter (a pause, a latency percentile) or a rate of a wall-clock benchmark. CPU time, sizes and counts are not.
+bool wall_clock_row(const std::string& key, const std::string& unit);
+
 struct RowNoise {
   double log_shift = 0;                 // log(current / previous) the machine alone explains, signed for the unit
   std::string shift_field;              // control field followed; "" when the row is not normalized

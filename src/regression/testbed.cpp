@@ -2,6 +2,8 @@
 #include "perfval/regression/testbed.hpp"
 
 #include <cctype>
+#include <stdexcept>
+#include <string>
 
 namespace perfval::regression {
 
@@ -22,6 +24,22 @@ std::string normalized(const std::string& s) {
 }
 
 }  // namespace
+
+std::optional<double> MachineContext::load_1m() const {
+  if (load_average.empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(load_average, &used);
+    return used > 0 && v >= 0 ? std::optional<double>(v) : std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool MachineContext::oversubscribed() const {
+  const auto load = load_1m();
+  return load && testbed.cores > 0 && *load > testbed.cores;
+}
 
 std::string Testbed::fingerprint() const {
   if (!known()) return "unknown testbed";

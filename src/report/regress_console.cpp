@@ -67,7 +67,8 @@ class ConsoleReporter : public RegressReporter {
     out += "\n" + table(r);
     bool heading = false;
     for (const auto& m : r.metrics) {
-      if (m.verdict == Verdict::unchanged && m.change_points.empty() && !m.drift && !m.other_testbed)
+      if (m.verdict == Verdict::unchanged && m.change_points.empty() && !m.drift && !m.other_testbed &&
+          !m.baseline_loaded_machine)
         continue;  // the reason names the change points
       if (!heading) out += "\n", heading = true;
       out += "  " + m.name + ": " + m.reason + "\n";

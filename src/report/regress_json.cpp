@@ -50,6 +50,7 @@ json row_json(const MetricResult& m) {
           {"test", m.test.empty() ? json(nullptr) : json(m.test)},
           {"sla", m.sla_limit ? json{{"op", m.sla_op}, {"limit", *m.sla_limit}} : json(nullptr)},
           {"baseline_other_testbed", m.other_testbed},
+          {"baseline_loaded_machine", m.baseline_loaded_machine},
           {"shift_began", m.shift_began ? json(*m.shift_began) : json(nullptr)},
           {"shift_from", opt(m.shift_from)},
           {"shift_to", opt(m.shift_to)},

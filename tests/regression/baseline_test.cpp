@@ -134,6 +134,22 @@ TEST(BaselineTestbed, FingerprintsParseAndMatch) {
   EXPECT_FALSE(same_testbed(*t, {}));  // unknown never matches
 }
 
+TEST(BaselineTestbed, OversubscribedMeansMoreRunnableThanCores) {
+  MachineContext m;
+  m.testbed = {"AMD EPYC", 2};
+  EXPECT_FALSE(m.oversubscribed());  // load unknown
+  m.load_average = "2.00 1.00 1.00";
+  EXPECT_FALSE(m.oversubscribed());
+  m.load_average = "2.51 1.00 1.00";
+  EXPECT_TRUE(m.oversubscribed());
+  EXPECT_DOUBLE_EQ(*m.load_1m(), 2.51);
+  m.load_average = "busy";
+  EXPECT_FALSE(m.load_1m());
+  m.load_average = "9.00";
+  m.testbed.cores = 0;  // cores unknown
+  EXPECT_FALSE(m.oversubscribed());
+}
+
 TEST(BaselineTestbed, FileAndEntryTestbedsAndTheirErrors) {
   const BaselineFile f = parse_baselines(
       "# measured on the CI runner\ntestbed: \"AMD EPYC, 2 cores\"\n"

@@ -142,6 +142,34 @@ TEST(GateTestbed, AbsoluteBenchmarkBaselinesFromAnotherMachineAreShownNotJudged)
   EXPECT_EQ(row(evaluate(b, cur, std::nullopt, {}, exact()), "parse").verdict, Verdict::regressed);
 }
 
+TEST(GateTestbed, WallClockBaselinesOfARunOnAnOversubscribedMachineAreShownNotJudged) {
+  const BaselineFile b = parse_baselines(
+      "testbed: \"AMD EPYC, 2 cores\"\n"
+      "wall: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse}}\n"
+      "cpu: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse, counter: cpu_time}}\n",
+      "b.yaml");
+  RunResults cur = bench_run("current", {{"cpu/parse", {10e6, 10e6}}});  // 10 ms of wall-clock time: 5x
+  add(cur, "bench:cpu/parse:cpu_time", 10e6, {10e6, 10e6}, "ns");       // and of CPU time
+  cur.machine.testbed = {"AMD EPYC", 2};
+  cur.machine.load_average = "14.02 13.50 12.00";  // 14 runnable on 2 cores
+  RegressionReport r = evaluate(b, cur, std::nullopt, {}, exact());
+  EXPECT_TRUE(row(r, "wall").baseline_loaded_machine);
+  EXPECT_EQ(row(r, "wall").verdict, Verdict::unchanged);
+  EXPECT_THAT(row(r, "wall").reason, HasSubstr("not judged: a wall-clock figure of a run that started on an oversubscribed"));
+  EXPECT_NEAR(*row(r, "wall").change_vs_baseline_pct, 400, 1e-9);  // still shown
+  EXPECT_FALSE(row(r, "cpu").baseline_loaded_machine);
+  EXPECT_EQ(row(r, "cpu").verdict, Verdict::regressed);  // CPU time leaves the waiting out: judged
+  bool noted = false;
+  for (const auto& n : r.notes) noted = noted || n.find("1 wall-clock baseline entries were shown, not judged: current "
+                                                        "started with the machine oversubscribed (load 14.02 on 2 cores)") == 0;
+  EXPECT_TRUE(noted);
+  GateOptions strict = exact();
+  strict.strict_testbed = true;
+  EXPECT_EQ(row(evaluate(b, cur, std::nullopt, {}, strict), "wall").verdict, Verdict::regressed);
+  cur.machine.load_average = "1.50 1.00 1.00";  // fewer runnable than cores: judged
+  EXPECT_EQ(row(evaluate(b, cur, std::nullopt, {}, exact()), "wall").verdict, Verdict::regressed);
+}
+
 TEST(GateMissing, NothingJudgedExitsTwoAndStrictModeFails) {
   const BaselineFile b =
       parse_baselines("x: {metric: widgets_per_second, baseline: 5, tolerance: 10%, unit: widgets/sec}\n", "b.yaml");

@@ -61,6 +61,8 @@ struct MetricResult {
   std::optional<double> change_ci_low_pct;   // lower bound of the (1 - alpha) interval of the change, percent
   std::optional<double> change_ci_high_pct;  // upper bound of that interval, percent of previous
   bool other_testbed = false;           // the baseline was measured on another testbed, so it was not judged
+  bool baseline_loaded_machine = false;  // a wall-clock figure of a run that started oversubscribed: its baseline
+                                         // is shown, not judged
   std::size_t previous_samples = 0;     // repetitions / intervals behind `previous`
   std::size_t current_samples = 0;      // repetitions / intervals behind `current`
   std::string test;                     // "run-level noise", "threshold only" or "" (no previous)

@@ -26,6 +26,10 @@ struct MachineContext {
   std::string date;          // when the run started, as the input writes it
 
   std::string describe() const;
+  // The 1-minute load average at the start, when known.
+  std::optional<double> load_1m() const;
+  // More runnable processes than cores when the run started: wall-clock times then include waiting for a CPU.
+  bool oversubscribed() const;
 };
 
 }  // namespace perfval::regression
