@@ -46,3 +46,15 @@ foreach(entry IN LISTS perfval_test_costs)
   list(GET parts 1 seconds)
   set_tests_properties(${name} PROPERTIES COST ${seconds})
 endforeach()
+
+# Tests that start the real SLURM (scripts/slurm-local.sh): slurmctld and slurmd listen on SLURM's fixed ports
+# on loopback, so two of them at once under `ctest -j` fail with "Address already in use"; ctest runs the tests
+# holding the same lock one after another, and the rest of the suite beside them.
+foreach(name IN ITEMS
+    RealSlurm.StartPrintsTheSocketLastIsIdempotentAndStopLeavesNothing
+    RealSlurm.MockV0038HasTheKeyStructureOfTheRealSlurmrestd
+    RealSlurm.SlurmrestdScenarioOnTheRealSocketAnswersEveryRequestAndPassesEveryCheck
+    SlurmLocal.MissingPackagesAreNamedAndTheStartFails
+    SlurmLocal.DirUnreachableForSlurmrestdIsRefusedNamingTheBlockingDirectory)
+  set_tests_properties(${name} PROPERTIES RESOURCE_LOCK slurm)
+endforeach()
