@@ -47,9 +47,9 @@ foreach(entry IN LISTS perfval_test_costs)
   set_tests_properties(${name} PROPERTIES COST ${seconds})
 endforeach()
 
-# Tests that start the real SLURM (scripts/slurm-local.sh): slurmctld and slurmd listen on SLURM's fixed ports
-# on loopback, so two of them at once under `ctest -j` fail with "Address already in use"; ctest runs the tests
-# holding the same lock one after another, and the rest of the suite beside them.
+# Tests that start the real SLURM (scripts/slurm-local.sh): it picks free loopback ports for slurmctld and slurmd
+# when it starts, and two starts at once under `ctest -j` can pick the same one ("Address already in use"); ctest
+# runs the tests holding the same lock one after another, and the rest of the suite beside them.
 foreach(name IN ITEMS
     RealSlurm.StartPrintsTheSocketLastIsIdempotentAndStopLeavesNothing
     RealSlurm.MockV0038HasTheKeyStructureOfTheRealSlurmrestd

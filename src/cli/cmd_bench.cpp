@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,7 +46,18 @@ std::string bench_executable() {
   return bench.string();
 }
 
-// Runs the child with SIGINT reset to default there and ignored here, so Ctrl-C stops the suite and we report it.
+// The running child, for the SIGTERM forwarder: a Kubernetes deadline or `kill` reaches this process only. A
+// SIGTERM between two processes is remembered and ends the run before the next one.
+volatile sig_atomic_t running_child = 0;
+volatile sig_atomic_t terminate_requested = 0;
+
+void forward_sigterm(int) {
+  terminate_requested = 1;
+  if (running_child > 0) ::kill(static_cast<pid_t>(running_child), SIGTERM);
+}
+
+// Runs the child with SIGINT reset to default there and ignored here, so Ctrl-C stops the suite and we report it;
+// a SIGTERM here is passed on to the child, which stops the same way.
 int run_child(const std::string& exe, const std::vector<std::string>& args, bool quiet) {
   std::vector<std::string> all{exe};
   all.insert(all.end(), args.begin(), args.end());
@@ -69,8 +81,11 @@ int run_child(const std::string& exe, const std::vector<std::string>& args, bool
   posix_spawn_file_actions_destroy(&files);
   int status = 0;
   if (rc == 0) {
+    running_child = pid;
+    if (terminate_requested) ::kill(pid, SIGTERM);  // it came while the child was being started
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    running_child = 0;
   }
   std::signal(SIGINT, previous);
   if (rc != 0) throw Error("perfval bench: cannot start " + exe + ": " + std::strerror(rc), exit_code::internal_error);
@@ -152,16 +167,32 @@ int bench(const std::vector<std::string>& args) {
   // Separate processes, one after the other: the samples of a benchmark are processes (docs/regression.md).
   std::vector<nlohmann::json> docs;
   std::string text;
+  auto* previous_term = std::signal(SIGTERM, forward_sigterm);
+  struct RestoreTerm {
+    decltype(previous_term) handler;
+    ~RestoreTerm() { std::signal(SIGTERM, handler); }
+  } restore_term{previous_term};
   for (int p = 0; p < options.processes; ++p) {
     const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
     if (options.processes > 1 && isatty(STDERR_FILENO))
       std::fprintf(stderr, "\rperfval bench: process %d of %d\n", p + 1, options.processes);
     // Only the last process prints its table: the others would print the same table again.
-    const int code = run_child(exe, bench::child_arguments(options, json_path.string()), p + 1 < options.processes);
+    const int code = terminate_requested
+                         ? exit_code::interrupted
+                         : run_child(exe, bench::child_arguments(options, json_path.string()), p + 1 < options.processes);
     std::error_code ec;
     if (code != exit_code::ok || !fs::exists(json_path, ec)) {
       fs::remove(json_path, ec);
-      return code;
+      // What the finished processes measured is kept: --out gets them, marked as a partial run.
+      if (!docs.empty() && !options.out.empty()) {
+        nlohmann::json partial = bench::merge_process_runs(docs, options.repetitions);
+        partial["context"]["perfval_processes_planned"] = options.processes;
+        write_file_atomic(options.out, partial.dump(2) + "\n");
+        std::fprintf(stderr, "perfval bench: process %d of %d stopped (exit %d); wrote the %zu finished to %s\n", p + 1,
+                     options.processes, code == exit_code::ok ? exit_code::internal_error : code, docs.size(),
+                     options.out.c_str());
+      }
+      return code == exit_code::ok ? exit_code::internal_error : code;
     }
     text = read_file(json_path.string());
     fs::remove(json_path, ec);

@@ -78,11 +78,10 @@ void plan_baseline_rows(const BaselineFile& b, const RunResults& cur, const std:
     const Testbed& measured_on = testbed_of(b, e);
     p.row.other_testbed = reads_benchmarks(e) && measured_on.known() && cur.machine.testbed.known() &&
                           !same_testbed(measured_on, cur.machine.testbed);
-    (void)o;
     const auto r = detail::resolve_source(e, cur);
     p.row.key = r.key;
-    p.row.baseline_loaded_machine = reads_benchmarks(e) && !p.row.other_testbed && !r.key.empty() &&
-                                    cur.machine.oversubscribed() &&
+    p.row.baseline_loaded_machine = !o.strict_testbed && reads_benchmarks(e) && !p.row.other_testbed &&
+                                    !r.key.empty() && cur.machine.oversubscribed() &&
                                     detail::wall_clock_row(r.key, e.unit);
     if (r.key.empty()) {
       p.missing = r.error + " (baseline " + e.where.to_string() + ")";
@@ -360,8 +359,10 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
   else if (!current.scenarios.empty())
     report.notes.push_back("SLA not checked: " + report.sla_tier_source);
 
-  std::size_t compared = 0;  // rows judged against the previous run: the comparison's multiplicity
-  for (const auto& p : plans) compared += previous && p.missing.empty() && !p.row.key.empty() ? 1 : 0;
+  // The comparison's multiplicity: rows judged with a noise model, against the previous run or a baseline.
+  std::size_t compared = 0;
+  for (const auto& p : plans)
+    compared += (previous || p.row.baseline) && p.missing.empty() && !p.row.key.empty() ? 1 : 0;
   report.metric_alpha = options.alpha / static_cast<double>(std::max<std::size_t>(compared, 1));
   if (compared > 1)
     report.notes.push_back("significance " + format_number(options.alpha) + " for the whole comparison: " +

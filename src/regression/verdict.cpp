@@ -63,9 +63,15 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
 RegressionReport::Sensitivity RegressionReport::sensitivity(double probe_pct) const {
   Sensitivity s;
   s.probe_pct = probe_pct;
+  // As the slowdown each row could have seen: a rate's detectable fall f is the slowdown 1 / (1 - f) - 1, so a
+  // rate that can show a 22 % fall cannot show a 25 % slowdown (a 20 % fall).
   std::vector<double> detectable;
-  for (const auto& m : metrics)
-    if (m.detectable_pct) detectable.push_back(*m.detectable_pct);
+  for (const auto& m : metrics) {
+    if (!m.detectable_pct) continue;
+    const double d = *m.detectable_pct / 100;
+    const double as_slowdown = m.direction == Direction::lower_is_better ? d : d < 1 ? 1 / (1 - d) - 1 : 1e12;
+    detectable.push_back(as_slowdown * 100);
+  }
   s.compared = detectable.size();
   if (detectable.empty()) return s;
   for (double d : detectable) s.would_catch += d < probe_pct ? 1 : 0;

@@ -60,7 +60,8 @@ std::string failures(const RegressionReport& r) {
 std::string details(const RegressionReport& r) {
   std::string out;
   for (const MetricResult& m : r.metrics)
-    if (!r.row_fails(m) && (m.verdict != Verdict::unchanged || !m.change_points.empty() || m.drift || m.other_testbed))
+    if (!r.row_fails(m) && (m.verdict != Verdict::unchanged || !m.change_points.empty() || m.drift || m.other_testbed ||
+                            m.baseline_loaded_machine))
       out += "- " + escape(m.name) + ": " + escape(m.reason) + "\n";
   for (const auto& n : r.notes) out += "- note: " + escape(n) + "\n";
   return out.empty() ? "" : "<details><summary>Details</summary>\n\n" + out + "\n</details>\n";

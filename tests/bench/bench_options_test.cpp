@@ -74,7 +74,10 @@ TEST(BenchOptions, BadInputNamesTheOption) {
   EXPECT_THAT(error_of({"--processes", "0"}), HasSubstr("--processes: must be between 1 and 100"));
   EXPECT_THAT(error_of({"--target", "ftp://127.0.0.1:21"}), HasSubstr("option --target: \"ftp://127.0.0.1:21\" is not a URL"));
   EXPECT_THAT(error_of({"--path", "ping"}), HasSubstr("option --path: \"ping\": expected PATH or NAME=PATH"));
-  EXPECT_THAT(error_of({"--header", "X-Token"}), HasSubstr("option --header: \"X-Token\": expected \"Name: value\""));
+  EXPECT_THAT(error_of({"--header", "X-Token"}), HasSubstr("option --header: \"X-Token...\": expected \"Name: value\""));
+  const std::string wrong_separator = error_of({"--header", "X-Token=s3cr3t-value"});
+  EXPECT_THAT(wrong_separator, HasSubstr("option --header: \"X-Token...\""));
+  EXPECT_THAT(wrong_separator, Not(HasSubstr("s3cr3t")));  // a token given with the wrong separator stays out
   EXPECT_THAT(error_of({"--scenario", "/nonexistent/s.yaml"}), HasSubstr("option --scenario: "));
   EXPECT_THAT(error_of({"memory"}), HasSubstr("unexpected argument \"memory\""));
 }

@@ -114,6 +114,16 @@ TEST_F(ScenarioFile, TheScenariosTargetRequestsHeadersAndChecksAreTaken) {
   EXPECT_EQ(network_scenario(a).base_url, "http://localhost:8080");
 }
 
+TEST_F(ScenarioFile, ARequestThatReadsADataFileIsRefusedNamingIt) {
+  std::ofstream(dir_ / "users.csv") << "user\nalice\nbob\n";
+  NetworkTargetArgs a;
+  a.scenario = write("name: d\ntarget: {base_url: \"http://127.0.0.1:9\"}\ndata: {file: users.csv, mode: sequential}\n"
+                     "requests:\n  - {name: me, path: \"/users/{{data.user}}\"}\n"
+                     "executor: constant-vus\nvus: 1\nduration: 1s\n");
+  EXPECT_THAT(error_of(a), HasSubstr("request \"me\" uses {{data.*}}, and the network benchmarks do not read data "
+                                     "files; use perfval run for it"));
+}
+
 TEST_F(ScenarioFile, AnEmbeddedScenarioMeansTheEmbeddedTargetAndABadFileNamesItsLine) {
   NetworkTargetArgs a;
   a.scenario = write("name: e\ntarget: {embedded: {nodes: 10}}\nrequests:\n  - {name: m, path: /metrics}\n"

@@ -8,6 +8,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -243,6 +245,29 @@ TEST(BenchCli, UnwritableOutExitsTwoBeforeRunning) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("option --out: cannot create directory " + file));
   EXPECT_EQ(r.out, "");  // nothing ran
+}
+
+// SIGTERM (a Kubernetes deadline, `kill`) in the middle of a many-process run: the processes that finished are
+// written to --out, marked as fewer than planned, and the run exits 105, not 0 and not with nothing.
+TEST(BenchCli, AnInterruptedRunWritesTheProcessesThatFinished) {
+  TempDir dir;
+  const std::string out = dir.path() + "/bench.json";
+  const auto r = perfval::test::run_process({PERFVAL_BIN, "bench", "--category", "cpu", "--processes", "60",
+                                            "--benchmark_filter=cpu/metric_parse/1000$", "--benchmark_min_time=0.01",
+                                            "--out", out},
+                                           120s, 15s, SIGTERM);
+  EXPECT_EQ(r.exit_code, 105) << r.out << r.err;
+  ASSERT_TRUE(std::filesystem::exists(out)) << r.err;
+  const json doc = json::parse(perfval::read_file(out));
+  const int finished = doc["context"]["perfval_processes"].get<int>();
+  EXPECT_GE(finished, 1);
+  EXPECT_LT(finished, 60);
+  EXPECT_EQ(doc["context"]["perfval_processes_planned"], 60);
+  std::set<int> processes;
+  for (const auto& row : doc["benchmarks"])
+    if (row.value("name", "") == "cpu/metric_parse/1000") processes.insert(row["perfval_process"].get<int>());
+  EXPECT_EQ(static_cast<int>(processes.size()), finished);
+  EXPECT_THAT(r.err, HasSubstr("stopped (exit 105); wrote the " + std::to_string(finished) + " finished to " + out));
 }
 
 // A target nobody listens on: every row is an error row naming the cause, the results are still written, and

@@ -114,6 +114,23 @@ TEST(ProcessNoise, TheReportSaysWhatChangeItCouldHaveSeen) {
   EXPECT_EQ(row->verdict, Verdict::unchanged);
 }
 
+TEST(ProcessNoise, ARatesDetectableFallCountsAsTheSlowdownItMeans) {
+  RegressionReport r;
+  auto row = [](Direction d, double detectable) {
+    MetricResult m;
+    m.direction = d;
+    m.detectable_pct = detectable;
+    return m;
+  };
+  r.metrics = {row(Direction::lower_is_better, 24),   // a 24 % slowdown: sees 25 %
+               row(Direction::higher_is_better, 22),  // a 22 % fall is a 28 % slowdown: does not
+               row(Direction::higher_is_better, 19)};  // a 19 % fall is a 23 % slowdown: sees 25 %
+  const auto s = r.sensitivity();
+  EXPECT_EQ(s.compared, 3u);
+  EXPECT_EQ(s.would_catch, 2u);
+  EXPECT_NEAR(s.median_detectable_pct, 24, 1e-9);
+}
+
 TEST(CommonShift, EveryBenchmarkMovingTogetherIsInconclusiveAndSaysSo) {
   std::mt19937_64 rng(11);
   const RunResults a = process_run("a", rng, 1.0, 1.0);

@@ -60,7 +60,11 @@ loadgen::Header parse_header(const std::string& text) {
   const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
   });
-  if (colon == std::string::npos || !token) throw Error("option --header: \"" + text + "\": expected \"Name: value\"");
+  // Only the part before a separator is named: the rest may be a token (--header "X-Token=$TOKEN").
+  if (colon == std::string::npos || !token) {
+    const std::string shown = text.substr(0, text.find_first_of(":= "));
+    throw Error("option --header: \"" + shown + "...\": expected \"Name: value\" (the value is not shown)");
+  }
   std::string value = text.substr(colon + 1);
   const auto first = value.find_first_not_of(" \t");
   value = first == std::string::npos ? "" : value.substr(first);
@@ -85,6 +89,14 @@ loadgen::Scenario from_scenario_file(const NetworkTargetArgs& args) {
   if (s.embedded) s.base_url.clear();
   s.embedded.reset();
   s.resources.reset();
+  // The benchmarks send each endpoint in short batches and have no iterations to hand rows to.
+  for (const auto& r : s.requests) {
+    bool uses_data = r.path.find("{{data.") != std::string::npos || r.body.find("{{data.") != std::string::npos;
+    for (const auto& h : r.headers) uses_data = uses_data || h.value.find("{{data.") != std::string::npos;
+    if (uses_data)
+      throw Error("option --scenario: " + args.scenario + ": request \"" + r.name +
+                  "\" uses {{data.*}}, and the network benchmarks do not read data files; use perfval run for it");
+  }
   s.data.reset();
   for (auto& r : s.requests) r.name = row_safe(r.name);
   return s;

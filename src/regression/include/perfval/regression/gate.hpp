@@ -132,7 +132,8 @@ struct RegressionReport {
 
   std::size_t count(Verdict v) const;
   // How sensitive the comparison was: over the rows with a detectable change, how many would have called a
-  // slowdown of `probe_pct` regressed, and the median detectable change. compared == 0 when none had one.
+  // slowdown of `probe_pct` regressed, and the median detectable change as a slowdown (a rate's detectable fall
+  // f counts as the slowdown 1 / (1 - f) - 1). compared == 0 when none had one.
   struct Sensitivity {
     std::size_t compared = 0;
     std::size_t would_catch = 0;

@@ -60,7 +60,7 @@ struct ChangeCall {
   double z = 0;           // log_change / log_noise (0 without noise)
   double p_value = 1;     // two-sided normal p of z
   double detectable = 0;  // the smallest log change in either direction that would be called: the threshold, or
-                          // the change whose p is alpha, whichever is larger (infinite without noise samples)
+                          // the change whose p is alpha, whichever is larger (the threshold without noise)
   Call call = Call::unchanged;
 };
 
