@@ -167,12 +167,14 @@ int bench(const std::vector<std::string>& args) {
   // Separate processes, one after the other: the samples of a benchmark are processes (docs/regression.md).
   std::vector<nlohmann::json> docs;
   std::string text;
+  // While the processes run, a SIGTERM is passed on to the running one; once they are done it acts as before.
   auto* previous_term = std::signal(SIGTERM, forward_sigterm);
   struct RestoreTerm {
     decltype(previous_term) handler;
     ~RestoreTerm() { std::signal(SIGTERM, handler); }
-  } restore_term{previous_term};
-  for (int p = 0; p < options.processes; ++p) {
+  };
+  for (RestoreTerm restore_term{previous_term}; static_cast<int>(docs.size()) < options.processes;) {
+    const int p = static_cast<int>(docs.size());
     const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
     if (options.processes > 1 && isatty(STDERR_FILENO))
       std::fprintf(stderr, "\rperfval bench: process %d of %d\n", p + 1, options.processes);
