@@ -83,11 +83,15 @@ await() {
 }
 
 # A TCP port nobody listens on, from /proc/net/tcp* (hex local ports of sockets in LISTEN, state 0A).
+# A port below the kernel's ephemeral range (where outgoing connections and other programs' port-0 binds land, so
+# a port picked there can be taken before slurmctld binds it) that no socket uses locally, in any state.
 free_port() {
-  local used p
-  used=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print strtonum("0x" a[2]) }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+  local used p low span
+  used=$(awk 'NR > 1 { split($2, a, ":"); print strtonum("0x" a[2]) }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  span=$(( low > 21000 ? low - 20000 : 10000 ))
   for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % span))
     if ! grep -qx "$p" <<<"$used" && [ "$p" != "${1:-}" ]; then echo "$p"; return; fi
   done
   die "no free TCP port found"
