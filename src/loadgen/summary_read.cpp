@@ -104,11 +104,16 @@ RequestStats read_request(const Reader& r, const json& e, const std::string& pat
   s.bytes_sent = r.count(e, "bytes_sent", path);
   s.bytes_received = r.count(e, "bytes_received", path);
   for (const auto& [code, n] : r.at(e, "status", path).items()) {
+    const bool is_code = !code.empty() && code.size() <= 3 &&
+                         std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!is_code) r.fail(path + ".status." + code, "expected an HTTP status code (1-3 digits)");
+    if (!n.is_number_unsigned()) r.fail(path + ".status." + code, "expected a count (a whole number >= 0)");
     s.status.add(static_cast<unsigned>(std::stoul(code)), n.get<std::uint64_t>());
   }
   for (const auto& [kind, n] : r.at(e, "errors", path).items()) {
     const std::size_t k = error_kind_index(kind);
     if (k >= ErrorCounts::kKinds.size()) r.fail(path + ".errors." + kind, "unknown error kind");
+    if (!n.is_number_unsigned()) r.fail(path + ".errors." + kind, "expected a count (a whole number >= 0)");
     s.errors.by_index(k) = n.get<std::uint64_t>();
   }
   s.duration = r.histogram(e, "duration", path);
