@@ -109,8 +109,8 @@ void judge_row(MetricResult& row, const Sides& s, const AbOptions& o) {
     const double t = student_t_quantile(1 - o.alpha / 2, static_cast<double>(c.rounds - 1));
     row.change_ci_low_pct = log_to_pct(c.mean - t * se);
     row.change_ci_high_pct = log_to_pct(c.mean + t * se);
-    const double detectable = std::max(std::log1p(o.threshold_pct / 100), t * se);
-    row.detectable_pct = detail::worse_pct(detectable, row.direction);
+    const ChangeCall at_zero = call_change(0, se, o.threshold_pct, o.alpha, static_cast<double>(c.rounds - 1));
+    row.detectable_pct = detail::worse_pct(at_zero.detectable, row.direction);
   }
   const std::string text = format_change(log_to_pct(c.mean)) + " B vs A (mean of " + std::to_string(c.rounds) +
                            " rounds, noise ±" + format_number(std::round(log_to_pct(se) * 10) / 10) +
