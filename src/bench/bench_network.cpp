@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,8 +85,11 @@ std::int64_t batch_size(const ProbeResult& first, int in_flight, double seconds)
 }
 
 // One row: a first short run (does the target answer? how fast?), then engine runs of one batch each, timed by
-// the engine (Google Benchmark's manual time: the runs' start-up is not counted).
-void measure(benchmark::State& state, std::size_t endpoint, ProbeOptions options, Counters kind, double batch_s) {
+// the engine (Google Benchmark's manual time: the runs' start-up is not counted). The batch is sized by the row's
+// first repetition and kept for the others (`batch`): interleaved repetitions must run the same iteration count,
+// which Google Benchmark checks (a batch sized anew each time aborted `perfval bench --repetitions 2`).
+void measure(benchmark::State& state, std::size_t endpoint, ProbeOptions options, Counters kind, double batch_s,
+             std::int64_t& batch) {
   loadgen::Scenario base;
   if (!target_scenario(state, base)) return;
   const loadgen::RequestSpec& request = base.requests.at(endpoint);
@@ -95,7 +100,8 @@ void measure(benchmark::State& state, std::size_t endpoint, ProbeOptions options
     state.SkipWithError(first.failure.c_str());
     return;
   }
-  options.requests = batch_size(first, options.in_flight, batch_s);
+  if (batch == 0) batch = batch_size(first, options.in_flight, batch_s);
+  options.requests = batch;
   loadgen::RequestStats total;
   double seconds = 0;
   while (state.KeepRunningBatch(options.requests)) {
@@ -113,8 +119,10 @@ void measure(benchmark::State& state, std::size_t endpoint, ProbeOptions options
 
 void register_row(const std::string& name, std::size_t endpoint, ProbeOptions options, Counters kind, bool quick) {
   const double batch_s = quick ? kQuickBatchSeconds : kBatchSeconds;
-  benchmark::RegisterBenchmark(name.c_str(),
-                               [=](benchmark::State& state) { measure(state, endpoint, options, kind, batch_s); })
+  auto batch = std::make_shared<std::int64_t>(0);
+  benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+    measure(state, endpoint, options, kind, batch_s, *batch);
+  })
       ->UseManualTime()
       ->Unit(benchmark::kMicrosecond);
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -135,6 +136,24 @@ TEST_F(Nginx, EndpointsAnswering404AreErrorRowsNamingTheRequestAndExit98) {
   const auto rows = benchmark_rows(out);
   EXPECT_EQ(rows.size(), 2u);
   for (const auto& row : rows) EXPECT_TRUE(row.value("error_occurred", false)) << row.dump();
+}
+
+// Interleaved repetitions (the default) must each run the same iteration count: the batch a row's first
+// repetition sizes is kept (sized anew per repetition, Google Benchmark aborted the whole run with signal 6).
+TEST_F(Nginx, InterleavedRepetitionsOfANetworkRowAllComeBack) {
+  const std::string out = dir_.path() + "/bench.json";
+  const auto r = perfval_bench({"--target", url_, "--path", "ok=/ok", "--repetitions", "3",
+                                "--benchmark_filter=network/(api_latency|in_flight/2/)", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::set<long long>> reps;
+  for (const auto& row : benchmark_rows(out)) {
+    if (row.value("run_type", "") != "iteration") continue;
+    EXPECT_FALSE(row.value("error_occurred", false)) << row.dump();
+    reps[row["run_name"].get<std::string>()].insert(row["repetition_index"].get<long long>());
+  }
+  EXPECT_EQ(reps, (std::map<std::string, std::set<long long>>{
+                      {"network/api_latency/ok/manual_time", {0, 1, 2}},
+                      {"network/in_flight/2/manual_time", {0, 1, 2}}}));
 }
 
 // Without --path the network benchmarks request `perfval serve`'s paths, which nginx does not have.
