@@ -7,7 +7,7 @@
 #
 # --reuse-runs judges the runs already in DIR/runs (of an earlier call with --out DIR) instead of measuring again.
 # 1. N back-to-back `perfval bench --quick` runs of one build (N=21 gives 20 comparisons), each in P processes
-#    (default: perfval bench's, 4 for --quick).
+#    (default: perfval bench's, for --quick 2 processes of 5 interleaved repetitions).
 # 2. previous-run mode: run i against run i-1 (`perfval regress --baseline baselines/performance-baselines.yaml
 #    --previous A --current B`, as a user would); planted: a copy of run i with 5 benchmarks (picked at random,
 #    seeded by i) made 10 / 25 / 50 % slower in every repetition.

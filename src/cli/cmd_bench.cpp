@@ -187,7 +187,7 @@ int bench(const std::vector<std::string>& args) {
       fs::remove(json_path, ec);
       // What the finished processes measured is kept: --out gets them, marked as a partial run.
       if (!docs.empty() && !options.out.empty()) {
-        nlohmann::json partial = bench::merge_process_runs(docs, options.repetitions);
+        nlohmann::json partial = bench::merge_process_runs(docs, options.repetitions, options.interleave);
         partial["context"]["perfval_processes_planned"] = options.processes;
         write_file_atomic(options.out, partial.dump(2) + "\n");
         std::fprintf(stderr, "perfval bench: process %d of %d stopped (exit %d); wrote the %zu finished to %s\n", p + 1,
@@ -204,7 +204,7 @@ int bench(const std::vector<std::string>& args) {
   }
   if (options.processes > 1) {
     std::printf("(the table is the last of %d processes; --out holds every process)\n", options.processes);
-    text = bench::merge_process_runs(docs, options.repetitions).dump(2) + "\n";
+    text = bench::merge_process_runs(docs, options.repetitions, options.interleave).dump(2) + "\n";
   }
   const nlohmann::json doc = options.processes > 1 ? nlohmann::json::parse(text) : docs.front();
   if (!options.out.empty()) {

@@ -1,4 +1,6 @@
 // Google Benchmark JSON: repetition rows become samples, aggregates a fallback value, counters measurements.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -32,10 +34,66 @@ std::size_t processes_in(const FieldValues& f) {
   return n == f.samples.size() ? f.by_process.size() : 0;
 }
 
+double geometric_mean(const std::vector<double>& xs) {
+  double sum = 0;
+  for (double x : xs) {
+    if (!(x > 0)) return mean(xs);
+    sum += std::log(x);
+  }
+  return xs.empty() ? 0 : std::exp(sum / static_cast<double>(xs.size()));
+}
+
 struct BenchmarkRows {
   std::map<std::string, FieldValues> fields;  // real_time, cpu_time, counters
   std::optional<std::string> error;           // error_message of a failed row
 };
+
+// How much more the processes' means of a field differ than its repetitions' spread says (one-way ANOVA on log
+// values: the mean square between processes over the mean square within, relative to the median of that ratio
+// when processes do not matter); nullopt below two processes with two repetitions each.
+std::optional<double> between_process_ratio(const FieldValues& f) {
+  if (processes_in(f) < 2) return std::nullopt;
+  std::vector<std::vector<double>> groups;
+  std::size_t n = 0;
+  for (const auto& [process, values] : f.by_process) {
+    if (values.size() < 2) return std::nullopt;
+    std::vector<double> logs;
+    for (double v : values) {
+      if (!(v > 0)) return std::nullopt;
+      logs.push_back(std::log(v));
+    }
+    n += logs.size();
+    groups.push_back(std::move(logs));
+  }
+  double grand = 0;
+  for (const auto& g : groups)
+    for (double x : g) grand += x;
+  grand /= static_cast<double>(n);
+  double between = 0, within = 0;
+  for (const auto& g : groups) {
+    const double m = mean(g);
+    between += static_cast<double>(g.size()) * (m - grand) * (m - grand);
+    for (double x : g) within += (x - m) * (x - m);
+  }
+  const double d1 = static_cast<double>(groups.size() - 1), d2 = static_cast<double>(n - groups.size());
+  if (!(within > 0)) return std::nullopt;
+  return (between / d1) / (within / d2) / f_quantile(0.5, d1, d2);
+}
+
+// Interleaved repetitions of several processes are all samples when the processes differ little more than the
+// repetitions: the run's design effect is the median ratio over its time fields (at least 5 of them), at least 1.
+std::optional<double> run_design_effect(const std::map<std::string, BenchmarkRows>& by) {
+  std::vector<double> ratios;
+  for (const auto& [name, b] : by) {
+    if (b.error || name.rfind("control/", 0) == 0) continue;
+    for (const char* field : {"cpu_time", "real_time"})
+      if (const auto it = b.fields.find(field); it != b.fields.end())
+        if (const auto r = between_process_ratio(it->second)) ratios.push_back(*r);
+  }
+  if (ratios.size() < 5) return std::nullopt;
+  return std::max(1.0, median(ratios));
+}
+
 
 std::string string_at(const json& row, const char* key, const std::string& file, const std::string& field,
                       const std::string& fallback) {
@@ -122,6 +180,14 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
   std::vector<std::string> order;
   for (std::size_t i = 0; i < rows.size(); ++i) add_row(rows[i], i, file, by, order);
   read_context(doc, into);
+  const auto ctx = doc.find("context");
+  bool interleaved = false;
+  if (ctx != doc.end() && ctx->is_object() && ctx->contains("perfval_interleaved")) {
+    const json& v = (*ctx)["perfval_interleaved"];
+    if (!v.is_boolean()) fail_field(file, "context.perfval_interleaved", "expected true or false, got " + v.dump());
+    interleaved = v.get<bool>();
+  }
+  const std::optional<double> design_effect = interleaved ? run_design_effect(by) : std::nullopt;
   for (const std::string& name : order) {
     const BenchmarkRows& b = by[name];
     const std::string prefix = "bench:" + name;
@@ -138,8 +204,14 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
       Measurement m{prefix + ":" + field, 0, f.samples, f.unit, file};
       m.value = !f.samples.empty() ? mean(f.samples) : f.mean ? *f.mean : f.median.value_or(0);
       // Repetitions inside one process agree far better than separate processes do: with several processes, each
-      // process's median is one sample and the samples are independent (docs/regression.md).
-      if (processes_in(f) > 1) {
+      // process's median is one sample and the samples are independent (docs/regression.md). Interleaved
+      // repetitions are samples too, each worth 1/design effect of a process.
+      if (processes_in(f) > 1 && design_effect) {
+        m.independent_samples = true;
+        m.design_effect = *design_effect;
+        m.design_effect_measured = true;
+        m.value = geometric_mean(m.samples);
+      } else if (processes_in(f) > 1) {
         m.samples.clear();
         for (const auto& [process, values] : f.by_process) m.samples.push_back(median(values));
         m.value = median(m.samples);

@@ -42,8 +42,10 @@ double run_sigma(const RowNoise& noise) {
 // give the spread: the median of per-second p95s is another, smaller figure. A benchmark's location is the
 // median of its samples.
 std::optional<RunLocation> located(const MetricResult& row, const Observed& o) {
-  auto loc = locate(o.samples, o.value);
+  // Interleaved repetitions (a design effect of their own): the mean of the logs, else the median.
+  auto loc = o.independent && o.design_effect_measured ? locate_mean(o.samples, o.value) : locate(o.samples, o.value);
   if (loc && row.key.rfind("bench:", 0) != 0 && o.value > 0) loc->log_value = std::log(o.value);
+  if (loc) loc->design_effect = o.design_effect;
   return loc;
 }
 
@@ -54,21 +56,33 @@ double history_df(const RowNoise& noise) {
   return static_cast<double>(noise.history_runs) - 2;
 }
 
+// The machine's drift per run that independent samples do not hold: measured separately for processes' medians
+// and for interleaved repetitions, whose design effect already holds most of it (docs/regression.md).
+double drift_of(const RowNoise& noise, const RunLocation& a, const RunLocation& b) {
+  return a.mean_based && b.mean_based ? noise.repetition_drift : noise.drift;
+}
+
 // Standard deviation of a change between two runs: repetitions, run-level noise and the machine's movement.
 double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
   // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
   const double within = difference_noise(a, b, 0);
   if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within);
   // Samples that are processes hold the run-to-run noise themselves: their spread, and the machine's drift.
-  if (noise.processes) return difference_noise(a, b, noise.drift);
+  if (noise.processes) return difference_noise(a, b, drift_of(noise, a, b));
   const double runs = difference_noise(a, b, noise.floor);
   return std::sqrt(runs * runs + noise.machine_change * noise.machine_change);
 }
 
 std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunLocation& b) {
   if (noise.processes && !noise.history_sigma)
-    return "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
-           " processes, a machine-drift floor of " + plus_minus(noise.drift) + " per run";
+    return a.mean_based && b.mean_based
+               ? "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
+                     " interleaved repetitions (design effect " +
+                     format_number(std::round(a.design_effect * 100) / 100) +
+                     " / " + format_number(std::round(b.design_effect * 100) / 100) + "), a machine-drift floor of " +
+                     plus_minus(noise.repetition_drift) + " per run"
+               : "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
+                     " processes, a machine-drift floor of " + plus_minus(noise.drift) + " per run";
   std::string out = a.n > 1 || b.n > 1 ? "repetitions, " : "";
   if (noise.history_sigma)
     out += "the metric's run-to-run spread " + plus_minus(*noise.history_sigma) + " over " +
@@ -85,7 +99,7 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
                               const GateOptions& o) {
   const double z = normal_quantile(1 - noise.alpha / 2);
   const double needed = std::fabs(change) / z;  // the noise at which this change would be significant
-  const double run = noise.processes ? noise.drift : run_sigma(noise), within = difference_noise(a, b, 0);
+  const double run = noise.processes ? drift_of(noise, a, b) : run_sigma(noise), within = difference_noise(a, b, 0);
   const double fixed =
       2 * run * run + (noise.processes ? 0 : noise.machine_change * noise.machine_change);  // more samples leave it
   if (within > 0 && needed * needed > fixed && !noise.history_sigma) {
@@ -190,6 +204,13 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
     const double bad = badness(*row.change_vs_previous_pct, row.direction);
     return judge_single_values(row, bad, std::fabs(bad) > o.threshold_pct, o, f);
   }
+  if (row.previous_loaded_machine && !o.strict_testbed) {
+    f.reasons.push_back("previous: " + format_change(row.change_vs_previous_pct) + " vs " +
+                        format_value(row.previous, row.unit) +
+                        " not judged: a wall-clock figure of runs of which one started on an oversubscribed machine "
+                        "(--strict-testbed judges it)");
+    return;
+  }
   row.test = "run-level noise";
   noise.processes = prev.independent && cur.independent && lp->n > 1 && lc->n > 1;
   const double raw = lc->log_value - lp->log_value;
@@ -198,9 +219,7 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   row.noise_pct = log_to_pct(sd);
   row.noise_source = noise_source(noise, *lp, *lc);
   // Processes: a t with the processes' degrees of freedom; a history: its runs'; else the floor, a normal.
-  const double df = noise.history_sigma ? history_df(noise)
-                    : noise.processes   ? static_cast<double>(lp->n + lc->n) - 2
-                                        : 0;
+  const double df = noise.history_sigma ? history_df(noise) : noise.processes ? sample_df(*lp, *lc) : 0;
   const double z = df > 0 ? student_t_quantile(1 - noise.alpha / 2, df) : normal_quantile(1 - noise.alpha / 2);
   row.change_ci_low_pct = log_to_pct(change - z * sd);
   row.change_ci_high_pct = log_to_pct(change + z * sd);
@@ -249,7 +268,7 @@ std::optional<Observed> observe(const RunResults& run, const std::string& key, c
     if (why) *why = "mismatched units: " + m->file + " gives " + m->unit + ", expected " + unit;
     return std::nullopt;
   }
-  Observed o{*v, {}, m->independent_samples};
+  Observed o{*v, {}, m->independent_samples, m->design_effect, m->design_effect_measured};
   for (double s : m->samples) o.samples.push_back(*convert_unit(s, m->unit, unit));
   return o;
 }

@@ -14,6 +14,8 @@ struct Observed {
   double value = 0;             // representative value, in the row's unit
   std::vector<double> samples;  // repetitions / intervals, in the row's unit
   bool independent = false;     // the samples are separate processes / go -count runs (Measurement)
+  double design_effect = 1;     // Measurement::design_effect
+  bool design_effect_measured = false;  // Measurement::design_effect_measured: the samples are repetitions
 };
 
 // `key` of `run` converted to `unit`; nullopt with *why set when absent or in an incompatible unit.

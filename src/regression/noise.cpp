@@ -28,6 +28,17 @@ std::optional<RunLocation> locate(const std::vector<double>& samples, double val
   return r;
 }
 
+std::optional<RunLocation> locate_mean(const std::vector<double>& samples, double value) {
+  auto r = locate(samples, value);
+  if (!r || r->n < 2) return r;
+  std::vector<double> logs;
+  for (double s : samples) logs.push_back(std::log(s));
+  r->log_value = mean(logs);
+  r->log_spread = stddev(logs);
+  r->mean_based = true;
+  return r;
+}
+
 double log_to_pct(double x) { return 100 * std::expm1(x); }
 
 std::string MachineShift::describe(const std::string& field) const {
@@ -74,14 +85,21 @@ double difference_noise(const RunLocation& a, const RunLocation& b, double run_s
   // Standard error of a median is about 1.253 sigma / sqrt(n) for normal noise; the spreads are pooled because
   // 3 to 10 repetitions give a poor estimate of either one alone.
   double within = 0;
-  const double na = static_cast<double>(a.n), nb = static_cast<double>(b.n);
-  if (a.n > 1 && b.n > 1) {
+  // A design effect makes n samples worth n / effect (interleaved repetitions of a few processes).
+  const double na = static_cast<double>(a.n) / a.design_effect, nb = static_cast<double>(b.n) / b.design_effect;
+  if (a.n > 1 && b.n > 1 && a.mean_based && b.mean_based) {  // Welch: each side its own spread
+    within = std::sqrt(a.log_spread * a.log_spread / na + b.log_spread * b.log_spread / nb);
+  } else if (a.n > 1 && b.n > 1) {
     const double pooled = std::sqrt((a.log_spread * a.log_spread + b.log_spread * b.log_spread) / 2);
     within = 1.253 * pooled * std::sqrt(1 / na + 1 / nb);
   } else if (a.n > 1 || b.n > 1) {  // one side is a single value (a baseline): only the other has a spread
     within = 1.253 * (a.n > 1 ? a.log_spread / std::sqrt(na) : b.log_spread / std::sqrt(nb));
   }
   return std::sqrt(within * within + 2 * run_sigma * run_sigma);
+}
+
+double sample_df(const RunLocation& a, const RunLocation& b) {
+  return std::max(1.0, static_cast<double>(a.n) / a.design_effect + static_cast<double>(b.n) / b.design_effect - 2);
 }
 
 ChangeCall call_change(double log_change, double log_noise, double threshold_pct, double alpha, double df) {

@@ -51,6 +51,7 @@ struct RowNoise {
   std::string shift_source;             // "common" (every benchmark's median shift) or "controls"
   bool processes = false;               // both runs' samples are independent runs (processes, go -count lines)
   double drift = 0;                     // the machine's drift of one run when samples are processes (log scale)
+  double repetition_drift = 0;          // the same for interleaved repetitions with their design effect
   double alpha = 0.001;                 // significance level of this row: the comparison's, over its rows
 };
 

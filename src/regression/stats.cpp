@@ -95,6 +95,23 @@ double student_t_quantile(double p, double df) {
   return (lo + hi) / 2;
 }
 
+double f_cdf(double x, double d1, double d2) {
+  if (!(x > 0)) return 0;
+  return incomplete_beta(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2));
+}
+
+double f_quantile(double p, double d1, double d2) {
+  if (p <= 0) return 0;
+  if (p >= 1) return INFINITY;
+  double lo = 0, hi = 1;
+  while (f_cdf(hi, d1, d2) < p && hi < 1e12) hi *= 2;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (lo + hi) / 2;
+    (f_cdf(mid, d1, d2) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 double normal_quantile(double p) {

@@ -34,7 +34,9 @@ std::string error_of(const std::vector<std::string>& args) {
 TEST(BenchOptions, DefaultsRunEverythingInFiveProcessesOfOneRepetition) {
   const BenchOptions o = parse({});
   EXPECT_EQ(o.processes, 5);
-  EXPECT_EQ(parse({"--quick"}).processes, 4);
+  EXPECT_EQ(parse({"--quick"}).processes, 2);  // --quick: 2 processes of 5 interleaved repetitions
+  EXPECT_EQ(parse({"--quick"}).repetitions, 5);
+  EXPECT_EQ(parse({"--quick", "--repetitions", "2"}).repetitions, 2);
   EXPECT_EQ(parse({"--quick", "--processes", "1"}).processes, 1);
   const auto a = child_arguments(o, "/tmp/x.json");
   EXPECT_THAT(a, Contains("--benchmark_repetitions=1"));

@@ -19,9 +19,11 @@ json process_doc(double real, double cpu, double counter) {
 }
 
 TEST(ProcessRuns, EveryRowKeepsItsProcessAndTheMedianIsOverProcesses) {
-  const json merged = merge_process_runs({process_doc(10, 9, 100), process_doc(30, 29, 50), process_doc(20, 19, 70)}, 1);
+  const json merged =
+      merge_process_runs({process_doc(10, 9, 100), process_doc(30, 29, 50), process_doc(20, 19, 70)}, 1, true);
   EXPECT_EQ(merged["context"]["perfval_processes"], 3);
   EXPECT_EQ(merged["context"]["perfval_repetitions_per_process"], 1);
+  EXPECT_EQ(merged["context"]["perfval_interleaved"], false);  // one repetition per process: nothing interleaved
   EXPECT_EQ(merged["context"]["host_name"], "h");
   int iterations = 0, medians = 0;
   for (const auto& row : merged["benchmarks"]) {

@@ -65,7 +65,7 @@ class BenchQuick : public ::testing::Test {
 
   static void check_all_four_categories_run_without_failures();
   static void check_console_table_is_grouped_by_category();
-  static void check_four_processes_and_their_medians();
+  static void check_processes_and_their_medians();
   static void check_memory_figures_and_rates();
   static void check_baseline_entries_map_to_benchmarks();
   static void check_regress_resolves_every_benchmark_baseline();
@@ -108,19 +108,21 @@ void BenchQuick::check_console_table_is_grouped_by_category() {
   EXPECT_LT(std::count(out.begin(), out.end(), '\n'), 100);
 }
 
-void BenchQuick::check_four_processes_and_their_medians() {
+void BenchQuick::check_processes_and_their_medians() {
   std::map<std::string, std::set<std::string>> aggregates;
   for (const auto& row : (*doc_)["benchmarks"])
     if (row["run_type"] == "aggregate") aggregates[row["run_name"]].insert(row["aggregate_name"].get<std::string>());
   const auto reps = repetitions();
   EXPECT_GT(reps.size(), 40u);
-  // --quick: 4 processes of one repetition each; every row says its process, and each benchmark has one median
-  // over the processes (a process's own aggregates describe one process only and are not written).
-  EXPECT_EQ((*doc_)["context"]["perfval_processes"], 4);
+  // --quick: 2 processes of 5 interleaved repetitions each; every row says its process, and each benchmark has
+  // one median over the processes (a process's own aggregates describe one process only and are not written).
+  EXPECT_EQ((*doc_)["context"]["perfval_processes"], 2);
+  EXPECT_EQ((*doc_)["context"]["perfval_interleaved"], true);
   for (const auto& [name, rows] : reps) {
     std::set<int> processes;
     for (const auto& r : rows) processes.insert(r["perfval_process"].get<int>());
-    EXPECT_EQ(processes, (std::set<int>{0, 1, 2, 3})) << name;
+    EXPECT_EQ(processes, (std::set<int>{0, 1})) << name;
+    EXPECT_EQ(rows.size(), 10u) << name;
     EXPECT_EQ(aggregates[name], (std::set<std::string>{"median"})) << name;
   }
 }
@@ -210,7 +212,7 @@ TEST_F(BenchQuick, QuickRunCoversTheSuite) {
   }
   {
     SCOPED_TRACE("four_processes_and_their_medians");
-    check_four_processes_and_their_medians();
+    check_processes_and_their_medians();
   }
   {
     SCOPED_TRACE("memory_figures_and_rates");

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <random>
+#include <regex>
 
 #include "perfval/regression/gate.hpp"
 #include "perfval/regression/results.hpp"
@@ -14,6 +15,7 @@ namespace perfval::regression {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(ProcessSamples, EachProcessMedianIsOneIndependentSample) {
   std::string rows;
@@ -163,6 +165,124 @@ TEST(CommonShift, ControlsThatShowTheSameMoveMakeItTheMachine) {
   EXPECT_EQ(row_named(r, "every benchmark together"), nullptr);
   EXPECT_EQ(r.count(Verdict::inconclusive), 0u);
   EXPECT_FALSE(r.gate_failed());
+}
+
+// A `perfval bench --processes P --repetitions R` document with interleaved repetitions: `n` benchmarks, each
+// repetition's time = level x process factor x exp(noise).
+std::string interleaved_doc(std::mt19937_64& rng, int processes, int reps, std::size_t n, double spread,
+                            const std::vector<double>& process_factor, const std::string& interleaved = "true") {
+  std::normal_distribution<double> noise(0, spread);
+  std::string rows;
+  for (std::size_t b = 0; b < n; ++b)
+    for (int p = 0; p < processes; ++p)
+      for (int r = 0; r < reps; ++r) {
+        const double t = 1000.0 * static_cast<double>(b + 1) * process_factor[p] * std::exp(noise(rng));
+        const std::string name = "cpu/bench" + std::to_string(b);
+        rows += std::string(rows.empty() ? "" : ",") + R"({"name":")" + name + R"(","run_name":")" + name +
+                R"(","run_type":"iteration","real_time":)" + std::to_string(t) + R"(,"cpu_time":)" +
+                std::to_string(t) + R"(,"time_unit":"ns","repetition_index":)" + std::to_string(r) +
+                R"(,"perfval_process":)" + std::to_string(p) + "}";
+      }
+  return R"({"context":{"perfval_processes":)" + std::to_string(processes) + R"(,"perfval_interleaved":)" +
+         interleaved + R"(},"benchmarks":[)" + rows + "]}";
+}
+
+TEST(InterleavedRepetitions, EachIsASampleWorthWhatTheProcessesLetItBe) {
+  std::mt19937_64 rng(5);
+  RunResults run;
+  read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.0}), "r.json", run);
+  const Measurement* m = run.find("bench:cpu/bench3:cpu_time");
+  ASSERT_NE(m, nullptr);
+  EXPECT_TRUE(m->independent_samples);
+  EXPECT_TRUE(m->design_effect_measured);
+  EXPECT_EQ(m->samples.size(), 10u);  // every repetition of both processes
+  EXPECT_GE(m->design_effect, 1.0);
+  EXPECT_LT(m->design_effect, 3.0);  // the processes do not differ: the repetitions count nearly in full
+  EXPECT_NEAR(m->value, 4000, 4000 * 0.1);  // the geometric mean
+
+  // Processes 40 % apart for every benchmark: a repetition is worth far less than a process's share.
+  RunResults apart;
+  read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.4}), "a.json", apart);
+  EXPECT_GT(apart.find("bench:cpu/bench3:cpu_time")->design_effect, 5.0);
+
+  // Back-to-back repetitions (perfval_interleaved false) share their process's moment: processes' medians.
+  RunResults back_to_back;
+  read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.0}, "false"), "b.json", back_to_back);
+  EXPECT_EQ(back_to_back.find("bench:cpu/bench3:cpu_time")->samples.size(), 2u);
+  EXPECT_FALSE(back_to_back.find("bench:cpu/bench3:cpu_time")->design_effect_measured);
+
+  RunResults bad;
+  try {
+    read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.0}, "\"yes\""), "bad.json", bad);
+    FAIL() << "a perfval_interleaved that is not true or false was accepted";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(e.what(), HasSubstr("bad.json"));
+    EXPECT_THAT(e.what(), HasSubstr("context.perfval_interleaved"));
+    EXPECT_THAT(e.what(), HasSubstr("expected true or false"));
+  }
+}
+
+// Two processes of five interleaved repetitions see a 25 % slowdown that the two processes' medians cannot.
+TEST(InterleavedRepetitions, TenRepetitionsFindWhatTwoProcessMediansCannot) {
+  std::mt19937_64 rng(9);
+  // A run read from its document, with benchmark 0 `slower` in every repetition; as processes' medians when
+  // `interleaved` is false.
+  auto read = [](const std::string& doc, const std::string& label, double slower, bool interleaved) {
+    RunResults run;
+    run.label = label;
+    read_results_text(interleaved ? doc : std::regex_replace(doc, std::regex("\"perfval_interleaved\":true"),
+                                                             "\"perfval_interleaved\":false"),
+                      label + ".json", run);
+    Measurement& m = run.measurements.at("bench:cpu/bench0:cpu_time");
+    for (double& s : m.samples) s *= slower;
+    m.value *= slower;
+    return run;
+  };
+  int found = 0, found_by_medians = 0, false_alarms = 0;
+  for (int t = 0; t < 40; ++t) {
+    const std::string a = interleaved_doc(rng, 2, 5, 12, 0.06, {1.0, 1.0});
+    const std::string b = interleaved_doc(rng, 2, 5, 12, 0.06, {1.0, 1.0});
+    const std::string c = interleaved_doc(rng, 2, 5, 12, 0.06, {1.0, 1.0});
+    false_alarms += evaluate(BaselineFile{}, read(b, "b", 1, true), read(a, "a", 1, true), {}).gate_failed() ? 1 : 0;
+    const RegressionReport slow = evaluate(BaselineFile{}, read(c, "c", 1.25, true), read(a, "a", 1, true), {});
+    found += row_named(slow, "cpu/bench0")->verdict == Verdict::regressed ? 1 : 0;
+    const RegressionReport medians = evaluate(BaselineFile{}, read(c, "c", 1.25, false), read(a, "a", 1, false), {});
+    found_by_medians += row_named(medians, "cpu/bench0")->verdict == Verdict::regressed ? 1 : 0;
+  }
+  EXPECT_EQ(false_alarms, 0);
+  EXPECT_GE(found, 36);            // 90 %: 6 % per repetition, 10 + 10 samples, 1 % drift, 0.01 over 12 metrics
+  EXPECT_LE(found_by_medians, 4);  // two samples a side: Student's t with 2 degrees of freedom at 0.01 / 12
+}
+
+TEST(LoadedMachine, WallClockRowsAgainstThePreviousRunAreShownNotJudged) {
+  auto run = [](const std::string& label, double t, const std::string& load) {
+    RunResults r;
+    r.label = label;
+    r.machine.testbed = {"AMD EPYC", 2};
+    r.machine.load_average = load;
+    Measurement m{"bench:memory/shared/real_time/threads:4:real_time", t, {t}, "ms", label};
+    r.benchmarks.push_back("memory/shared/real_time/threads:4");
+    r.measurements[m.key] = m;
+    return r;
+  };
+  const RunResults before = run("a", 10, "1.00 1.00 1.00"), after = run("b", 18, "15.00 14.00 12.00");
+  const RegressionReport r = evaluate(BaselineFile{}, after, before, {});
+  const MetricResult* row = row_named(r, "memory/shared/real_time/threads:4");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::unchanged) << row->reason;
+  EXPECT_THAT(row->reason, HasSubstr("+80.0% vs 10 ms not judged: a wall-clock figure"));
+  EXPECT_FALSE(r.gate_failed());
+  bool said = false;
+  for (const auto& n : r.notes) said = said || n.find("1 wall-clock rows were not judged against a: b started") == 0;
+  EXPECT_TRUE(said);
+  GateOptions strict;
+  strict.strict_testbed = true;
+  const RegressionReport judged = evaluate(BaselineFile{}, after, before, {}, strict);
+  EXPECT_THAT(row_named(judged, "memory/shared/real_time/threads:4")->reason, Not(HasSubstr("not judged")));
+  EXPECT_TRUE(row_named(judged, "memory/shared/real_time/threads:4")->p_value);
+  // On a machine that was not oversubscribed the row is judged as before.
+  const RegressionReport quiet = evaluate(BaselineFile{}, run("c", 18, "1.50 1.00 1.00"), before, {});
+  EXPECT_THAT(row_named(quiet, "memory/shared/real_time/threads:4")->reason, Not(HasSubstr("not judged")));
 }
 
 }  // namespace

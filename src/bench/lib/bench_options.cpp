@@ -19,9 +19,10 @@ ArgParser bench_arg_parser() {
   p.option("category", "LIST", "memory, cpu, network, scalability or all; comma-separated or repeated (default all)")
       .flag("quick", "CI mode: short runs and smaller sizes, finishes in under a minute on 2 cores")
       .option("out", "FILE", "write Google Benchmark's JSON (every repetition plus aggregates) here")
-      .option("processes", "N", "run the suite in N separate processes, 1-100 (default 5; --quick 4): a benchmark "
-                                "is bimodal across processes, so processes, not repetitions, are the samples")
-      .option("repetitions", "N", "repetitions per benchmark in each process, 1-100 (default 1)")
+      .option("processes", "N", "run the suite in N separate processes, 1-100 (default 5; --quick 2): the samples "
+                                "of a benchmark are its processes, or every repetition when they are interleaved")
+      .option("repetitions", "N", "repetitions per benchmark in each process, 1-100 (default 1; --quick 5), "
+                                  "interleaved across benchmarks unless --no-interleave")
       .option("target", "URL", "network benchmarks against this http(s)://HOST:PORT[/PREFIX] instead of an embedded "
                                "`perfval serve` (scalability: only a loopback http://IP:PORT)")
       .option("unix-socket", "PATH", "network benchmarks over this Unix socket (--target gives Host and prefix)")
@@ -63,12 +64,13 @@ BenchOptions bench_options_from_args(const ParsedArgs& args) {
   o.categories = parse_categories(list.empty() ? "all" : list);
   o.quick = args.has("quick");
   o.interleave = !args.has("no-interleave");
+  o.repetitions = o.quick ? 5 : 1;
   if (const auto n = args.get("repetitions")) {
     const long long r = parse_int_arg("repetitions", *n);
     if (r < 1 || r > 100) throw Error("option --repetitions: must be between 1 and 100, got " + *n);
     o.repetitions = static_cast<int>(r);
   }
-  o.processes = o.quick ? 4 : 5;
+  o.processes = o.quick ? 2 : 5;
   if (const auto n = args.get("processes")) {
     const long long p = parse_int_arg("processes", *n);
     if (p < 1 || p > 100) throw Error("option --processes: must be between 1 and 100, got " + *n);

@@ -27,12 +27,13 @@ bool is_bookkeeping(const std::string& key) {
 
 }  // namespace
 
-json merge_process_runs(const std::vector<json>& documents, int repetitions_per_process) {
+json merge_process_runs(const std::vector<json>& documents, int repetitions_per_process, bool interleaved) {
   json out = documents.empty() ? json::object() : documents.front();
   out["benchmarks"] = json::array();
   if (!out.contains("context")) out["context"] = json::object();
   out["context"]["perfval_processes"] = documents.size();
   out["context"]["perfval_repetitions_per_process"] = repetitions_per_process;
+  out["context"]["perfval_interleaved"] = interleaved && repetitions_per_process > 1;
   std::vector<std::string> order;                   // run names in first-seen order
   std::map<std::string, json> first;                // the first iteration row of each run name
   // run name -> field -> process -> values of its repetitions

@@ -16,11 +16,16 @@ struct RunLocation {
   double log_value = 0;   // log of the median repetition (or of the single value)
   double log_spread = 0;  // robust SD of the log repetitions (1.4826 MAD); 0 without repetitions
   std::size_t n = 1;      // repetitions behind it (1 for a single value)
+  double design_effect = 1;  // the location varies this many times more than log_spread^2 / n says
+  bool mean_based = false;   // log_value is the mean of the logs and log_spread their standard deviation
 };
 
 // Location of a run's samples (all > 0), or of `value` alone when there are no samples; nullopt when a value
 // is not positive (a log scale cannot hold it).
 std::optional<RunLocation> locate(const std::vector<double>& samples, double value);
+// The same as the mean and standard deviation of the logs: for interleaved repetitions, where a benchmark that
+// switches between a fast and a slow mode makes the median jump and the MAD understate the spread.
+std::optional<RunLocation> locate_mean(const std::vector<double>& samples, double value);
 
 // How much slower the machine was in one run than in another, from the control benchmarks (control/...).
 struct MachineShift {
@@ -50,6 +55,9 @@ struct NoiseModel {
 // Standard deviation (log scale) of the difference between two runs' locations: the repetitions' own spread
 // (pooled, as the standard error of two medians) plus `run_sigma` of run-level noise for each run.
 double difference_noise(const RunLocation& a, const RunLocation& b, double run_sigma);
+
+// Degrees of freedom of a change between two runs of independent samples: the samples each is worth, less 2.
+double sample_df(const RunLocation& a, const RunLocation& b);
 
 enum class Call { unchanged, regressed, improved, inconclusive };
 

@@ -22,8 +22,14 @@ struct Measurement {
   std::string unit;             // ns/us/ms/s, bytes, ratio, /s, cores, count, or "" when the input does not say
   std::string file;             // the file it was read from
   // The samples are independent runs of the benchmark: one per process of `perfval bench --processes N` (each
-  // process's median), or `go test -count N` lines, so their spread is the run-to-run noise.
+  // process's median), every interleaved repetition of several processes, or `go test -count N` lines, so their
+  // spread is the run-to-run noise.
   bool independent_samples = false;
+  // How much more a location of these samples varies than their spread over sqrt(n) says: interleaved
+  // repetitions of one process share a little of its luck. 1 for processes' medians and go -count lines; for
+  // repetitions, measured over the run's benchmarks (docs/regression.md, "Noise: the run is the unit").
+  double design_effect = 1;
+  bool design_effect_measured = false;  // the samples are interleaved repetitions, design_effect measured
 };
 
 struct RunResults {

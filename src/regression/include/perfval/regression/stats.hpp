@@ -19,6 +19,10 @@ double student_t_cdf(double t, double df);
 // Its inverse: the t with student_t_cdf(t, df) = p, for 0 < p < 1.
 double student_t_quantile(double p, double df);
 
+// F distribution with (d1, d2) degrees of freedom: its cumulative distribution function and inverse.
+double f_cdf(double x, double d1, double d2);
+double f_quantile(double p, double d1, double d2);
+
 // Standard normal cumulative distribution function.
 double normal_cdf(double z);
 // Its inverse: the z with normal_cdf(z) = p, for 0 < p < 1.
