@@ -22,7 +22,7 @@ usage: ci/perf-gate.sh --target URL [options]
   --compare-with BIN  the previous build's perfval (e.g. main's build/perfval): its benchmarks and this build's
                       run interleaved (A B B A ...) and a benchmark regression fails the gate
   --rounds N          A/B rounds for --compare-with (default 10)
-  --bench-args ARGS   perfval bench arguments for --compare-with (default "--quick --category cpu --processes 1":
+  --bench-args ARGS   perfval bench arguments for --compare-with (default "--quick --category cpu --processes 1 --repetitions 1":
                       one process per side and round, the rounds are the samples)
 
 exit codes: 0 passed, 99 a threshold, regression or SLA gate failed, 2 bad usage or input, other: perfval's
@@ -40,7 +40,7 @@ out=perf-results
 perfval=""
 compare_with=""
 rounds=10
-bench_args="--quick --category cpu --processes 1"
+bench_args="--quick --category cpu --processes 1 --repetitions 1"
 
 fail_usage() { echo "perf-gate: $*" >&2; echo "❌ LOAD TEST FAILED"; exit 2; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "option $1 needs a value (see --help)"; }

@@ -134,7 +134,7 @@ affected=(cpu/metric_render/1000 cpu/metric_render/5000 cpu/metric_parse/1000 cp
 ab_cmp=0
 declare -A ab_effect
 if [ "$skip_ab" -eq 0 ]; then
-  bench="$perfval bench --quick --category cpu --processes 1 --out {out}"
+  bench="$perfval bench --quick --category cpu --processes 1 --repetitions 1 --out {out}"
   for ((c = 1; c <= ab_comparisons; c++)); do
     rep="$out/reports/ab-same-$c.json"
     "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
