@@ -2,7 +2,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstring>
+#include <utility>
 
 #include "transport_internal.hpp"
 
@@ -34,14 +38,41 @@ class SocketTransport : public Transport {
     socket_.async_wait(Socket::wait_write, [this](const error_code& ec) { events_.on_writable(ec); });
   }
   std::size_t read_some(char* buffer, std::size_t size, error_code& ec) override {
+    if (inbox_begin_ != inbox_end_) {  // what the readiness read got
+      const std::size_t n = std::min(size, inbox_end_ - inbox_begin_);
+      std::memcpy(buffer, inbox_.data() + inbox_begin_, n);
+      inbox_begin_ += n;
+      ec = {};
+      return n;
+    }
+    if (inbox_error_) {  // the readiness read's failure (eof, reset), reported here as a read's would be
+      ec = std::exchange(inbox_error_, {});
+      return 0;
+    }
     return socket_.read_some(asio::buffer(buffer, size), ec);
   }
+  // A reactor read into the inbox rather than a bare readiness wait: Boost 1.74's async_wait re-arms the socket
+  // in epoll (an epoll_ctl system call) on every wait, a read does not, and a small response arrives whole
+  // with this one read. read_some() hands out the inbox, then the read's error, first; on_readable() gets an
+  // error only when the wait itself ended (operation_aborted after close()), as with a readiness wait.
   void wait_readable() override {
-    socket_.async_wait(Socket::wait_read, [this](const error_code& ec) { events_.on_readable(ec); });
+    socket_.async_read_some(asio::buffer(inbox_), [this](const error_code& ec, std::size_t n) {
+      inbox_begin_ = 0;
+      inbox_end_ = ec ? 0 : n;
+      if (ec == asio::error::operation_aborted || !socket_.is_open()) {  // closed meanwhile: the bytes are stale
+        inbox_end_ = 0;
+        events_.on_readable(asio::error::operation_aborted);
+        return;
+      }
+      inbox_error_ = ec;
+      events_.on_readable({});
+    });
   }
   void close() override {
     error_code ignored;
     if (socket_.is_open()) socket_.close(ignored);
+    inbox_begin_ = inbox_end_ = 0;
+    inbox_error_ = {};
   }
   bool is_open() const override { return socket_.is_open(); }
 
@@ -63,6 +94,10 @@ class SocketTransport : public Transport {
 
   Socket socket_;
   TransportEvents& events_;
+  std::array<char, 512> inbox_{};  // bytes of the last readiness read (a small response whole), per connection
+  std::size_t inbox_begin_ = 0;    // next byte of inbox_ to hand out
+  std::size_t inbox_end_ = 0;      // end of the bytes read into inbox_
+  error_code inbox_error_;         // how the last readiness read failed, until read_some() reports it
 };
 
 class TcpTransport final : public SocketTransport<asio::ip::tcp::socket> {
