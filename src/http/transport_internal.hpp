@@ -99,17 +99,17 @@ class InboxRead final : public boost::asio::detail::reactor_op {
 
 
 // A connection's inbox: what its last InboxRead got (a small response whole), handed out before the socket is
-// read again, and how that read failed. One per plain or TLS connection.
+// read again, and how that read failed. One per plain or TLS connection. When the read ends, the transport's
+// events get on_readable(): success, the read's failure kept in `error` for the owner's next read to report,
+// or operation_aborted when close() ended it (what it read is then dropped).
 class Inbox {
  public:
-  // Called once the read finished: aborted when close() ended it (its bytes are then dropped).
-  using Ready = void (*)(void* owner, bool aborted);
-
   explicit Inbox(boost::asio::io_context& io) : reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)) {}
   template <class Socket>
-  void start_read(ReactorSocket<Socket>& socket, void* owner, Ready ready) {
-    owner_ = owner;
-    ready_ = ready;
+  void start_read(ReactorSocket<Socket>& socket, TransportEvents& events) {
+    socket_ = &socket;
+    is_open_ = [](const void* s) { return static_cast<const ReactorSocket<Socket>*>(s)->is_open(); };
+    events_ = &events;
     InboxRead::start(reactor_, socket, std::move(spare_), bytes_.data(), bytes_.size(), this,
                      [](void* self, std::unique_ptr<InboxRead> op) { static_cast<Inbox*>(self)->finished(std::move(op)); });
   }
@@ -129,12 +129,16 @@ class Inbox {
 
  private:
   void finished(std::unique_ptr<InboxRead> op) {
-    const bool aborted = op->error() == boost::asio::error::operation_aborted;
-    begin_ = 0;
-    end_ = op->error() || aborted ? 0 : op->bytes();
-    error = aborted ? boost::system::error_code() : op->error();
+    const boost::system::error_code ec = op->error();
     spare_ = std::move(op);
-    ready_(owner_, aborted);
+    clear();
+    if (ec == boost::asio::error::operation_aborted || !is_open_(socket_)) {  // closed meanwhile
+      events_->on_readable(boost::asio::error::operation_aborted);
+      return;
+    }
+    end_ = ec ? 0 : spare_->bytes();
+    error = ec;
+    events_->on_readable({});
   }
 
   boost::asio::detail::reactor& reactor_;  // the io_context's epoll reactor, where InboxRead runs
@@ -142,10 +146,10 @@ class Inbox {
   std::size_t begin_ = 0;                  // next byte of bytes_ to hand out
   std::size_t end_ = 0;                    // end of the bytes read
   std::unique_ptr<InboxRead> spare_;       // the last finished read, reused by the next
-  void* owner_ = nullptr;                  // the transport
-  Ready ready_ = nullptr;                  // its completion
+  const void* socket_ = nullptr;           // the socket read (a ReactorSocket)
+  bool (*is_open_)(const void* socket) = nullptr;
+  TransportEvents* events_ = nullptr;      // the owner's events
 };
-
 
 std::int64_t micros_since(std::chrono::steady_clock::time_point from);  // microseconds until now
 

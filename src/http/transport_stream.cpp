@@ -53,17 +53,7 @@ class SocketTransport : public Transport {
   // a small response arrives whole with this one read. read_some() hands out the inbox, then the read's
   // error, first; on_readable() gets an error only when the wait itself ended (operation_aborted after
   // close()), as with a readiness wait.
-  void wait_readable() override {
-    inbox_.start_read(socket_, this, [](void* self, bool aborted) {
-      auto& t = *static_cast<SocketTransport*>(self);
-      if (aborted || !t.socket_.is_open()) {  // closed meanwhile: what it read is stale
-        t.inbox_.clear();
-        t.events_.on_readable(asio::error::operation_aborted);
-        return;
-      }
-      t.events_.on_readable({});
-    });
-  }
+  void wait_readable() override { inbox_.start_read(socket_, events_); }
   void close() override {
     error_code ignored;
     if (socket_.is_open()) socket_.close(ignored);

@@ -158,15 +158,7 @@ class TlsTransport final : public Transport {
       socket_.async_wait(asio::ip::tcp::socket::wait_write, [this](const error_code& ec) { events_.on_readable(ec); });
       return;
     }
-    inbox_.start_read(socket_, this, [](void* self, bool aborted) {
-      auto& t = *static_cast<TlsTransport*>(self);
-      if (aborted || !t.socket_.is_open()) {  // closed meanwhile: what it read is stale
-        t.inbox_.clear();
-        t.events_.on_readable(asio::error::operation_aborted);
-        return;
-      }
-      t.events_.on_readable({});
-    });
+    inbox_.start_read(socket_, events_);
   }
   void close() override {
     if (ssl_) {
