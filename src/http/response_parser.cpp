@@ -331,7 +331,8 @@ bool ResponseParser::line_in_place(const char* data, std::size_t size, std::size
 // on_field(); the rest cost the two scans.
 bool ResponseParser::fields_in_place(const char* data, std::size_t size, std::size_t& i, const char*& why) {
   // Scanning no further than the size limit allows: a line crossing it is left to take_line(), which fails it.
-  const char* const end = data + std::min(size, i + (max_header_bytes_ - header_bytes_));
+  const std::size_t room = max_header_bytes_ - header_bytes_;  // header_bytes_ never exceeds the limit here
+  const char* const end = data + (size - i > room ? i + room : size);
   const char* const first = data + i;
   const char* line = first;
   while (line != end) {
