@@ -5,6 +5,9 @@ port=$((20000 + RANDOM % 20000))
 cleanup() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/html" "$work/logs"
+# nginx started as root serves as "nobody": the file must be readable by it (mktemp -d makes a 0700 directory,
+# and a run as root would otherwise measure 403 responses).
+chmod 755 "$work" "$work/html"
 head -c 100 /dev/zero | tr '\0' 'x' >"$work/html/100b"
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;

@@ -93,31 +93,37 @@ const char* ResponseParser::on_status_line() {
 const char* ResponseParser::on_transfer_coding(std::string_view coding) {
   const std::string_view name = detail::trim_ows(coding.substr(0, coding.find(';')));
   if (!detail::is_token(name)) return "invalid transfer coding";
-  const bool chunked = detail::iequals(name, "chunked");
+  const bool chunked = detail::equals_lowercase(name, "chunked");
   if (chunked && te_chunked_seen_) return "chunked transfer coding applied more than once";
   te_chunked_seen_ = te_chunked_seen_ || chunked;
   te_chunked_last_ = chunked;
   return nullptr;
 }
 
-const char* ResponseParser::on_framing_field(std::string_view name, std::string_view value) {
+// One element of a Content-Length list: digits only.
+const char* ResponseParser::on_content_length(std::string_view digits) {
+  std::uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return "malformed Content-Length";
+    if (v > (UINT64_MAX - 9) / 10) return "Content-Length too large";
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (has_length_ && v != content_length_) return "conflicting Content-Length values";  // a smuggling risk
+  if (has_length_) warn(ProtocolWarning::repeated_content_length);
+  has_length_ = true;
+  content_length_ = v;
+  return nullptr;
+}
+
+const char* ResponseParser::on_framing_field(bool content_length, std::string_view value) {
   const char* why = nullptr;
   bool any = false;
-  if (detail::iequals(name, "content-length")) {
+  if (content_length) {
+    // The value is trimmed: without a comma it is the one element (the common case, no list walk).
+    if (!value.empty() && value.find(',') == std::string_view::npos) return on_content_length(value);
     detail::for_each_list_element(value, [&](std::string_view n) {
       any = true;
-      std::uint64_t v = 0;
-      for (char c : n) {
-        if (c < '0' || c > '9' || v > (UINT64_MAX - 9) / 10) {
-          why = c < '0' || c > '9' ? "malformed Content-Length" : "Content-Length too large";
-          return false;
-        }
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-      if (has_length_ && v != content_length_) why = "conflicting Content-Length values";  // a smuggling risk
-      if (has_length_ && v == content_length_) warn(ProtocolWarning::repeated_content_length);
-      has_length_ = true;
-      content_length_ = v;
+      why = on_content_length(n);
       return why == nullptr;
     });
     if (!why && !any) why = "empty Content-Length";
@@ -137,6 +143,12 @@ const char* ResponseParser::on_field_line(bool trailer) {
   std::string_view name;
   std::string_view value;
   if (const char* why = detail::parse_field_line(text_, name, value)) return why;
+  return on_field(name, value, trailer);
+}
+
+// A checked field: kept for checks, and read when it is one of the three that frame the message. Names and
+// values are free of control bytes here, which equals_lowercase relies on.
+const char* ResponseParser::on_field(std::string_view name, std::string_view value, bool trailer) {
   last_field_ = LastField::other;
   if (trailer) return nullptr;  // trailer fields are checked, then ignored
   if (capture_ && capture_->keep_headers) {
@@ -147,22 +159,33 @@ const char* ResponseParser::on_field_line(bool trailer) {
                                 offset + static_cast<std::uint32_t>(name.size()),
                                 static_cast<std::uint32_t>(value.size())});
   }
-  // Only three names matter for framing; their lengths (14, 17, 10) rule out almost every other field at once.
-  const bool framing = (name.size() == 14 && detail::iequals(name, "content-length")) ||
-                       (name.size() == 17 && detail::iequals(name, "transfer-encoding"));
-  if (framing) {
+  // Only three names matter; their lengths (14, 17, 10) rule out almost every other field at once.
+  const std::size_t n = name.size();
+  if (n != 10 && n != 14 && n != 17) return nullptr;
+  if (n == 10) {
+    if (!detail::equals_lowercase(name, "connection")) return nullptr;
     last_field_ = LastField::framing;
-    return on_framing_field(name, value);
+    on_connection(value);
+    return nullptr;
   }
-  if (name.size() == 10 && detail::iequals(name, "connection")) {
-    last_field_ = LastField::framing;
+  if (!detail::equals_lowercase(name, n == 14 ? std::string_view("content-length") : "transfer-encoding")) return nullptr;
+  last_field_ = LastField::framing;
+  return on_framing_field(n == 14, value);
+}
+
+void ResponseParser::on_connection(std::string_view value) {
+  // The value is trimmed: a lone option (the common case) is compared directly, a list walked.
+  if (detail::equals_lowercase(value, "keep-alive")) {
+    connection_keep_alive_ = true;
+  } else if (detail::equals_lowercase(value, "close")) {
+    connection_close_ = true;
+  } else {
     detail::for_each_list_element(value, [this](std::string_view option) {
-      connection_close_ = connection_close_ || detail::iequals(option, "close");
-      connection_keep_alive_ = connection_keep_alive_ || detail::iequals(option, "keep-alive");
+      connection_close_ = connection_close_ || detail::equals_lowercase(option, "close");
+      connection_keep_alive_ = connection_keep_alive_ || detail::equals_lowercase(option, "keep-alive");
       return true;
     });
   }
-  return nullptr;
 }
 
 // A line starting with SP/HTAB continues the previous field's value (RFC 9112 5.2: replaced by SP).
@@ -278,6 +301,72 @@ bool ResponseParser::take_line(const char* data, std::size_t size, std::size_t& 
   return true;
 }
 
+// The fast path for the lines of a response that arrive whole in one read (nearly all of them): parsed where
+// they lie, each in one pass, with the same checks as take_line() + on_line(). It takes only what it can
+// decide alone: a status line, ordinary field lines, the empty line ending the headers, all ending in CR LF
+// within the size limit. It stops at anything else (a line split across reads, bare LF, obs-fold, a malformed
+// line, trailers, chunk sizes), leaving it untouched to the general path, which knows every case. Returns
+// false when it took nothing.
+bool ResponseParser::line_in_place(const char* data, std::size_t size, std::size_t& i, const char*& why) {
+  if (state_ == State::header_line) return fields_in_place(data, size, i, why);
+  if (state_ != State::status_line) return false;
+  const char* const start = data + i;
+  const char* const end = data + size;
+  const char* cr = start;
+  while ((cr = detail::find_ctl(cr, end)) != end && *cr == '\t') ++cr;  // HTAB may be in the reason phrase
+  if (cr == start || cr == end || *cr != '\r' || cr + 1 == end || cr[1] != '\n') return false;
+  const auto len = static_cast<std::size_t>(cr + 2 - start);
+  if (header_bytes_ + len > max_header_bytes_) return false;
+  header_bytes_ += len;
+  total_bytes_ += len;
+  i += len;
+  text_ = std::string_view(start, static_cast<std::size_t>(cr - start));
+  why = on_status_line();
+  return true;
+}
+
+// Field lines "name: value CR LF" in place, up to the empty line: the name's tchars up to the colon, then the
+// value up to its first control byte (HTAB aside), which must be the line's CR LF, so one scan both finds
+// the line's end and checks the value. Only a field someone reads (framing, or kept for checks) goes on to
+// on_field(); the rest cost the two scans.
+bool ResponseParser::fields_in_place(const char* data, std::size_t size, std::size_t& i, const char*& why) {
+  // Scanning no further than the size limit allows: a line crossing it is left to take_line(), which fails it.
+  const std::size_t room = max_header_bytes_ - header_bytes_;  // header_bytes_ never exceeds the limit here
+  const char* const end = data + (size - i > room ? i + room : size);
+  const char* const first = data + i;
+  const char* line = first;
+  while (line != end) {
+    if (*line == '\r') {  // the empty line?
+      if (end - line < 2 || line[1] != '\n') break;
+      line += 2;
+      header_bytes_ += static_cast<std::size_t>(line - first);  // before end_of_headers(): a 1xx continues the count
+      total_bytes_ += static_cast<std::size_t>(line - first);
+      i += static_cast<std::size_t>(line - first);
+      why = end_of_headers();
+      return true;
+    }
+    const char* const colon = detail::skip_tchars(line, end);
+    if (colon == line || colon == end || *colon != ':') break;  // also a fold line, bare LF, a bad name
+    const char* cr = colon + 1;
+    while ((cr = detail::find_ctl(cr, end)) != end && *cr == '\t') ++cr;
+    if (cr == end || *cr != '\r' || cr + 1 == end || cr[1] != '\n') break;
+    const auto name_size = static_cast<std::size_t>(colon - line);
+    if (capture_ == nullptr && name_size != 10 && name_size != 14 && name_size != 17) {
+      last_field_ = LastField::other;
+    } else {
+      const std::string_view value = detail::trim_ows(std::string_view(colon + 1, static_cast<std::size_t>(cr - colon - 1)));
+      why = on_field(std::string_view(line, name_size), value, false);
+    }
+    line = cr + 2;
+    if (why) break;
+  }
+  const auto taken = static_cast<std::size_t>(line - first);
+  header_bytes_ += taken;
+  total_bytes_ += taken;
+  i += taken;
+  return taken > 0;
+}
+
 void ResponseParser::keep_body(const char* data, std::size_t n) {
   if (!capture_ || !capture_->keep_body) return;
   auto& body = capture_->body;
@@ -294,13 +383,16 @@ ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size) 
       case State::header_line:
       case State::trailer:
       case State::chunk_size: {
-        const bool chunk = state_ == State::chunk_size;
-        const bool whole = take_line(data, size, i, chunk ? kMaxChunkLine : max_header_bytes_,
-                                     chunk ? "chunk-size line too long" : "response headers exceed the size limit");
-        if (error_) return fail(error_, i);
-        if (!whole) break;
-        const char* why = on_line();  // a bare CR inside the line fails its syntax check
-        line_.clear();
+        const char* why = nullptr;
+        if (!line_.empty() || !line_in_place(data, size, i, why)) {
+          const bool chunk = state_ == State::chunk_size;
+          const bool whole = take_line(data, size, i, chunk ? kMaxChunkLine : max_header_bytes_,
+                                       chunk ? "chunk-size line too long" : "response headers exceed the size limit");
+          if (error_) return fail(error_, i);
+          if (!whole) break;
+          why = on_line();  // a bare CR inside the line fails its syntax check
+          line_.clear();
+        }
         if (why) return fail(why, i);
         if (state_ == State::done) return {Status::complete, i};
         break;

@@ -1,30 +1,12 @@
 // RFC 9112 (HTTP/1.1 message syntax) and RFC 9110 (tokens, field values, lists) checks for one response line.
 #include "response_syntax.hpp"
 
-#include <array>
 #include <cstring>
 
 namespace perfval::http::detail {
 
 namespace {
-// Byte classes, looked up once per byte on the hot path (every header byte of every response).
-constexpr std::uint8_t kTchar = 1;  // RFC 9110 token character
-constexpr std::uint8_t kCtl = 2;    // control other than HTAB, or DEL (obs-text >= 0x80 is allowed)
-
-constexpr std::array<std::uint8_t, 256> make_classes() {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    bool special = false;
-    for (const char* p = "!#$%&'*+-.^_`|~"; *p; ++p) special = special || c == *p;
-    if (alnum || special) t[c] |= kTchar;
-    if ((c < 0x20 && c != '\t') || c == 0x7f) t[c] |= kCtl;
-  }
-  return t;
-}
-constexpr std::array<std::uint8_t, 256> kClasses = make_classes();
-
-std::uint8_t klass(char c) { return kClasses[static_cast<unsigned char>(c)]; }
+std::uint8_t klass(char c) { return kByteClasses[static_cast<unsigned char>(c)]; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ws(char c) { return c == ' ' || c == '\t'; }
 bool is_ctl(char c) { return (klass(c) & kCtl) != 0; }
@@ -53,14 +35,6 @@ std::size_t end_of_quoted(std::string_view s, std::size_t i) {
   }
   return std::string_view::npos;
 }
-// True when one of the eight bytes of `word` is below 0x20 or is DEL (0x7f); exact for presence: a borrow can
-// only run upwards from a byte that is itself below 0x20. Bytes >= 0x80 (obs-text) never count.
-bool may_have_ctl(std::uint64_t word) {
-  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-  const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
-  const std::uint64_t del = word ^ (ones * 0x7f);
-  return ((below_space | ((del - ones) & ~del & highs))) != 0;
-}
 std::size_t end_of_token(std::string_view s, std::size_t i) {
   while (i < s.size() && is_tchar(s[i])) ++i;
   return i;
@@ -75,12 +49,6 @@ bool is_token(std::string_view s) {
     if (!is_tchar(c)) return false;
   }
   return true;
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 const char* parse_status_line(std::string_view line, StatusLine& out) {
@@ -128,9 +96,7 @@ const char* check_field_value(std::string_view value) {
   const char* p = value.data();
   const char* const end = p + value.size();
   for (; end - p >= 8; p += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    if (may_have_ctl(word)) break;
+    if (ctl_flags(load8(p)) != 0) break;
   }
   for (; p != end; ++p) {
     if (is_ctl(*p)) return *p == '\r' ? "bare CR inside a line" : "control character in a header value";

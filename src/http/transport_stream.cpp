@@ -2,7 +2,9 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
+
 #include <chrono>
+#include <utility>
 
 #include "transport_internal.hpp"
 
@@ -20,12 +22,15 @@ namespace {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
+using detail::Inbox;
+using detail::ReactorSocket;
 
 // Shared by both plain transports: everything but how to connect.
 template <class Socket>
 class SocketTransport : public Transport {
  public:
-  SocketTransport(asio::io_context& io, TransportEvents& events) : socket_(io), events_(events) {}
+  SocketTransport(asio::io_context& io, TransportEvents& events)
+      : socket_(io), events_(events), inbox_(io) {}
 
   std::size_t write_some(const char* data, std::size_t size, error_code& ec) override {
     return socket_.write_some(asio::buffer(data, size), ec);
@@ -34,14 +39,25 @@ class SocketTransport : public Transport {
     socket_.async_wait(Socket::wait_write, [this](const error_code& ec) { events_.on_writable(ec); });
   }
   std::size_t read_some(char* buffer, std::size_t size, error_code& ec) override {
+    if (const std::size_t n = inbox_.take(buffer, size); n > 0) {  // what the readiness read got
+      ec = {};
+      return n;
+    }
+    if (inbox_.error) {  // the readiness read's failure (eof, reset), reported here as a read's would be
+      ec = std::exchange(inbox_.error, {});
+      return 0;
+    }
     return socket_.read_some(asio::buffer(buffer, size), ec);
   }
-  void wait_readable() override {
-    socket_.async_wait(Socket::wait_read, [this](const error_code& ec) { events_.on_readable(ec); });
-  }
+  // A reactor read into the inbox rather than a bare readiness wait (see InboxRead): no epoll_ctl per wait, and
+  // a small response arrives whole with this one read. read_some() hands out the inbox, then the read's
+  // error, first; on_readable() gets an error only when the wait itself ended (operation_aborted after
+  // close()), as with a readiness wait.
+  void wait_readable() override { inbox_.start_read(socket_, events_); }
   void close() override {
     error_code ignored;
     if (socket_.is_open()) socket_.close(ignored);
+    inbox_.clear();
   }
   bool is_open() const override { return socket_.is_open(); }
 
@@ -61,8 +77,9 @@ class SocketTransport : public Transport {
     events_.on_connected(ec);
   }
 
-  Socket socket_;
+  ReactorSocket<Socket> socket_;
   TransportEvents& events_;
+  Inbox inbox_;                    // what the last readiness read got (512 bytes per connection)
 };
 
 class TcpTransport final : public SocketTransport<asio::ip::tcp::socket> {

@@ -14,6 +14,7 @@
 #include <boost/asio/ssl/error.hpp>
 
 #include <cerrno>
+#include <utility>
 
 #include "transport_internal.hpp"
 
@@ -27,6 +28,7 @@ using boost::system::error_code;
 struct BioState {
   int fd = -1;       // the connected socket
   bool eof = false;  // recv returned 0
+  detail::Inbox* inbox = nullptr;  // bytes the readiness read got, handed to OpenSSL before the socket is read
 };
 
 int bio_write(BIO* b, const char* data, int len) {
@@ -41,6 +43,17 @@ int bio_write(BIO* b, const char* data, int len) {
 int bio_read(BIO* b, char* buffer, int len) {
   auto* st = static_cast<BioState*>(BIO_get_data(b));
   BIO_clear_retry_flags(b);
+  if (const std::size_t held = st->inbox->take(buffer, static_cast<std::size_t>(len)); held > 0) {
+    return static_cast<int>(held);
+  }
+  if (const auto failed = std::exchange(st->inbox->error, {})) {  // how the readiness read ended, as recv's would
+    if (failed == boost::asio::error::eof) {
+      st->eof = true;
+      return 0;
+    }
+    errno = failed.value();
+    return -1;
+  }
   const ssize_t n = ::recv(st->fd, buffer, static_cast<std::size_t>(len), 0);
   if (n > 0) return static_cast<int>(n);
   if (n == 0) {
@@ -89,7 +102,7 @@ int on_new_session(SSL* ssl, SSL_SESSION* session);
 class TlsTransport final : public Transport {
  public:
   TlsTransport(asio::io_context& io, const TransportTarget& target, TransportEvents& events)
-      : socket_(io), target_(target), tls_(*target.tls), events_(events) {}
+      : socket_(io), target_(target), tls_(*target.tls), events_(events), inbox_(io) {}
   ~TlsTransport() override {
     close();
     if (session_) SSL_SESSION_free(session_);
@@ -138,9 +151,14 @@ class TlsTransport final : public Transport {
     read_waits_write_ = io_error(n, ec) == SSL_ERROR_WANT_WRITE;
     return 0;
   }
+  // Waiting for a record is a reactor read into the inbox, as for plain TCP (no epoll_ctl per wait); the rare
+  // read that must first write (OpenSSL's WANT_WRITE) waits for writability.
   void wait_readable() override {
-    socket_.async_wait(read_waits_write_ ? asio::ip::tcp::socket::wait_write : asio::ip::tcp::socket::wait_read,
-                       [this](const error_code& ec) { events_.on_readable(ec); });
+    if (read_waits_write_) {
+      socket_.async_wait(asio::ip::tcp::socket::wait_write, [this](const error_code& ec) { events_.on_readable(ec); });
+      return;
+    }
+    inbox_.start_read(socket_, events_);
   }
   void close() override {
     if (ssl_) {
@@ -152,6 +170,7 @@ class TlsTransport final : public Transport {
     handshaken_ = false;
     error_code ignored;
     if (socket_.is_open()) socket_.close(ignored);
+    inbox_.clear();
   }
   bool is_open() const override { return socket_.is_open(); }
 
@@ -168,7 +187,7 @@ class TlsTransport final : public Transport {
       fail(ConnectStep::tls, asio::error::no_memory, openssl_error("cannot create a TLS connection"));
       return false;
     }
-    bio_ = {static_cast<int>(socket_.native_handle()), false};
+    bio_ = {static_cast<int>(socket_.native_handle()), false, &inbox_};
     BIO_set_data(bio, &bio_);
     SSL_set_bio(ssl_, bio, bio);
     SSL_set_app_data(ssl_, this);
@@ -237,10 +256,11 @@ class TlsTransport final : public Transport {
     return err;
   }
 
-  asio::ip::tcp::socket socket_;
+  detail::ReactorSocket<asio::ip::tcp::socket> socket_;
   const TransportTarget& target_;
   const TlsClientContext& tls_;
   TransportEvents& events_;
+  detail::Inbox inbox_;              // what the last readiness read got (512 bytes)
   SSL* ssl_ = nullptr;               // the current connection's TLS state; null when closed
   SSL_SESSION* session_ = nullptr;   // the latest session the server gave, offered on reconnect (owned)
   BioState bio_;                     // what the socket BIO reads and writes

@@ -1,6 +1,7 @@
 // The virtual user's connection cycle: connect -> write -> read, through the VU's transport (plain TCP, TLS or
 // a Unix socket: the same loop for all three, see perfval/http/transport.hpp). Reads go into the worker's
-// shared buffer: every read is synchronous, after a readiness wait, so no VU owns a buffer across waits.
+// shared buffer: every read is synchronous, after a readiness wait (for the plain transports a reactor read
+// into the connection's 512-byte inbox, handed out by the first read_some), so no VU owns the buffer.
 #include "vu.hpp"
 
 #include "perfval/common/duration.hpp"

@@ -66,6 +66,15 @@ inline std::vector<ResponseCase> response_cases() {
        200, 0},
       {"obs-text in a header value", "HTTP/1.1 200 OK\r\nX-Name: caf\xc3\xa9\r\nContent-Length: 0\r\n\r\n", true, 200,
        0},
+      {"framing field names and options in any case",
+       "HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 5\r\nCONNECTION: Close\r\n\r\nhello", true, 200, 5, false},
+      {"names one byte from Content-Length and Connection frame nothing: the body runs to the close",
+       "HTTP/1.1 200 OK\r\nContent_Length: 5\r\nContent-Lengtx: 5\r\nConnectiom: close\r\n\r\nhello!", true,
+       200, 6, false, {}, "", true},
+      {"Connection: keep-alive, close in one field", "HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\n"
+       "Content-Length: 0\r\n\r\n", true, 200, 0, false},
+      {"whitespace and a tab around and inside values",
+       "HTTP/1.1 200 OK\r\nX-A:\t a\tb \t\r\nContent-Length:  2 \r\n\r\nok", true, 200, 2},
 
       // Accepted with a warning.
       {"empty line before the status line (as after aiohttp's 100 Continue)",

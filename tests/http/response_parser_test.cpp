@@ -133,6 +133,21 @@ TEST(ResponseParser, OversizedHeadersAreRejected) {
   EXPECT_LE(used, 1200u);  // it stops reading soon after the cap instead of buffering everything
 }
 
+// The limit counts the status line and headers, line endings included, whether they arrive in one read (parsed
+// in place) or in pieces (collected line by line).
+TEST(ResponseParser, HeaderSizeLimitIsExactWholeOrSplit) {
+  const std::string head = "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 2\r\n\r\n";
+  for (std::size_t step : {1u, 5u, 4096u}) {
+    ResponseParser at_limit(head.size());
+    at_limit.reset();
+    EXPECT_EQ(feed_in_steps(at_limit, head + "ok", step).first, Status::complete) << "step " << step;
+    ResponseParser below(head.size() - 1);
+    below.reset();
+    EXPECT_EQ(feed_in_steps(below, head + "ok", step).first, Status::error) << "step " << step;
+    EXPECT_NE(std::string(below.error()).find("exceed the size limit"), std::string::npos) << "step " << step;
+  }
+}
+
 TEST(ResponseParser, ResetAllowsReuseForTheNextResponse) {
   ResponseParser p;
   const std::string a = "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnop";

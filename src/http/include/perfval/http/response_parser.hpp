@@ -99,9 +99,14 @@ class ResponseParser {
   bool take_line(const char* data, std::size_t size, std::size_t& i, std::size_t cap, const char* too_long);
   const char* on_line();
   const char* on_status_line();
+  bool line_in_place(const char* data, std::size_t size, std::size_t& i, const char*& why);
+  bool fields_in_place(const char* data, std::size_t size, std::size_t& i, const char*& why);
   const char* on_field_line(bool trailer);
+  const char* on_field(std::string_view name, std::string_view value, bool trailer);
   const char* on_fold_line();
-  const char* on_framing_field(std::string_view name, std::string_view value);
+  const char* on_framing_field(bool content_length, std::string_view value);
+  const char* on_content_length(std::string_view digits);
+  void on_connection(std::string_view value);
   const char* on_transfer_coding(std::string_view coding);
   const char* end_of_headers();
   void start_body();

@@ -7,8 +7,9 @@
 //   send:     n = write_some(wire, size, ec)         fast path: the whole request at once, no event-loop trip;
 //             would_block/try_again or n < size  -> wait_writable() -> events.on_writable(ec), write the rest
 //   receive:  wait_readable() -> events.on_readable(ec); then read_some(worker_buffer, size, ec) in a loop
-//             until would_block (wait again) or eof, feeding the parser; TLS may hold decrypted bytes, so
-//             always read until would_block before waiting.
+//             until would_block (wait again) or eof, feeding the parser; TLS may hold decrypted bytes, and a
+//             plain transport's wait is a read into a small per-connection inbox (no epoll_ctl per wait), so
+//             always read until would_block (or a complete response) before waiting again.
 //   timeout / stop / not reusable: close(); every pending wait completes with operation_aborted. The same
 //             transport object connects again later (a VU owns one for its lifetime).
 // On a failed on_connected, failed_step() says whether TCP/Unix connect or the TLS handshake failed and
