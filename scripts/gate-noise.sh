@@ -14,9 +14,9 @@
 # 3. history mode: run i against the history of runs 1..i-1, for i > 10; planted as above.
 # 4. A/B mode: `perfval compare` of `perfval bench --quick --category cpu` against itself M times, then against a
 #    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work); one
-#    process per side and round (--processes 1): the rounds are the samples.
+#    process of one repetition per side and round (--processes 1 --repetitions 1): the rounds are the samples.
 # Prints the false-alarm and detection rates and the machine (CPU, cores, load averages seen).
-# Run time on 2 shared cores: N quick runs of 1-5 min each (4 processes), plus (M + 3) A/B comparisons of R rounds x 2 runs of
+# Run time on 2 shared cores: N quick runs of 1.5-4 min each (2 processes x 5 repetitions), plus (M + 3) A/B comparisons of R rounds x 2 runs of
 # the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours.
 set -euo pipefail
 cd "$(dirname "$0")/.."

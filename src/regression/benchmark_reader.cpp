@@ -84,14 +84,20 @@ std::optional<double> between_process_ratio(const FieldValues& f) {
 // repetitions: the run's design effect is the median ratio over its time fields (at least 5 of them), at least 1.
 std::optional<double> run_design_effect(const std::map<std::string, BenchmarkRows>& by) {
   std::vector<double> ratios;
+  std::size_t fewest_repetitions = 0;
   for (const auto& [name, b] : by) {
     if (b.error || name.rfind("control/", 0) == 0) continue;
     for (const char* field : {"cpu_time", "real_time"})
       if (const auto it = b.fields.find(field); it != b.fields.end())
-        if (const auto r = between_process_ratio(it->second)) ratios.push_back(*r);
+        if (const auto r = between_process_ratio(it->second)) {
+          ratios.push_back(*r);
+          for (const auto& [process, values] : it->second.by_process)
+            fewest_repetitions = fewest_repetitions == 0 ? values.size() : std::min(fewest_repetitions, values.size());
+        }
   }
   if (ratios.size() < 5) return std::nullopt;
-  return std::max(1.0, median(ratios));
+  // Never above the repetitions per process: the samples are then worth no more than the processes' medians.
+  return std::clamp(median(ratios), 1.0, std::max(1.0, static_cast<double>(fewest_repetitions)));
 }
 
 

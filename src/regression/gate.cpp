@@ -228,11 +228,13 @@ void note_common_shifts(RegressionReport& report, const GateOptions& o) {
 
 // A move of every benchmark together beyond the threshold that the controls do not show is either the machine
 // or a global regression (an allocator, a compiler flag): normalizing it away must not pass silently.
-void add_global_move_rows(const GateOptions& o, RegressionReport& report) {
+// A pair that started oversubscribed has no such row in wall-clock time: those rows are not judged either.
+void add_global_move_rows(const GateOptions& o, bool loaded_pair, RegressionReport& report) {
   if (!o.normalize) return;
   const double limit = std::log1p(o.threshold_pct / 100);
   for (const auto* field : {"cpu_time", "real_time"}) {
     const bool wall = std::string(field) == "real_time";
+    if (wall && loaded_pair) continue;
     const CommonShift& s = wall ? report.common_shift : report.common_shift_cpu;
     const MachineShift& controls = wall ? report.machine_shift : report.machine_shift_cpu;
     if (!s.measured() || std::fabs(s.log_shift) <= limit) continue;
@@ -367,8 +369,10 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
                            (current.machine.oversubscribed() || previous->machine.oversubscribed());
   std::size_t loaded_previous = 0;
   for (auto& p : plans)
-    if (loaded_pair && !p.row.key.empty() && detail::wall_clock_row(p.row.key, p.row.unit))
-      p.row.previous_loaded_machine = true, ++loaded_previous;
+    if (loaded_pair && !p.row.key.empty() && detail::wall_clock_row(p.row.key, p.row.unit)) {
+      p.row.previous_loaded_machine = true;
+      loaded_previous += p.missing.empty() && previous->find(p.row.key) ? 1 : 0;
+    }
   if (loaded_previous > 0)
     report.notes.push_back(std::to_string(loaded_previous) + " wall-clock rows were not judged against " +
                            previous->label + ": " +
@@ -378,7 +382,10 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
   // The comparison's multiplicity: rows judged with a noise model, against the previous run or a baseline.
   std::size_t compared = 0;
   for (const auto& p : plans)
-    compared += (previous || p.row.baseline) && p.missing.empty() && !p.row.key.empty() ? 1 : 0;
+    compared += (previous || p.row.baseline) && p.missing.empty() && !p.row.key.empty() &&
+                        (p.row.baseline || !p.row.previous_loaded_machine)  // judged against something
+                    ? 1
+                    : 0;
   report.metric_alpha = options.alpha / static_cast<double>(std::max<std::size_t>(compared, 1));
   if (compared > 1)
     report.notes.push_back("significance " + format_number(options.alpha) + " for the whole comparison: " +
@@ -403,7 +410,7 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
     }
     report.metrics.push_back(std::move(row));
   }
-  add_global_move_rows(options, report);
+  add_global_move_rows(options, loaded_pair, report);
   note_testbeds(baselines, current, report);
   return report;
 }

@@ -32,6 +32,13 @@ std::string pct(double log_value) { return format_change(log_to_pct(log_value));
 
 std::string plus_minus(double log_noise) { return "±" + format_number(std::round(log_to_pct(log_noise) * 10) / 10) + "%"; }
 
+// The reason of a wall-clock figure that an oversubscribed machine keeps from being judged.
+std::string shown_not_judged(const std::string& against, const std::optional<double>& change,
+                             const std::optional<double>& value, const std::string& unit, const std::string& whose) {
+  return against + ": " + format_change(change) + " vs " + format_value(value, unit) + " not judged: a wall-clock " +
+         "figure of " + whose + " on an oversubscribed machine (--strict-testbed judges it)";
+}
+
 // The run-level part of the noise: the row's own spread over the history, but never below the floor (a dozen
 // runs cannot show a metric to be quieter than the machine is known to be), else the floor.
 double run_sigma(const RowNoise& noise) {
@@ -105,7 +112,10 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
   if (within > 0 && needed * needed > fixed && !noise.history_sigma) {
     const double factor = within * within / (needed * needed - fixed);
     return "about " + format_number(std::ceil(factor)) + "x the " +
-           (noise.processes ? "samples (perfval bench --processes, go test -count)" : "repetitions") + " or an interleaved A/B " +
+           (!noise.processes ? "repetitions"
+            : a.mean_based   ? "samples (perfval bench --repetitions or --processes)"
+                             : "samples (perfval bench --processes, go test -count)") +
+           " or an interleaved A/B " +
            "(perfval compare) would tell";
   }
   (void)o;
@@ -151,10 +161,8 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
     return;
   }
   if (row.baseline_loaded_machine && !o.strict_testbed) {
-    f.reasons.push_back("baseline: " + format_change(row.change_vs_baseline_pct) + " vs " +
-                        format_value(row.baseline, row.unit) +
-                        " not judged: a wall-clock figure of a run that started on an oversubscribed machine "
-                        "(--strict-testbed judges it)");
+    f.reasons.push_back(shown_not_judged("baseline", row.change_vs_baseline_pct, row.baseline, row.unit,
+                                         "a run that started"));
     return;
   }
   const auto base = locate({}, *row.baseline);
@@ -198,21 +206,21 @@ void judge_single_values(MetricResult& row, double bad, bool beyond, const GateO
 void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur, RowNoise noise,
                     const GateOptions& o, Findings& f) {
   row.change_vs_previous_pct = change_pct(prev.value, cur.value);
+  if (row.previous_loaded_machine && !o.strict_testbed) {
+    f.reasons.push_back(shown_not_judged("previous", row.change_vs_previous_pct, row.previous, row.unit,
+                                         "runs of which one started"));
+    return;
+  }
   const auto lp = located(row, prev), lc = located(row, cur);
   if (!lp || !lc) {
     if (!row.change_vs_previous_pct) return;
     const double bad = badness(*row.change_vs_previous_pct, row.direction);
     return judge_single_values(row, bad, std::fabs(bad) > o.threshold_pct, o, f);
   }
-  if (row.previous_loaded_machine && !o.strict_testbed) {
-    f.reasons.push_back("previous: " + format_change(row.change_vs_previous_pct) + " vs " +
-                        format_value(row.previous, row.unit) +
-                        " not judged: a wall-clock figure of runs of which one started on an oversubscribed machine "
-                        "(--strict-testbed judges it)");
-    return;
-  }
   row.test = "run-level noise";
-  noise.processes = prev.independent && cur.independent && lp->n > 1 && lc->n > 1;
+  // Independent samples on both sides, located the same way: a run of processes' medians against one of
+  // interleaved repetitions (a file from before perfval_interleaved, or --no-interleave) is judged by the floor.
+  noise.processes = prev.independent && cur.independent && lp->n > 1 && lc->n > 1 && lp->mean_based == lc->mean_based;
   const double raw = lc->log_value - lp->log_value;
   const double change = raw - noise.log_shift;
   const double sd = change_sd(*lp, *lc, noise);

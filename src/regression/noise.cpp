@@ -99,7 +99,12 @@ double difference_noise(const RunLocation& a, const RunLocation& b, double run_s
 }
 
 double sample_df(const RunLocation& a, const RunLocation& b) {
-  return std::max(1.0, static_cast<double>(a.n) / a.design_effect + static_cast<double>(b.n) / b.design_effect - 2);
+  const double na = static_cast<double>(a.n) / a.design_effect, nb = static_cast<double>(b.n) / b.design_effect;
+  if (a.mean_based && b.mean_based && na > 1 && nb > 1) {  // Welch-Satterthwaite: each run its own spread
+    const double va = a.log_spread * a.log_spread / na, vb = b.log_spread * b.log_spread / nb;
+    if (va + vb > 0) return std::max(1.0, (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1)));
+  }
+  return std::max(1.0, na + nb - 2);
 }
 
 ChangeCall call_change(double log_change, double log_noise, double threshold_pct, double alpha, double df) {

@@ -41,6 +41,13 @@ TEST(ProcessRuns, EveryRowKeepsItsProcessAndTheMedianIsOverProcesses) {
   }
   EXPECT_EQ(iterations, 3);
   EXPECT_EQ(medians, 1);
+  // Several repetitions per process, interleaved: the reader may take every repetition as a sample.
+  EXPECT_EQ(merge_process_runs({process_doc(10, 9, 100), process_doc(30, 29, 50)}, 3, true)["context"]
+                              ["perfval_interleaved"],
+            true);
+  EXPECT_EQ(merge_process_runs({process_doc(10, 9, 100), process_doc(30, 29, 50)}, 3, false)["context"]
+                              ["perfval_interleaved"],
+            false);
 }
 
 }  // namespace

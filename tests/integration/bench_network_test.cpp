@@ -80,7 +80,8 @@ class Nginx : public ::testing::Test {
 
 TEST_F(Nginx, NamedEndpointsAllSucceedWithNginxsLatencyAndTheSweepReportsItsKnee) {
   const std::string out = dir_.path() + "/bench.json";
-  const auto r = perfval_bench({"--target", url_, "--path", "/ok", "--path", "file=/big", "--out", out});
+  const auto r =
+      perfval_bench({"--target", url_, "--path", "/ok", "--path", "file=/big", "--repetitions", "1", "--out", out});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::set<std::string> names;
   for (const auto& row : benchmark_rows(out)) {
@@ -159,8 +160,8 @@ TEST_F(Nginx, InterleavedRepetitionsOfANetworkRowAllComeBack) {
 // Without --path the network benchmarks request `perfval serve`'s paths, which nginx does not have.
 TEST_F(Nginx, DefaultPathsOnAnotherServerFailWithAHint) {
   const std::string out = dir_.path() + "/bench.json";
-  const auto r = perfval_bench({"--target", url_, "--benchmark_filter=network/(api_latency/ping|http_throughput/metrics)",
-                                "--out", out});
+  const auto r = perfval_bench({"--target", url_, "--repetitions", "1",
+                                "--benchmark_filter=network/(api_latency/ping|http_throughput/metrics)", "--out", out});
   EXPECT_EQ(r.exit_code, 98) << r.err;
   EXPECT_THAT(r.err, HasSubstr("failed: network/api_latency/ping/manual_time (1 repetition): GET " + url_ +
                                "/slurm/v0.0.44/ping: HTTP 404 Not Found"));

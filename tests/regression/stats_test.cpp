@@ -48,6 +48,15 @@ TEST(Summaries, MeanMedianStddevCv) {
   EXPECT_EQ(mean({}), 0);
 }
 
+TEST(FDistribution, KnownQuantiles) {
+  // Tables of the F distribution (and scipy.stats.f.ppf): the design effect divides by its median.
+  EXPECT_NEAR(f_quantile(0.5, 1, 8), 0.4990, 1e-3);
+  EXPECT_NEAR(f_quantile(0.95, 1, 8), 5.3177, 1e-3);
+  EXPECT_NEAR(f_quantile(0.95, 4, 20), 2.8661, 1e-3);
+  EXPECT_NEAR(f_cdf(f_quantile(0.3, 3, 12), 3, 12), 0.3, 1e-9);
+  EXPECT_EQ(f_cdf(0, 2, 5), 0);
+}
+
 TEST(NormalCdf, KnownQuantiles) {
   // Standard normal table: Phi(0) = 0.5, Phi(1.96) = 0.9750, Phi(-1) = 0.1587.
   EXPECT_NEAR(normal_cdf(0), 0.5, 1e-12);

@@ -17,7 +17,8 @@ namespace perfval::bench {
 ArgParser bench_arg_parser() {
   ArgParser p("bench", "[options] [--benchmark_FLAG=VALUE ...]");
   p.option("category", "LIST", "memory, cpu, network, scalability or all; comma-separated or repeated (default all)")
-      .flag("quick", "CI mode: short runs and smaller sizes, finishes in under a minute on 2 cores")
+      .flag("quick", "CI mode: short runs and smaller sizes, 2 processes of 5 repetitions; about 1.5 minutes on 2 "
+                     "busy cores")
       .option("out", "FILE", "write Google Benchmark's JSON (every repetition plus aggregates) here")
       .option("processes", "N", "run the suite in N separate processes, 1-100 (default 5; --quick 2): the samples "
                                 "of a benchmark are its processes, or every repetition when they are interleaved")

@@ -92,7 +92,7 @@ struct GateOptions {
   double alpha = 0.01;                  // significance level of the whole comparison (Bonferroni over its rows)
   double noise_floor_pct = 20;          // run-to-run noise of one run, at least, percent (docs/regression.md)
   double drift_floor_pct = 3;           // the machine's drift of one run when samples are processes, percent
-  double repetition_drift_floor_pct = 1;  // the same when they are interleaved repetitions (design effect)
+  double repetition_drift_floor_pct = 3;  // the same when they are interleaved repetitions (design effect)
   std::size_t min_common_benchmarks = 5;  // benchmarks needed to normalize by their common shift
   double wall_clock_floor_factor = 3;   // the floor times this for benchmarks timed by the wall clock
   double machine_change_factor = 0.5;   // noise added per unit of the controls' wall-clock shift between runs
