@@ -29,6 +29,9 @@ if [ "${1:-}" = "--sanitize" ]; then
   # sanitizer runs leave them out (docs/testing.md). Instrumented code is 2-15x slower: longer timeouts.
   set -- -LE '^(deploy|browser)$' "$@"
   export PERFVAL_TEST_TIMEOUT=${PERFVAL_TEST_TIMEOUT:-1200}
+  # The integration tests' guards on their child processes stretch too (tests/integration/process.cpp):
+  # `perfval bench --quick` under ASan took over its 300 s guard at load 15.
+  export PERFVAL_TEST_TIME_SCALE=${PERFVAL_TEST_TIME_SCALE:-3}
 fi
 scripts/install-deps.sh
 scripts/build.sh

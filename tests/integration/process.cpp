@@ -19,6 +19,18 @@ namespace perfval::test {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// A limit is a guard against a hung child, not a measurement: PERFVAL_TEST_TIME_SCALE (a whole number,
+// default 1) stretches every limit for instrumented builds, which run 2-15x slower (scripts/test.sh
+// --sanitize sets it). Times a test acts on (signal_after) are not stretched.
+std::chrono::milliseconds scaled(std::chrono::milliseconds limit) {
+  static const long factor = [] {
+    const char* v = std::getenv("PERFVAL_TEST_TIME_SCALE");
+    const long f = v != nullptr ? std::strtol(v, nullptr, 10) : 1;
+    return f >= 1 ? f : 1;
+  }();
+  return limit * factor;
+}
+
 pid_t spawn(const std::vector<std::string>& argv, int out[2], int err[2]) {
   if (pipe(out) != 0 || (err != nullptr && pipe(err) != 0)) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -54,6 +66,7 @@ int decode(int status) {
 
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
                           std::chrono::milliseconds signal_after, int sig) {
+  limit = scaled(limit);
   int out[2], err[2];
   const pid_t pid = spawn(argv, out, err);
   ProcessResult r;
@@ -111,7 +124,7 @@ Child::~Child() {
 }
 
 std::string Child::wait_for_line(const std::string& needle, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
+  const auto deadline = Clock::now() + scaled(limit);
   for (;;) {
     std::size_t nl;
     while ((nl = buffer_.find('\n')) != std::string::npos) {
@@ -138,7 +151,7 @@ int Child::stop(int sig, std::chrono::milliseconds limit) {
 
 int Child::wait(std::chrono::milliseconds limit) {
   if (pid_ <= 0) return -1;
-  const auto deadline = Clock::now() + limit;
+  const auto deadline = Clock::now() + scaled(limit);
   int status = 0;
   while (Clock::now() < deadline) {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -171,7 +184,7 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 }
 
 bool wait_http_ok(const std::string& url, std::chrono::milliseconds limit) {
-  const auto end = Clock::now() + limit;
+  const auto end = Clock::now() + scaled(limit);
   while (Clock::now() < end) {
     try {
       if (perfval::http::http_request("GET", url).status == 200) return true;

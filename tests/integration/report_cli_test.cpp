@@ -118,7 +118,8 @@ TEST_F(ReportCli, CapacityAnalyzeHtmlShowsEachForecast) {
   EXPECT_THAT(html, HasSubstr("ALERT"));
   EXPECT_EQ(charts(html), 2u);
   const ProcessResult j = perfval({"capacity", "analyze", "--config", config, "--data", data, "--format", "json"});
-  for (const auto& m : nlohmann::json::parse(j.out)["metrics"]) {
+  const nlohmann::json doc = nlohmann::json::parse(j.out);  // the loop must not range over a temporary's member
+  for (const auto& m : doc["metrics"]) {
     char projected[32];
     std::snprintf(projected, sizeof projected, "%.4g %%", m["projected"]["value"].get<double>());
     EXPECT_THAT(html, HasSubstr(projected)) << m["name"];
