@@ -129,7 +129,6 @@ class ScenarioDriver {
   Vu& new_vu(std::int64_t index);
   bool may_start_iteration(Vu& vu);
   void launch(Vu& vu, TimePoint intended);
-  void settle_vu(Vu& vu, bool backoff);
   bool take_row(Vu& vu);           // false when unique rows are used up (then the scenario is stopping)
 
   Worker& worker_;
