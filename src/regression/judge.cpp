@@ -82,14 +82,12 @@ double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noi
 
 std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunLocation& b) {
   if (noise.processes && !noise.history_sigma)
-    return a.mean_based && b.mean_based
-               ? "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
-                     " interleaved repetitions (design effect " +
-                     format_number(std::round(a.design_effect * 100) / 100) +
-                     " / " + format_number(std::round(b.design_effect * 100) / 100) + "), a machine-drift floor of " +
-                     plus_minus(noise.repetition_drift) + " per run"
-               : "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
-                     " processes, a machine-drift floor of " + plus_minus(noise.drift) + " per run";
+    return "the spread of " + std::to_string(a.n) + " + " + std::to_string(b.n) +
+           (a.mean_based && b.mean_based ? " interleaved repetitions (design effect " +
+                                               format_number(std::round(a.design_effect * 100) / 100) + " / " +
+                                               format_number(std::round(b.design_effect * 100) / 100) + ")"
+                                         : std::string(" processes")) +
+           ", a machine-drift floor of " + plus_minus(drift_of(noise, a, b)) + " per run";
   std::string out = a.n > 1 || b.n > 1 ? "repetitions, " : "";
   if (noise.history_sigma)
     out += "the metric's run-to-run spread " + plus_minus(*noise.history_sigma) + " over " +
