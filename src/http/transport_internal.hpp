@@ -7,6 +7,7 @@
 #include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 
 #include <sys/socket.h>
 
@@ -101,15 +102,24 @@ class InboxRead final : public boost::asio::detail::reactor_op {
 // A connection's inbox: what its last InboxRead got (a small response whole), handed out before the socket is
 // read again, and how that read failed. One per plain or TLS connection. When the read ends, the transport's
 // events get on_readable(): success, the read's failure kept in `error` for the owner's next read to report,
-// or operation_aborted when close() ended it (what it read is then dropped).
+// or operation_aborted when close() ended it (what it read is then dropped). A wait that starts while bytes or
+// a failure are still held (OpenSSL takes one record at a time: the next record's start can stay behind when a
+// response ended) reports readable at once instead: a read then would overwrite them.
 class Inbox {
  public:
-  explicit Inbox(boost::asio::io_context& io) : reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)) {}
+  explicit Inbox(boost::asio::io_context& io)
+      : io_(io), reactor_(boost::asio::use_service<boost::asio::detail::reactor>(io)) {}
   template <class Socket>
   void start_read(ReactorSocket<Socket>& socket, TransportEvents& events) {
     socket_ = &socket;
     is_open_ = [](const void* s) { return static_cast<const ReactorSocket<Socket>*>(s)->is_open(); };
     events_ = &events;
+    if (begin_ < end_ || error) {
+      boost::asio::post(io_, [this] {
+        events_->on_readable(is_open_(socket_) ? boost::system::error_code() : boost::asio::error::operation_aborted);
+      });
+      return;
+    }
     InboxRead::start(reactor_, socket, std::move(spare_), bytes_.data(), bytes_.size(), this,
                      [](void* self, std::unique_ptr<InboxRead> op) { static_cast<Inbox*>(self)->finished(std::move(op)); });
   }
@@ -141,6 +151,7 @@ class Inbox {
     events_->on_readable({});
   }
 
+  boost::asio::io_context& io_;            // where a wait on held bytes is answered
   boost::asio::detail::reactor& reactor_;  // the io_context's epoll reactor, where InboxRead runs
   std::array<char, 512> bytes_{};          // the last read's bytes
   std::size_t begin_ = 0;                  // next byte of bytes_ to hand out

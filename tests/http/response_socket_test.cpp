@@ -13,6 +13,7 @@
 
 #include "http/response_cases.hpp"
 #include "http/transport_client.hpp"
+#include "support/free_port.hpp"
 
 namespace perfval::http {
 namespace {
@@ -22,16 +23,7 @@ namespace {
 class RawServer {
  public:
   explicit RawServer(std::vector<std::string> wires) : wires_(std::move(wires)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 8) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      throw std::runtime_error("cannot listen on 127.0.0.1");
-    }
-    port_ = ntohs(addr.sin_port);
+    fd_ = perfval::test::listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~RawServer() {

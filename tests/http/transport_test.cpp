@@ -5,6 +5,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "http/transport_client.hpp"
+#include "support/free_port.hpp"
 #include "support/nginx.hpp"
 #include "support/test_pki.hpp"
 
@@ -271,6 +274,84 @@ TEST(Transport, UnixSocketCarriesEveryRequest) {
   EXPECT_EQ(again.size(), 4u);
   EXPECT_EQ(server.requests(), 29);
   EXPECT_EQ(server.connections(), 5);
+}
+
+// A TLS 1.3 server (OpenSSL, blocking, one connection) that sends a KeyUpdate right behind each response, corked
+// into the same TCP segment: the client's one read gets both records, OpenSSL takes only the response's, and the
+// KeyUpdate must still be read before the next response, which the server encrypts under its new keys. Losing
+// the record left behind would make every later response on the connection undecryptable.
+class KeyUpdatingTlsServer {
+ public:
+  KeyUpdatingTlsServer() : ctx_(SSL_CTX_new(TLS_server_method())) {
+    const auto& pki = perfval::test::test_pki();
+    SSL_CTX_set_min_proto_version(ctx_, TLS1_3_VERSION);
+    SSL_CTX_set_num_tickets(ctx_, 0);
+    if (SSL_CTX_use_certificate_chain_file(ctx_, pki.server_cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx_, pki.server_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+      throw std::runtime_error("test server: cannot load the certificate");
+    }
+    fd_ = perfval::test::listen_on_loopback(port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~KeyUpdatingTlsServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+    SSL_CTX_free(ctx_);
+  }
+  std::uint16_t port() const { return port_; }
+  int responses() const { return responses_; }
+
+ private:
+  void serve() {
+    const int c = ::accept(fd_, nullptr, nullptr);
+    if (c < 0) return;
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, c);
+    if (SSL_accept(ssl) == 1) {
+      std::string pending;
+      char buf[2048];
+      for (;;) {
+        const int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0) break;
+        pending.append(buf, static_cast<std::size_t>(n));
+        if (pending.find("\r\n\r\n") == std::string::npos) continue;
+        pending.clear();
+        int on = 1;
+        ::setsockopt(c, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+        const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n";
+        if (SSL_write(ssl, reply.data(), static_cast<int>(reply.size())) <= 0) break;
+        if (SSL_key_update(ssl, SSL_KEY_UPDATE_NOT_REQUESTED) != 1 || SSL_do_handshake(ssl) != 1) break;
+        on = 0;
+        ::setsockopt(c, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+        ++responses_;
+      }
+    }
+    SSL_free(ssl);
+    ::close(c);
+  }
+
+  SSL_CTX* ctx_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::atomic<int> responses_{0};
+};
+
+TEST(Transport, TlsRecordLeftBehindAResponseIsReadWithTheNext) {
+  KeyUpdatingTlsServer server;
+  TransportTarget t;
+  t.endpoints.emplace_back(asio::ip::make_address("127.0.0.1"), server.port());
+  TlsOptions o;
+  o.ca_file = perfval::test::test_pki().ca_cert;
+  std::string why;
+  t.tls = TlsClientContext::make(o, "localhost", &why);
+  ASSERT_TRUE(t.tls) << why;
+  asio::io_context io;
+  const auto r = test::TransportClient(io, t, kGet).run(5, false, std::chrono::seconds(10));
+  ASSERT_EQ(r.size(), 5u);
+  for (const auto& x : r) EXPECT_TRUE(x.ok && x.status == 200 && x.body_bytes == 3) << x.error;
+  EXPECT_EQ(server.responses(), 5);  // one connection carried them all
 }
 
 }  // namespace
