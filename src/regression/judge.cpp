@@ -99,17 +99,17 @@ std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunL
   return out;
 }
 
-// What would turn an inconclusive change into a verdict.
+// What would turn an inconclusive change into a verdict; `z` is the quantile the verdict used (a t's with the
+// samples' degrees of freedom, so the factor is an upper bound: more samples also lower that quantile).
 std::string what_would_decide(double change, const RunLocation& a, const RunLocation& b, const RowNoise& noise,
-                              const GateOptions& o) {
-  const double z = normal_quantile(1 - noise.alpha / 2);
+                              double z, const GateOptions& o) {
   const double needed = std::fabs(change) / z;  // the noise at which this change would be significant
   const double run = noise.processes ? drift_of(noise, a, b) : run_sigma(noise), within = difference_noise(a, b, 0);
   const double fixed =
       2 * run * run + (noise.processes ? 0 : noise.machine_change * noise.machine_change);  // more samples leave it
   if (within > 0 && needed * needed > fixed && !noise.history_sigma) {
-    const double factor = within * within / (needed * needed - fixed);
-    return "about " + format_number(std::ceil(factor)) + "x the " +
+    const double factor = std::max(2.0, std::ceil(within * within / (needed * needed - fixed)));
+    return "about " + format_number(factor) + "x the " +
            (!noise.processes ? "repetitions"
             : a.mean_based   ? "samples (perfval bench --repetitions or --processes)"
                              : "samples (perfval bench --processes, go test -count)") +
@@ -179,11 +179,12 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
   const double within = difference_noise(*base, *cur, 0), run = run_sigma(noise);
   const double sd = std::sqrt(within * within + run * run);
   const std::string detail = "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
-  const std::string decide = what_would_decide(cur->log_value - base->log_value, *base, *cur, against_baseline, o);
+  const double df = history_df(noise);
+  const double z = two_sided_critical(noise.alpha, df);
+  const std::string decide = what_would_decide(cur->log_value - base->log_value, *base, *cur, against_baseline, z, o);
   const std::optional<double> p_before = row.p_value;
   // The tolerance is linear (a rate may fall to baseline x (1 - tol)); as a log-scale limit that is 1 / (1 - tol).
   const double limit = row.direction == Direction::lower_is_better ? tol : tol >= 100 ? 1e12 : 100 * tol / (100 - tol);
-  const double df = history_df(noise);
   call("baseline " + format_value(row.baseline, row.unit), cur->log_value - base->log_value, sd, limit, df, detail,
        decide, against_baseline, row, f);
   if (p_before) row.p_value = p_before;  // the report's p is the previous-run comparison's when there is one
@@ -226,7 +227,7 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   row.noise_source = noise_source(noise, *lp, *lc);
   // Processes: a t with the processes' degrees of freedom; a history: its runs'; else the floor, a normal.
   const double df = noise.history_sigma ? history_df(noise) : noise.processes ? sample_df(*lp, *lc) : 0;
-  const double z = df > 0 ? student_t_quantile(1 - noise.alpha / 2, df) : normal_quantile(1 - noise.alpha / 2);
+  const double z = two_sided_critical(noise.alpha, df);
   row.change_ci_low_pct = log_to_pct(change - z * sd);
   row.change_ci_high_pct = log_to_pct(change + z * sd);
   std::string detail;
@@ -237,7 +238,7 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   }
   detail += "noise " + plus_minus(sd);
   const ChangeCall c = call("previous", change, sd, o.threshold_pct, df, detail,
-                            what_would_decide(change, *lp, *lc, noise, o), noise, row, f);
+                            what_would_decide(change, *lp, *lc, noise, z, o), noise, row, f);
   row.detectable_pct = worse_pct(c.detectable, row.direction);
 }
 

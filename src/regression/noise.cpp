@@ -119,7 +119,7 @@ ChangeCall call_change(double log_change, double log_noise, double threshold_pct
   } else {
     c.p_value = log_change == 0 ? 1 : 0;
   }
-  const double critical = df > 0 ? student_t_quantile(1 - alpha / 2, df) : normal_quantile(1 - alpha / 2);
+  const double critical = two_sided_critical(alpha, df);
   c.detectable = std::max(c.limit, critical * log_noise);
   if (std::fabs(log_change) <= c.limit) c.call = Call::unchanged;
   else if (c.p_value >= alpha) c.call = Call::inconclusive;

@@ -95,6 +95,10 @@ double student_t_quantile(double p, double df) {
   return (lo + hi) / 2;
 }
 
+double two_sided_critical(double alpha, double df) {
+  return df > 0 ? student_t_quantile(1 - alpha / 2, df) : normal_quantile(1 - alpha / 2);
+}
+
 double f_cdf(double x, double d1, double d2) {
   if (!(x > 0)) return 0;
   return incomplete_beta(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2));

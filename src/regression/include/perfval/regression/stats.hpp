@@ -27,6 +27,9 @@ double f_quantile(double p, double d1, double d2);
 double normal_cdf(double z);
 // Its inverse: the z with normal_cdf(z) = p, for 0 < p < 1.
 double normal_quantile(double p);
+// The critical value of a two-sided test at level `alpha`: Student's t with `df` degrees of freedom, or the
+// normal's when df <= 0 (the noise known rather than estimated).
+double two_sided_critical(double alpha, double df);
 
 // The result of a two-sided Mann-Whitney U (Wilcoxon rank-sum) test of x against y.
 struct MannWhitneyResult {
