@@ -173,9 +173,10 @@ int bench(const std::vector<std::string>& args) {
     decltype(previous_term) handler;
     ~RestoreTerm() { std::signal(SIGTERM, handler); }
   };
+  const PrivateTempDir scratch("perfval-bench");  // each process's JSON, read back, then removed with it
   for (RestoreTerm restore_term{previous_term}; static_cast<int>(docs.size()) < options.processes;) {
     const int p = static_cast<int>(docs.size());
-    const fs::path json_path = fs::temp_directory_path() / ("perfval-bench-" + std::to_string(::getpid()) + ".json");
+    const fs::path json_path = fs::path(scratch.path()) / "process.json";
     if (options.processes > 1 && isatty(STDERR_FILENO))
       std::fprintf(stderr, "\rperfval bench: process %d of %d\n", p + 1, options.processes);
     // Only the last process prints its table: the others would print the same table again.

@@ -1,11 +1,10 @@
 // `perfval compare`: runs two benchmark commands interleaved (A B B A ...) and judges B against A round by round.
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "command.hpp"
 #include "verdict_cli.hpp"
@@ -94,24 +93,18 @@ int run_compare(const std::vector<std::string>& args) {
   const regression::AbOptions options = ab_options(a);
   const auto reporter = report::make_regress_reporter(a.get_or("format", "console"), {});
   const bool keep = a.has("out");
+  std::optional<PrivateTempDir> scratch;  // without --out: removed when the command ends, however it ends
+  if (!keep) scratch.emplace("perfval-compare");
+  const fs::path dir = keep ? fs::path(*a.get("out")) : fs::path(scratch->path());
   std::error_code ec;
-  const fs::path dir = keep ? fs::path(*a.get("out"))
-                            : fs::temp_directory_path() / ("perfval-compare-" + std::to_string(::getpid()));
   fs::create_directories(dir, ec);
   if (ec) throw Error("--out: cannot create " + dir.string() + ": " + ec.message());
-  std::array<std::vector<regression::RunResults>, 2> results;
-  try {
-    results = run_rounds(options, dir);
-  } catch (...) {
-    if (!keep) fs::remove_all(dir, ec);
-    throw;
-  }
+  const std::array<std::vector<regression::RunResults>, 2> results = run_rounds(options, dir);
   regression::RegressionReport report = regression::judge_ab(results[0], results[1], options);
   report.previous = "A: " + options.a;
   report.current = "B: " + options.b;
   report.notes.push_back(std::to_string(options.rounds) + " rounds in the order A B, B A, A B, ...; " +
                          (keep ? "results in " + dir.string() : "results removed (--out DIR keeps them)"));
-  if (!keep) fs::remove_all(dir, ec);
   emit_report(report, *reporter, a);
   return report.exit_code();
 }

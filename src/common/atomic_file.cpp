@@ -52,6 +52,18 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   }
 }
 
+PrivateTempDir::PrivateTempDir(const std::string& prefix) {
+  std::string name = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(name.data()) == nullptr)
+    throw Error("cannot create a temporary directory " + name + ": " + std::strerror(errno));
+  path_ = name;
+}
+
+PrivateTempDir::~PrivateTempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file: " + std::strerror(errno));

@@ -56,6 +56,7 @@ std::vector<std::string> judged_keys(const RunResults& run, const std::string& n
 
 struct Sides {
   std::vector<double> a, b, ratios;  // log locations of A and B, and log(B / A) per round (normalized)
+  std::vector<double> values_a, values_b;  // rounds whose values are not all positive (0 allocs/op): as they are
   std::string unit;                  // unit of the values
   bool normalized = false;           // at least one round had a machine shift taken out
 };
@@ -72,7 +73,12 @@ Sides collect(const std::string& key, const std::vector<RunResults>& as, const s
     std::vector<double> b_samples;
     for (double v : mb->samples) b_samples.push_back(*convert_unit(v, mb->unit, ma->unit));
     const auto la = locate(ma->samples, ma->value), lb = locate(b_samples, *cb);
-    if (!la || !lb) continue;
+    if (!la || !lb) {  // a 0 somewhere (Go's 0 allocs/op): no log scale, the values themselves
+      s.unit = ma->unit;
+      s.values_a.push_back(ma->value);
+      s.values_b.push_back(*cb);
+      continue;
+    }
     double ratio = lb->log_value - la->log_value;
     const std::string field = detail::control_field(key, ma->unit);
     if (o.normalize && !field.empty()) {
@@ -125,6 +131,33 @@ void judge_row(MetricResult& row, const Sides& s, const AbOptions& o) {
                  "% but within the noise; more rounds (--rounds) would tell";
 }
 
+// Rounds with values that are not all positive and no round with a log ratio: no noise model, the medians of
+// the values against the threshold (as `perfval regress` judges such values against the previous run).
+void judge_values(MetricResult& row, const Sides& s, const AbOptions& o) {
+  const double a = median(s.values_a), b = median(s.values_b);
+  row.previous = a;
+  row.current = b;
+  row.previous_samples = row.current_samples = s.values_a.size();
+  row.test = "threshold only";
+  const std::string values = format_value(b, row.unit) + " in B, " + format_value(a, row.unit) + " in A";
+  const bool lower_better = row.direction == Direction::lower_is_better;
+  if (a == b) {
+    row.verdict = Verdict::unchanged, row.reason = "unchanged: " + values;
+    return;
+  }
+  // From 0, any amount is beyond every threshold.
+  const double bad_pct = a == 0 ? ((b > 0) == lower_better ? INFINITY : -INFINITY)
+                                : (lower_better ? 1 : -1) * (b - a) / std::fabs(a) * 100;
+  if (a != 0) row.change_vs_previous_pct = (b - a) / std::fabs(a) * 100;
+  if (std::fabs(bad_pct) <= o.threshold_pct) {
+    row.verdict = Verdict::unchanged, row.reason = "within " + format_number(o.threshold_pct) + "%: " + values;
+    return;
+  }
+  row.verdict = bad_pct > 0 ? Verdict::regressed : Verdict::improved;
+  row.reason = to_string(row.verdict) + ": " + values + " (values not all positive, so no noise model: threshold " +
+               format_number(o.threshold_pct) + "% only)";
+}
+
 }  // namespace
 
 RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
@@ -153,7 +186,9 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
       if (s.ratios.empty() && !appears(key, a_runs) && !appears(key, b_runs)) continue;  // e.g. BigO aggregate rows
       row.unit = s.unit;
       row.direction = is_rate_unit(s.unit) ? Direction::higher_is_better : Direction::lower_is_better;
-      if (s.ratios.empty()) {
+      if (s.ratios.empty() && !s.values_a.empty()) {
+        judge_values(row, s, options);
+      } else if (s.ratios.empty()) {
         row.verdict = Verdict::missing_data;
         row.reason = "missing data: " + name + " is only in " + (appears(key, a_runs) ? "A's" : "B's") + " results";
       } else {

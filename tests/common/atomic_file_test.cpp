@@ -96,4 +96,21 @@ TEST_F(AtomicFile, ReadMissingFileNamesIt) {
 }
 
 }  // namespace
+// Scratch space for a command's child processes: a fresh name each time, private to the user, gone afterwards.
+TEST(PrivateTempDir, IsNewPrivateAndRemovedWithItsFiles) {
+  std::string first, second;
+  {
+    const PrivateTempDir a("perfval-test"), b("perfval-test");
+    first = a.path();
+    second = b.path();
+    EXPECT_NE(first, second);
+    EXPECT_THAT(first, ::testing::HasSubstr("perfval-test-"));
+    const auto perms = std::filesystem::status(first).permissions();
+    EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+    write_file_atomic(first + "/x/result.json", "{}");
+  }
+  EXPECT_FALSE(std::filesystem::exists(first));
+  EXPECT_FALSE(std::filesystem::exists(second));
+}
+
 }  // namespace perfval

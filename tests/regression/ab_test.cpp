@@ -101,5 +101,32 @@ TEST(AbJudge, BenchmarkOnOneSideOnlyIsMissingData) {
   EXPECT_THAT(row(report, "only_in_a").reason, HasSubstr("only in A's results"));
 }
 
+// Go's allocs/op of a benchmark that does not allocate is 0: no log ratio, but a value, judged as such.
+TEST(AbJudge, ZeroPerOperationValuesAreJudgedNotMissing) {
+  std::mt19937_64 rng(1);
+  std::vector<RunResults> a, b;
+  for (int r = 0; r < 4; ++r) {
+    a.push_back(run_of("a", 1, 1, rng));
+    b.push_back(run_of("b", 1, 1, rng));
+    for (auto* run : {&a.back(), &b.back()}) {
+      const bool allocates = run == &b.back();
+      run->measurements["bench:x:allocs/op"] = Measurement{"bench:x:allocs/op", 0, {0, 0, 0}, "allocs/op", run->label};
+      run->measurements["bench:y:allocs/op"] =
+          Measurement{"bench:y:allocs/op", allocates ? 3.0 : 0.0, {}, "allocs/op", run->label};
+    }
+  }
+  const RegressionReport report = judge_ab(a, b, AbOptions{});
+  const auto allocs = [&](const std::string& name) {
+    for (const auto& m : report.metrics)
+      if (m.name == name && m.metric == "allocs/op") return m;
+    throw std::runtime_error("no allocs/op row for " + name);
+  };
+  EXPECT_EQ(allocs("x").verdict, Verdict::unchanged) << allocs("x").reason;
+  EXPECT_THAT(allocs("x").reason, HasSubstr("0 allocs/op in B, 0 allocs/op in A"));
+  EXPECT_EQ(allocs("y").verdict, Verdict::regressed) << allocs("y").reason;
+  EXPECT_THAT(allocs("y").reason, HasSubstr("3 allocs/op in B, 0 allocs/op in A"));
+  EXPECT_EQ(report.exit_code(), 99);
+}
+
 }  // namespace
 }  // namespace perfval::regression
