@@ -209,7 +209,7 @@ Throughput measured_throughput(const CapacityConfig& config, const std::vector<s
     } catch (const nlohmann::json::exception& e) {
       throw Error(path + ": not a perfval run summary: " + e.what());
     }
-    if (!doc.is_object() || doc.value("schema", "") != "perfval/summary/v1") {
+    if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "perfval/summary/v1") {
       throw Error(path + ": schema: expected \"perfval/summary/v1\" (a summary.json written by perfval run)");
     }
     const nlohmann::json::json_pointer ptr("/metrics/http_reqs/rate");

@@ -19,6 +19,12 @@ using json = nlohmann::json;
               "e.g. scenarios/capacity.yaml, whose steps found the capacity within the SLA)");
 }
 
+// A string field, or "" when it is absent or not a string (a summary from elsewhere may hold anything).
+std::string text(const json& o, const char* key) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::string level_of(const json& o) {
   if (o.contains("rate") && o["rate"].is_number()) return format_double("%.4g it/s", o["rate"].get<double>());
   if (o.contains("vus") && o["vus"].is_number()) return format_double("%.0f VUs", o["vus"].get<double>());
@@ -33,24 +39,24 @@ Throughput measured_capacity(const std::string& path) {
   } catch (const json::exception& e) {
     refuse(path, std::string("not a perfval run summary: ") + e.what());
   }
-  if (!doc.is_object() || doc.value("schema", "") != "perfval/summary/v1") {
+  if (!doc.is_object() || text(doc, "schema") != "perfval/summary/v1") {
     refuse(path, "schema: expected \"perfval/summary/v1\"");
   }
   if (!doc.contains("capacity_found") || !doc["capacity_found"].is_object()) {
     refuse(path, "capacity_found: missing: this run had no load steps");
   }
   const json& c = doc["capacity_found"];
-  const std::string status = c.value("status", "");
+  const std::string status = text(c, "status");
   if (status != "found" && status != "not reached") {
     refuse(path, "capacity_found.status: \"" + status + "\": the run determined no capacity" +
-                     (c.value("reason", "").empty() ? "" : " (" + c.value("reason", "") + ")"));
+                     (text(c, "reason").empty() ? "" : " (" + text(c, "reason") + ")"));
   }
   if (!c.contains("rps") || !c["rps"].is_number() || c["rps"].get<double>() <= 0) {
     refuse(path, "capacity_found.rps: expected a positive request rate");
   }
   Throughput t;
   t.per_replica_rps = c["rps"].get<double>();
-  t.measured_at = doc.value("started_at", "");
+  t.measured_at = text(doc, "started_at");
   t.source = "the capacity run " + path + (t.measured_at.empty() ? "" : " of " + t.measured_at) + ", " +
              level_of(c) + " within the SLA";
   if (status == "not reached") {

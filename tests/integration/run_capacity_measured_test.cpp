@@ -80,4 +80,19 @@ TEST(CapacityMeasured, ASummaryWithoutAnAnswerIsExit2NamingTheFile) {
   }
 }
 
+// Fields of the wrong type are named like missing ones (exit 2), never an internal JSON type error.
+TEST(CapacityMeasured, FieldsOfTheWrongTypeAreNamed) {
+  TempDir dir;
+  const std::string numeric_schema = dir.write("schema.json", R"({"schema":1,"capacity_found":{"status":"found","rps":5}})");
+  const std::string numeric_status =
+      dir.write("status.json", R"({"schema":"perfval/summary/v1","capacity_found":{"status":7,"reason":[1],"rps":5}})");
+  for (const auto& [file, field] : {std::pair{numeric_schema, ": schema: expected"},
+                                    std::pair{numeric_status, ": capacity_found.status"}}) {
+    const auto r = run_process({PERFVAL_BIN, "capacity", "analyze", "--config", dir.write("cap.yaml", kConfig), "--data",
+                                dir.write("data.csv", requests_csv()), "--measured", file}, 60s);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find(file + field), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
