@@ -15,7 +15,7 @@ std::string MetricSource::describe() const {
   const std::string in_scenario = scenario.empty() ? "" : " (scenario " + scenario + ")";
   switch (kind) {
     case Kind::lookup: return "well-known metric or benchmark counter";
-    case Kind::benchmark: return "benchmark " + name + " " + (field.empty() ? "real_time" : field);
+    case Kind::benchmark: return "benchmark " + name + " " + (field.empty() ? "time" : field);
     case Kind::summary: return "summary metric " + name + " " + field + in_scenario;
     case Kind::resource: return "summary resources." + name + in_scenario;
   }
@@ -45,7 +45,7 @@ MetricSource parse_source(const YamlValue& v) {
     if (v.has("field")) v.require("field").fail("a benchmark source takes counter:, not field:");
     s.kind = MetricSource::Kind::benchmark;
     s.name = b->as_string();
-    s.field = v.has("counter") ? v.require("counter").as_string() : "real_time";
+    if (v.has("counter")) s.field = v.require("counter").as_string();  // else its time, as it is judged
     if (v.has("scenario")) v.require("scenario").fail("scenario applies to summary and resource sources");
     return s;
   }

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "perfval/common/did_you_mean.hpp"
+#include "run_noise.hpp"
 
 namespace perfval::regression::detail {
 
@@ -57,13 +58,18 @@ Resolution resolve_benchmark(const MetricSource& s, const RunResults& run) {
   const std::string prefix = "bench:" + matches[0];
   if (const auto f = run.failed.find(prefix); f != run.failed.end())
     return fail("benchmark " + matches[0] + " failed in " + run.label + ": " + f->second);
-  const std::string key = prefix + ":" + s.field;
-  if (run.find(key)) return {key, ""};
+  // Without a counter, the benchmark's time as the gate judges it: CPU time unless timed by the wall clock
+  // (Google Benchmark), else the wall clock, or Go's ns/op.
+  const std::vector<std::string> fields_tried =
+      s.field.empty() ? std::vector<std::string>{detail::time_field_of(matches[0]), "real_time", "ns/op"}
+                      : std::vector<std::string>{s.field};
+  for (const auto& field : fields_tried)
+    if (run.find(prefix + ":" + field)) return {prefix + ":" + field, ""};
   std::vector<std::string> fields;
   for (const auto& [k, m] : run.measurements)
     if (k.rfind(prefix + ":", 0) == 0) fields.push_back(k.substr(prefix.size() + 1));
-  return fail("benchmark " + matches[0] + " in " + run.label + " has no counter " + s.field + " (it has " +
-              join(fields) + ")");
+  return fail("benchmark " + matches[0] + " in " + run.label + " has no " +
+              (s.field.empty() ? std::string("time") : "counter " + s.field) + " (it has " + join(fields) + ")");
 }
 
 Resolution resolve_summary_like(const MetricSource& s, const RunResults& run) {

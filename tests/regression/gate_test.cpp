@@ -142,10 +142,31 @@ TEST(GateTestbed, AbsoluteBenchmarkBaselinesFromAnotherMachineAreShownNotJudged)
   EXPECT_EQ(row(evaluate(b, cur, std::nullopt, {}, exact()), "parse").verdict, Verdict::regressed);
 }
 
+// An entry without counter: reads the time the gate judges the benchmark by: CPU time, the wall clock for
+// benchmarks timed by it, Go's ns/op for Go benchmarks.
+TEST(GateBaseline, WithoutACounterTheBenchmarksOwnTimeIsRead) {
+  const BaselineFile b = parse_baselines(
+      "cpu: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse}}\n"
+      "wall: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: net/echo/real_time}}\n"
+      "go: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: BenchmarkCollect}}\n",
+      "b.yaml");
+  RunResults cur = bench_run("current", {{"cpu/parse", {9e6}}, {"net/echo/real_time", {2e6}}});
+  add(cur, "bench:cpu/parse:cpu_time", 2e6, {2e6}, "ns");
+  add(cur, "bench:net/echo/real_time:cpu_time", 0.1e6, {0.1e6}, "ns");
+  cur.benchmarks.push_back("BenchmarkCollect");
+  add(cur, "bench:BenchmarkCollect:ns/op", 2e6, {2e6}, "ns");
+  add(cur, "bench:BenchmarkCollect:B/op", 4096, {4096}, "B");
+  const RegressionReport r = evaluate(b, cur, std::nullopt, {}, exact());
+  EXPECT_EQ(row(r, "cpu").key, "bench:cpu/parse:cpu_time");
+  EXPECT_EQ(row(r, "wall").key, "bench:net/echo/real_time:real_time");
+  EXPECT_EQ(row(r, "go").key, "bench:BenchmarkCollect:ns/op");
+  for (const char* n : {"cpu", "wall", "go"}) EXPECT_EQ(row(r, n).verdict, Verdict::unchanged) << n;
+}
+
 TEST(GateTestbed, WallClockBaselinesOfARunOnAnOversubscribedMachineAreShownNotJudged) {
   const BaselineFile b = parse_baselines(
       "testbed: \"AMD EPYC, 2 cores\"\n"
-      "wall: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse}}\n"
+      "wall: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse, counter: real_time}}\n"
       "cpu: {metric: t, baseline: 2, tolerance: 10%, unit: ms, source: {benchmark: cpu/parse, counter: cpu_time}}\n",
       "b.yaml");
   RunResults cur = bench_run("current", {{"cpu/parse", {10e6, 10e6}}});  // 10 ms of wall-clock time: 5x
