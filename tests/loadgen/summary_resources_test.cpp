@@ -5,16 +5,12 @@
 
 #include "perfval/loadgen/summary.hpp"
 #include "perfval/loadgen/summary_io.hpp"
+#include "loadgen/threshold_spec.hpp"
 
 namespace perfval::loadgen {
 namespace {
 
-Threshold threshold(const std::string& metric, const std::string& expr) {
-  Threshold t;
-  t.selector = parse_metric_selector(metric);
-  t.expr = parse_threshold_expression(expr, threshold_unit(metric));
-  return t;
-}
+using test::threshold;
 
 RunSummary summary_with(const std::vector<double>& memory, const std::vector<double>& cpu_seconds) {
   RunSummary s;
