@@ -48,13 +48,17 @@ double run_sigma(const RowNoise& noise) {
 // The run's location and spread. A summary's value (p95 over the whole run) is its location, the intervals only
 // give the spread: the median of per-second p95s is another, smaller figure. A benchmark's location is the
 // median of its samples.
-std::optional<RunLocation> located(const MetricResult& row, const Observed& o) {
+}  // namespace
+
+std::optional<RunLocation> located(const std::string& key, const Observed& o) {
   // Interleaved repetitions (a design effect of their own): the mean of the logs, else the median.
   auto loc = o.independent && o.design_effect_measured ? locate_mean(o.samples, o.value) : locate(o.samples, o.value);
-  if (loc && row.key.rfind("bench:", 0) != 0 && o.value > 0) loc->log_value = std::log(o.value);
+  if (loc && key.rfind("bench:", 0) != 0 && o.value > 0) loc->log_value = std::log(o.value);
   if (loc) loc->design_effect = o.design_effect;
   return loc;
 }
+
+namespace {
 
 // Degrees of freedom of the history's spread when it decides the noise; 0 (a normal) when the floor does: the
 // floor is a fixed figure, not estimated from the runs.
@@ -71,9 +75,11 @@ double drift_of(const RowNoise& noise, const RunLocation& a, const RunLocation& 
 
 // Standard deviation of a change between two runs: repetitions, run-level noise and the machine's movement.
 double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
-  // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
-  const double within = difference_noise(a, b, 0);
-  if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within);
+  // A history's spread is how the metric's run value moved over many runs, its repetition or interval noise and
+  // the machine's movement included: it is the noise then. (A summary's per-second intervals, in particular, say
+  // little about the noise of its whole-run value: a 3-s run's per-second p95s spread by a third where the runs'
+  // p95s differ by 2 %.)
+  if (noise.history_sigma) return std::sqrt(2.0) * run_sigma(noise);
   // Samples that are processes hold the run-to-run noise themselves: their spread, and the machine's drift.
   if (noise.processes) return difference_noise(a, b, drift_of(noise, a, b));
   const double runs = difference_noise(a, b, noise.floor);
@@ -175,18 +181,28 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
   RowNoise against_baseline = noise;
   against_baseline.machine_change = 0;  // no controls were recorded with the baseline
   against_baseline.processes = false;   // a baseline measured another day: the run-to-run floor, not the drift
-  // The baseline is a fixed value: only the current run carries repetition and run-to-run noise.
+  // The baseline is a fixed value: only the current run carries repetition and run-to-run noise (with a
+  // history, the history's spread holds both, as in change_sd). Since a change point, the current level is the
+  // mean of the runs of the current run's segment: a step the history confirms is judged by all its runs, each
+  // with the history's run-to-run noise.
   const double within = difference_noise(*base, *cur, 0), run = run_sigma(noise);
-  const double sd = std::sqrt(within * within + run * run);
-  const std::string detail = "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
+  double level = cur->log_value;
+  for (double v : noise.segment) level += v;
+  const double runs = static_cast<double>(noise.segment.size() + 1);
+  level /= runs;
+  const double sd = noise.history_sigma ? run / std::sqrt(runs) : std::sqrt(within * within + run * run);
+  const std::string detail = (noise.segment.empty() ? "" : "the mean of the " + format_number(runs) +
+                                                               " runs since the change point at " +
+                                                               noise.segment_since + ", ") +
+                             "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
   const double df = history_df(noise);
   const double z = two_sided_critical(noise.alpha, df);
-  const std::string decide = what_would_decide(cur->log_value - base->log_value, *base, *cur, against_baseline, z, o);
+  const std::string decide = what_would_decide(level - base->log_value, *base, *cur, against_baseline, z, o);
   const std::optional<double> p_before = row.p_value;
   // The tolerance is linear (a rate may fall to baseline x (1 - tol)); as a log-scale limit that is 1 / (1 - tol).
   const double limit = row.direction == Direction::lower_is_better ? tol : tol >= 100 ? 1e12 : 100 * tol / (100 - tol);
-  call("baseline " + format_value(row.baseline, row.unit), cur->log_value - base->log_value, sd, limit, df, detail,
-       decide, against_baseline, row, f);
+  call("baseline " + format_value(row.baseline, row.unit), level - base->log_value, sd, limit, df, detail, decide,
+       against_baseline, row, f);
   if (p_before) row.p_value = p_before;  // the report's p is the previous-run comparison's when there is one
 }
 
@@ -210,7 +226,7 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
                                          "runs of which one started"));
     return;
   }
-  const auto lp = located(row, prev), lc = located(row, cur);
+  const auto lp = located(row.key, prev), lc = located(row.key, cur);
   if (!lp || !lc) {
     if (!row.change_vs_previous_pct) return;
     const double bad = badness(*row.change_vs_previous_pct, row.direction);
@@ -291,7 +307,7 @@ void judge(MetricResult& row, const std::optional<Observed>& previous, const Obs
     row.previous_samples = previous->samples.size();
     judge_previous(row, *previous, current, noise, options, f);
   }
-  judge_baseline(row, located(row, current), noise, options, f);
+  judge_baseline(row, located(row.key, current), noise, options, f);
   if (f.sla_breach) row.verdict = Verdict::sla_breach;
   else if (f.regressed) row.verdict = Verdict::regressed;
   else if (f.inconclusive) row.verdict = Verdict::inconclusive;

@@ -22,6 +22,10 @@ struct Observed {
 std::optional<Observed> observe(const RunResults& run, const std::string& key, const std::string& unit,
                                 std::string* why);
 
+// Where a run's observation of `key` lies (log scale) and its spread: as the gate judges it (a summary's whole-run
+// value, interleaved repetitions' mean of logs, else the median of the samples).
+std::optional<RunLocation> located(const std::string& key, const Observed& o);
+
 // A log-scale change in the bad direction as the percent a user reads: slower by (times), or fallen by (rates).
 double worse_pct(double log_bad, Direction d);
 

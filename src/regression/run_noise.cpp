@@ -59,25 +59,33 @@ int speed_sign(const std::string& unit) {
   return 0;
 }
 
-std::optional<double> history_sigma(const std::vector<RunResults>& history, const RunResults& current,
-                                    const std::string& key, const std::string& unit, std::size_t min_runs,
-                                    std::size_t* runs) {
+std::vector<std::pair<std::string, double>> history_values(const std::vector<RunResults>& history,
+                                                           const RunResults& current, const std::string& key,
+                                                           const std::string& unit) {
   const std::string field = control_field(key, unit);
   const RunControls now = controls_of(current);
-  std::vector<double> values;
+  std::vector<std::pair<std::string, double>> values;
   for (const auto& run : history) {
     if (run.path == current.path && !run.path.empty()) continue;
     const auto seen = observe(run, key, unit, nullptr);
     if (!seen) continue;
-    const auto loc = locate(seen->samples, seen->value);
+    const auto loc = located(key, *seen);  // located as the runs it is the noise of are
     if (!loc) continue;
     double v = loc->log_value;
     if (!field.empty()) {
       const MachineShift shift = machine_shift(controls_of(run).field(field), now.field(field));
       if (shift.measured()) v += speed_sign(unit) * shift.log_shift;
     }
-    values.push_back(v);
+    values.emplace_back(run.label, v);
   }
+  return values;
+}
+
+std::optional<double> history_sigma(const std::vector<RunResults>& history, const RunResults& current,
+                                    const std::string& key, const std::string& unit, std::size_t min_runs,
+                                    std::size_t* runs) {
+  std::vector<double> values;
+  for (const auto& [label, v] : history_values(history, current, key, unit)) values.push_back(v);
   if (runs) *runs = values.size();
   return run_spread(values, min_runs);
 }

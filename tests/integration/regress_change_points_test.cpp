@@ -120,6 +120,29 @@ TEST_F(ChangePointsCli, SteadyTrendIsADriftNotAChangePoint) {
   EXPECT_THAT(console.out, Not(HasSubstr("change point")));
 }
 
+// Against a baseline, one slow run is one run's evidence (the history's run-to-run noise, never below the
+// floor); a step the history confirms is judged by the mean of every run since its change point.
+TEST_F(ChangePointsCli, AStepTheHistoryConfirmsIsJudgedAgainstTheBaselineByAllItsRuns) {
+  const std::string baselines =
+      dir_.write("api.yaml", "api: {metric: p95, baseline: 10, tolerance: 20%, unit: ms, source: {benchmark: api/p95}}\n");
+  const auto api = [&](const std::string& history, int expected_exit) {
+    const auto r = run_process({PERFVAL_BIN, "regress", "--baseline", baselines, "--history", history, "--format", "json"}, 60s);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out);  // bound: a loop over a temporary's member dangles
+    for (const auto& m : doc["metrics"])
+      if (m["name"] == "api") return m;
+    ADD_FAILURE() << "no api row in " << r.out;
+    return nlohmann::json();
+  };
+  const nlohmann::json step = api(write_history(dir_, 14, [](int run) { return run < 8 ? 10.0 : 14.5; }), 99);
+  EXPECT_EQ(step["verdict"], "regressed") << step.dump(2);
+  EXPECT_THAT(step["reason"].get<std::string>(), HasSubstr("the mean of the 6 runs since the change point at run-008"));
+  std::filesystem::remove_all(dir_.path() + "/history");
+  const nlohmann::json last = api(write_history(dir_, 14, [](int run) { return run < 13 ? 10.0 : 14.5; }), 0);
+  EXPECT_TRUE(last["change_points"].empty()) << last.dump(2);
+  EXPECT_EQ(last["verdict"], "inconclusive") << last.dump(2);
+}
+
 TEST_F(ChangePointsCli, ChangepointsCommandReadsADataFile) {
   std::string csv = "timestamp,latency_ms,errors\n";
   for (int i = 0; i < 60; ++i)
