@@ -159,13 +159,8 @@ void plan_benchmark_rows(const RunResults& cur, const RunResults& prev, std::set
 
 namespace detail {
 void attach_sla(std::vector<MetricResult*>& rows, SlaTier tier);
-// history_change_points.cpp: the row's series and change points (and drift) over the history and the current
-// value; the history runs of the current run's segment into `noise`; the reason text naming them.
-void find_change_points(MetricResult& row, const std::vector<RunResults>& history, const RunResults& current,
-                        double current_value, const ChangePointOptions& options);
-void segment_since_change_point(const MetricResult& row, const std::vector<RunResults>& history,
-                                const RunResults& current, RowNoise& noise);
-void describe_change_points(MetricResult& row);
+void add_change_points(MetricResult& row, const std::vector<RunResults>& history, const RunResults& current,
+                       const ChangePointOptions& options);
 std::optional<SlaTier> choose_tier(const BaselineFile& b, const RunResults& cur, const GateOptions& o,
                                    std::string& source);
 }  // namespace detail
@@ -410,13 +405,8 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
       row.reason = "missing data: " + why + (row.sla_limit ? " (SLA not checked)" : "");
     } else {
       if (previous && !prev) row.reason = "no previous value: " + prev_why;
-      detail::RowNoise noise = row_noise(row, current, history, report, options);
-      if (options.change_points) {
-        detail::find_change_points(row, history, current, cur->value, options.change_point);
-        detail::segment_since_change_point(row, history, current, noise);
-      }
-      detail::judge(row, prev, *cur, noise, options);
-      if (options.change_points) detail::describe_change_points(row);
+      detail::judge(row, prev, *cur, row_noise(row, current, history, report, options), options);
+      if (options.change_points) detail::add_change_points(row, history, current, options.change_point);
     }
     report.metrics.push_back(std::move(row));
   }

@@ -12,6 +12,8 @@ namespace perfval::regression::detail {
 
 namespace {
 
+bool is_benchmark_key(const std::string& key) { return key.rfind("bench:", 0) == 0; }
+
 struct Findings {
   bool regressed = false;
   bool improved = false;
@@ -53,12 +55,19 @@ double run_sigma(const RowNoise& noise) {
 std::optional<RunLocation> located(const std::string& key, const Observed& o) {
   // Interleaved repetitions (a design effect of their own): the mean of the logs, else the median.
   auto loc = o.independent && o.design_effect_measured ? locate_mean(o.samples, o.value) : locate(o.samples, o.value);
-  if (loc && key.rfind("bench:", 0) != 0 && o.value > 0) loc->log_value = std::log(o.value);
+  if (loc && !is_benchmark_key(key) && o.value > 0) loc->log_value = std::log(o.value);
   if (loc) loc->design_effect = o.design_effect;
   return loc;
 }
 
 namespace {
+
+// The noise a run's own samples add to a change when a history's spread is known. A benchmark's repetitions
+// are real replications: a current run with fewer or wider ones than the history's is less certain, so their
+// spread stays a lower bound. A summary's samples are its per-second intervals, which say little about the
+// noise of its whole-run value (a 3-s run's per-second p95s spread by a third where whole runs' p95s differ by
+// 2 %), and every history run's value already carried that noise: none.
+double within_under_history(const std::string& key, double within) { return is_benchmark_key(key) ? within : 0; }
 
 // Degrees of freedom of the history's spread when it decides the noise; 0 (a normal) when the floor does: the
 // floor is a fixed figure, not estimated from the runs.
@@ -73,13 +82,12 @@ double drift_of(const RowNoise& noise, const RunLocation& a, const RunLocation& 
   return a.mean_based && b.mean_based ? noise.repetition_drift : noise.drift;
 }
 
-// Standard deviation of a change between two runs: repetitions, run-level noise and the machine's movement.
-double change_sd(const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
-  // A history's spread is how the metric's run value moved over many runs, its repetition or interval noise and
-  // the machine's movement included: it is the noise then. (A summary's per-second intervals, in particular, say
-  // little about the noise of its whole-run value: a 3-s run's per-second p95s spread by a third where the runs'
-  // p95s differ by 2 %.)
-  if (noise.history_sigma) return std::sqrt(2.0) * run_sigma(noise);
+// Standard deviation of a change between two runs of `key`: repetitions, run-level noise and the machine's
+// movement.
+double change_sd(const std::string& key, const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
+  // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
+  const double within = difference_noise(a, b, 0);
+  if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within_under_history(key, within));
   // Samples that are processes hold the run-to-run noise themselves: their spread, and the machine's drift.
   if (noise.processes) return difference_noise(a, b, drift_of(noise, a, b));
   const double runs = difference_noise(a, b, noise.floor);
@@ -123,7 +131,13 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
            "(perfval compare) would tell";
   }
   (void)o;
-  if (noise.history_sigma) return "an interleaved A/B (perfval compare) would tell";
+  if (noise.history_sigma) {
+    std::string out = "an interleaved A/B (perfval compare) would tell";
+    if (*noise.history_sigma < noise.floor)
+      out += "; its own spread over the history is " + plus_minus(*noise.history_sigma) + ", below the " +
+             plus_minus(noise.floor) + " floor: on a quiet, dedicated runner a lower --noise-floor lets the history decide";
+    return out;
+  }
   return "a history of " + std::to_string(o.min_history_runs) + "+ runs (--history) or an interleaved A/B " +
          "(perfval compare) would tell";
 }
@@ -181,28 +195,20 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
   RowNoise against_baseline = noise;
   against_baseline.machine_change = 0;  // no controls were recorded with the baseline
   against_baseline.processes = false;   // a baseline measured another day: the run-to-run floor, not the drift
-  // The baseline is a fixed value: only the current run carries repetition and run-to-run noise (with a
-  // history, the history's spread holds both, as in change_sd). Since a change point, the current level is the
-  // mean of the runs of the current run's segment: a step the history confirms is judged by all its runs, each
-  // with the history's run-to-run noise.
-  const double within = difference_noise(*base, *cur, 0), run = run_sigma(noise);
-  double level = cur->log_value;
-  for (double v : noise.segment) level += v;
-  const double runs = static_cast<double>(noise.segment.size() + 1);
-  level /= runs;
-  const double sd = noise.history_sigma ? run / std::sqrt(runs) : std::sqrt(within * within + run * run);
-  const std::string detail = (noise.segment.empty() ? "" : "the mean of the " + format_number(runs) +
-                                                               " runs since the change point at " +
-                                                               noise.segment_since + ", ") +
-                             "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
+  // The baseline is a fixed value: only the current run carries repetition and run-to-run noise.
+  const double within = noise.history_sigma ? within_under_history(row.key, difference_noise(*base, *cur, 0))
+                                            : difference_noise(*base, *cur, 0);
+  const double run = run_sigma(noise);
+  const double sd = std::sqrt(within * within + run * run);
+  const std::string detail = "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
   const double df = history_df(noise);
   const double z = two_sided_critical(noise.alpha, df);
-  const std::string decide = what_would_decide(level - base->log_value, *base, *cur, against_baseline, z, o);
+  const std::string decide = what_would_decide(cur->log_value - base->log_value, *base, *cur, against_baseline, z, o);
   const std::optional<double> p_before = row.p_value;
   // The tolerance is linear (a rate may fall to baseline x (1 - tol)); as a log-scale limit that is 1 / (1 - tol).
   const double limit = row.direction == Direction::lower_is_better ? tol : tol >= 100 ? 1e12 : 100 * tol / (100 - tol);
-  call("baseline " + format_value(row.baseline, row.unit), level - base->log_value, sd, limit, df, detail, decide,
-       against_baseline, row, f);
+  call("baseline " + format_value(row.baseline, row.unit), cur->log_value - base->log_value, sd, limit, df, detail,
+       decide, against_baseline, row, f);
   if (p_before) row.p_value = p_before;  // the report's p is the previous-run comparison's when there is one
 }
 
@@ -238,7 +244,7 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   noise.processes = prev.independent && cur.independent && lp->n > 1 && lc->n > 1 && lp->mean_based == lc->mean_based;
   const double raw = lc->log_value - lp->log_value;
   const double change = raw - noise.log_shift;
-  const double sd = change_sd(*lp, *lc, noise);
+  const double sd = change_sd(row.key, *lp, *lc, noise);
   row.noise_pct = log_to_pct(sd);
   row.noise_source = noise_source(noise, *lp, *lc);
   // Processes: a t with the processes' degrees of freedom; a history: its runs'; else the floor, a normal.

@@ -59,12 +59,12 @@ int speed_sign(const std::string& unit) {
   return 0;
 }
 
-std::vector<std::pair<std::string, double>> history_values(const std::vector<RunResults>& history,
-                                                           const RunResults& current, const std::string& key,
-                                                           const std::string& unit) {
+std::optional<double> history_sigma(const std::vector<RunResults>& history, const RunResults& current,
+                                    const std::string& key, const std::string& unit, std::size_t min_runs,
+                                    std::size_t* runs) {
   const std::string field = control_field(key, unit);
   const RunControls now = controls_of(current);
-  std::vector<std::pair<std::string, double>> values;
+  std::vector<double> values;
   for (const auto& run : history) {
     if (run.path == current.path && !run.path.empty()) continue;
     const auto seen = observe(run, key, unit, nullptr);
@@ -76,16 +76,8 @@ std::vector<std::pair<std::string, double>> history_values(const std::vector<Run
       const MachineShift shift = machine_shift(controls_of(run).field(field), now.field(field));
       if (shift.measured()) v += speed_sign(unit) * shift.log_shift;
     }
-    values.emplace_back(run.label, v);
+    values.push_back(v);
   }
-  return values;
-}
-
-std::optional<double> history_sigma(const std::vector<RunResults>& history, const RunResults& current,
-                                    const std::string& key, const std::string& unit, std::size_t min_runs,
-                                    std::size_t* runs) {
-  std::vector<double> values;
-  for (const auto& [label, v] : history_values(history, current, key, unit)) values.push_back(v);
   if (runs) *runs = values.size();
   return run_spread(values, min_runs);
 }

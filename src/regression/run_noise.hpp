@@ -4,7 +4,6 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "perfval/regression/noise.hpp"
@@ -54,20 +53,10 @@ struct RowNoise {
   double drift = 0;                     // the machine's drift of one run when samples are processes (log scale)
   double repetition_drift = 0;          // the same for interleaved repetitions with their design effect
   double alpha = 0.001;                 // significance level of this row: the comparison's, over its rows
-  // With a change point in the history: the located log values of the history runs since the latest one (the
-  // current run's segment, the current run not included) and where it began. Empty without one.
-  std::vector<double> segment;
-  std::string segment_since;
 };
 
-// Each history run's value of `key` located as the gate judges it (log scale; oldest first, the current run
-// excluded), brought to the current run's machine speed through the controls when both have them, with the
-// run's label.
-std::vector<std::pair<std::string, double>> history_values(const std::vector<RunResults>& history,
-                                                           const RunResults& current, const std::string& key,
-                                                           const std::string& unit);
-
-// The row's spread over history_values(); nullopt below `min_runs` values.
+// The row's spread over `history` (oldest first, the current run excluded), each run's value brought to the
+// current run's machine speed through the controls when both have them; nullopt below `min_runs` values.
 std::optional<double> history_sigma(const std::vector<RunResults>& history, const RunResults& current,
                                     const std::string& key, const std::string& unit, std::size_t min_runs,
                                     std::size_t* runs);

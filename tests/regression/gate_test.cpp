@@ -337,6 +337,36 @@ TEST(GatePrevious, HistorySpreadOfEachMetricDecides) {
   EXPECT_THAT(row(r, "quiet").noise_source, HasSubstr("floor, so the floor"));
 }
 
+// A load test's whole-run p95 against a history of whole-run p95s: the runs differ by ~1 %, their per-second
+// intervals by a third. With a history, the history's spread is the noise of such a value; the intervals'
+// spread (which would make +25 % look like noise) is not added, against the previous run nor the baseline. The
+// advice of an inconclusive row under the default floor says that the history alone would tell.
+TEST(GatePrevious, SummaryIntervalsDoNotAddToTheHistorysSpread) {
+  const BaselineFile b = parse_baselines(
+      "p95: {metric: p95, baseline: 10, tolerance: 10%, unit: ms, source: {summary: http_req_duration, field: \"p(95)\"}}\n",
+      "b.yaml");
+  const auto run = [](const std::string& label, double p95) {
+    RunResults r;
+    r.label = r.path = label;
+    r.scenarios = {"nightly"};
+    add(r, "summary:nightly:http_req_duration:p(95)", p95, {p95 * 0.6, p95 * 1.4, p95 * 0.9, p95 * 1.2}, "ms");
+    return r;
+  };
+  std::vector<RunResults> history;
+  for (int w = 0; w < 12; ++w) history.push_back(run("run-" + std::to_string(10 + w), 10 * (1 + 0.01 * (w % 3 - 1))));
+  const RunResults cur = run("run-22", 12.5);
+  GateOptions quiet_runner;
+  quiet_runner.noise_floor_pct = 3;
+  RegressionReport r = evaluate(b, cur, history.back(), history, quiet_runner);
+  EXPECT_EQ(row(r, "p95").verdict, Verdict::regressed) << row(r, "p95").reason;
+  EXPECT_LT(*row(r, "p95").noise_pct, 6);
+  EXPECT_THAT(row(r, "p95").reason, HasSubstr("vs baseline 10 ms"));
+  EXPECT_THAT(row(r, "p95").reason, HasSubstr("vs previous"));
+  r = evaluate(b, cur, history.back(), history);  // the default floor (20 %) decides
+  EXPECT_EQ(row(r, "p95").verdict, Verdict::inconclusive) << row(r, "p95").reason;
+  EXPECT_THAT(row(r, "p95").reason, HasSubstr("below the ±20% floor: on a quiet, dedicated runner a lower --noise-floor"));
+}
+
 TEST(GatePrevious, SignificantButSmallChangeIsUnchanged) {
   BaselineFile none;
   const RunResults prev = bench_run("prev", {{"a", nine}});
