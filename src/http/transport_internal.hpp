@@ -115,8 +115,10 @@ class Inbox {
     is_open_ = [](const void* s) { return static_cast<const ReactorSocket<Socket>*>(s)->is_open(); };
     events_ = &events;
     if (begin_ < end_ || error) {
-      boost::asio::post(io_, [this] {
-        events_->on_readable(is_open_(socket_) ? boost::system::error_code() : boost::asio::error::operation_aborted);
+      // Aborted when close() (clear()) came first, even if a reconnect has opened the socket again since.
+      boost::asio::post(io_, [this, held = generation_] {
+        const bool current = held == generation_ && is_open_(socket_);
+        events_->on_readable(current ? boost::system::error_code() : boost::asio::error::operation_aborted);
       });
       return;
     }
@@ -133,6 +135,7 @@ class Inbox {
   void clear() {
     begin_ = end_ = 0;
     error = {};
+    ++generation_;
   }
 
   boost::system::error_code error;  // the last read's failure (eof, reset) until the owner reports it
@@ -157,6 +160,7 @@ class Inbox {
   std::size_t begin_ = 0;                  // next byte of bytes_ to hand out
   std::size_t end_ = 0;                    // end of the bytes read
   std::unique_ptr<InboxRead> spare_;       // the last finished read, reused by the next
+  std::uint64_t generation_ = 0;           // bumped by clear(): a wait answered from held bytes is then stale
   const void* socket_ = nullptr;           // the socket read (a ReactorSocket)
   bool (*is_open_)(const void* socket) = nullptr;
   TransportEvents* events_ = nullptr;      // the owner's events

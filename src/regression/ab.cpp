@@ -193,6 +193,8 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
         row.reason = "missing data: " + name + " is only in " + (appears(key, a_runs) ? "A's" : "B's") + " results";
       } else {
         judge_row(row, s, options);
+        if (!s.values_a.empty())
+          row.reason += "; " + std::to_string(s.values_a.size()) + " round(s) with a value of 0 left out (no log ratio)";
       }
       report.metrics.push_back(std::move(row));
     }

@@ -13,8 +13,8 @@ void write_file_atomic(const std::string& path, std::string_view content);
 std::string read_file(const std::string& path);
 
 // A new directory only this user can enter (mkdtemp: a name nobody could have prepared, mode 0700) in the
-// system's temp directory, named `<prefix>-XXXXXX`, removed with what it holds when this goes out of scope
-// (unless released). Throws Error when it cannot be made.
+// system's temp directory, named `<prefix>-XXXXXX`, removed with what it holds when this goes out of scope.
+// Throws Error when it cannot be made.
 class PrivateTempDir {
  public:
   explicit PrivateTempDir(const std::string& prefix);
