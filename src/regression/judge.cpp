@@ -47,10 +47,11 @@ double run_sigma(const RowNoise& noise) {
   return noise.history_sigma ? std::max(*noise.history_sigma, noise.floor) : noise.floor;
 }
 
+}  // namespace
+
 // The run's location and spread. A summary's value (p95 over the whole run) is its location, the intervals only
 // give the spread: the median of per-second p95s is another, smaller figure. A benchmark's location is the
 // median of its samples.
-}  // namespace
 
 std::optional<RunLocation> located(const std::string& key, const Observed& o) {
   // Interleaved repetitions (a design effect of their own): the mean of the logs, else the median.
