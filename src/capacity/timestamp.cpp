@@ -77,6 +77,13 @@ std::optional<double> parse_timestamp(const std::string& text) {
 }
 
 std::string format_timestamp(double unix_seconds) {
+  // Outside years 0000-9999 (a --data file may hold any finite number) the seconds are written as they are:
+  // converting 1e30 to long long is undefined behaviour, and no calendar date would help the reader.
+  if (!(unix_seconds >= -62167219200.0 && unix_seconds < 253402300800.0)) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%g (Unix seconds)", unix_seconds);
+    return buf;
+  }
   const long long secs = static_cast<long long>(std::floor(unix_seconds));
   long long days = secs / 86400;
   long long rem = secs % 86400;

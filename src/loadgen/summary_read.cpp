@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 
 #include "perfval/common/atomic_file.hpp"
@@ -176,11 +177,19 @@ Scenario read_scenario(const Reader& r, const json& j, const std::string& path) 
 std::chrono::system_clock::time_point parse_time(const std::string& text) {
   std::tm tm{};
   if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return {};
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  // system_clock counts nanoseconds in 64 bits (years 1678-2262): a time outside overflows from_time_t
+  // (undefined behaviour), so it is read like any unreadable one.
+  using Clock = std::chrono::system_clock;
+  const std::time_t t = timegm(&tm);
+  const auto lo = std::chrono::floor<std::chrono::seconds>(Clock::time_point::min().time_since_epoch()).count() + 1;
+  const auto hi = std::chrono::floor<std::chrono::seconds>(Clock::time_point::max().time_since_epoch()).count();
+  if (t < lo || t > hi) return {};
+  return Clock::from_time_t(t);
 }
 }  // namespace
 
-RunSummary summary_from_json(const json& doc, const std::string& file) {
+namespace {
+RunSummary read_fields(const json& doc, const std::string& file) {
   const Reader r(file);
   if (!doc.is_object()) r.fail("", "not a JSON object");
   const std::string schema = doc.value("schema", "");
@@ -263,6 +272,15 @@ RunSummary summary_from_json(const json& doc, const std::string& file) {
   evaluate_summary_thresholds(s);
   detail::read_steps_json(doc, file, s);
   return s;
+}
+}  // namespace
+
+RunSummary summary_from_json(const json& doc, const std::string& file) {
+  try {
+    return read_fields(doc, file);
+  } catch (const json::exception& e) {  // a field of another type, e.g. "schema": [] (found by fuzzing)
+    Reader(file).fail("", std::string("a field has the wrong type: ") + e.what());
+  }
 }
 
 RunSummary read_summary(const std::string& path) {

@@ -38,6 +38,13 @@ TEST(DataFile, CsvTimestampsMustIncrease) {
   EXPECT_NE(e.find("d.csv:3:1: timestamp: timestamps must increase"), std::string::npos) << e;
 }
 
+// Found by fuzz_capacity_data_file (UBSan: 1e30 converted to long long while writing this message).
+TEST(DataFile, ATimestampBeyondYear9999IsNamedInSecondsWhenTheOrderIsWrong) {
+  const std::string e = error_of([] { parse_csv("timestamp,cpu\n1e30,1\n1709258400,2\n", "d.csv"); });
+  EXPECT_NE(e.find("d.csv:3:1: timestamp: timestamps must increase: 2024-03-01T02:00:00Z is not after "
+                   "1e+30 (Unix seconds) (line 2)"), std::string::npos) << e;
+}
+
 TEST(DataFile, CsvUnixSecondsAndEmptyCellsAreGaps) {
   const DataTable t = parse_csv("timestamp,cpu,memory\n100,1,5\n160,2,\n220,3,7\n", "d.csv");
   const auto cpu = column_series(t, "cpu", "cpu");
@@ -100,6 +107,10 @@ TEST(Timestamp, Rfc3339AndUnixSeconds) {
   EXPECT_FALSE(parse_timestamp("2024-03-01 12:00:00 UTC").has_value());
   EXPECT_FALSE(parse_timestamp("2024-13-01T12:00:00Z").has_value());
   EXPECT_EQ(format_timestamp(1709294400), "2024-03-01T12:00:00Z");
+  EXPECT_EQ(format_timestamp(253402300799), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(format_timestamp(-62167219200), "0000-01-01T00:00:00Z");
+  EXPECT_EQ(format_timestamp(253402300800), "2.53402e+11 (Unix seconds)");
+  EXPECT_EQ(format_timestamp(std::nan("")), "nan (Unix seconds)");
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 // summary.json's fields, the round trip through summary_from_json and merging two segments.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
+#include "perfval/common/error.hpp"
 #include "perfval/loadgen/summary.hpp"
 #include "perfval/loadgen/summary_io.hpp"
 #include "loadgen/threshold_spec.hpp"
@@ -65,6 +68,31 @@ TEST(SummaryChecks, JsonFieldsAndRoundTrip) {
   EXPECT_EQ(back.totals.by_request[0].tls_resumed, 1u);
   EXPECT_EQ(back.totals.check_failure_example, s.totals.check_failure_example);
   EXPECT_EQ(summary_to_json(back).at("metrics").at("checks"), doc.at("metrics").at("checks"));
+}
+
+// Found by fuzz_summary_reader (UBSan: year 0226 overflowed system_clock's nanoseconds in from_time_t).
+TEST(SummaryChecks, AStartTimeSystemClockCannotHoldReadsAsUnreadable) {
+  auto doc = summary_to_json(summary_with_checks());
+  doc["started_at"] = "2200-01-02T03:04:05Z";
+  EXPECT_EQ(summary_to_json(summary_from_json(doc, "s.json")).at("started_at"), "2200-01-02T03:04:05Z");
+  for (const char* far : {"0226-12-01T14:04:33Z", "1677-01-01T00:00:00Z", "2263-01-01T00:00:00Z", "not a time"}) {
+    doc["started_at"] = far;
+    EXPECT_EQ(summary_from_json(doc, "s.json").started_at, std::chrono::system_clock::time_point{}) << far;
+  }
+}
+
+// Found by fuzz_summary_reader: nlohmann's type_error escaped, so `perfval merge` said "internal error".
+TEST(SummaryChecks, AFieldOfTheWrongTypeIsAnErrorNamingTheFile) {
+  for (const char* key : {"schema", "duration_s", "aborted"}) {
+    auto doc = summary_to_json(summary_with_checks());
+    doc[key] = nlohmann::json::array();
+    try {
+      summary_from_json(doc, "s.json");
+      ADD_FAILURE() << key << ": no error";
+    } catch (const perfval::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("s.json"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(SummaryChecks, MergingSegmentsAddsCheckCounts) {

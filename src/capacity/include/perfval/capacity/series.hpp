@@ -43,7 +43,7 @@ std::optional<Series> column_series(const DataTable& table, const std::string& c
 
 // RFC 3339 ("2024-03-01T12:00:00Z", "2024-03-01T12:00:00.5+02:00") or Unix seconds ("1709294400").
 std::optional<double> parse_timestamp(const std::string& text);
-// RFC 3339 in UTC with seconds, e.g. "2024-03-01T12:00:00Z".
+// RFC 3339 in UTC with seconds, e.g. "2024-03-01T12:00:00Z"; outside years 0000-9999 "1e+30 (Unix seconds)".
 std::string format_timestamp(double unix_seconds);
 
 }  // namespace perfval::capacity
