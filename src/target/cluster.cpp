@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <mutex>
 #include <numeric>
 
 namespace perfval::target {
@@ -298,12 +299,25 @@ void Cluster::node_health() {
   }
 }
 
+namespace {
+// std::poisson_distribution calls lgamma(), which writes libm's global signgam: perfval-bench's cluster and its
+// embedded target's, stepping in two threads, raced on it (TSan). One lock for every draw; nothing reads signgam.
+std::mutex& lgamma_mutex() {
+  static std::mutex m;
+  return m;
+}
+}  // namespace
+
 void Cluster::submit_jobs() {
   const double target = options_.nodes * 0.35;
   double pending = 0;
   for (const Job& job : state_.jobs) pending += job.state == JobState::pending ? 1 : 0;
   const double mean = std::max(0.02 * options_.nodes / 10.0, 0.05 * (target - pending) + options_.nodes / 900.0);
-  const int arrivals = std::poisson_distribution<int>(mean)(rng_);
+  int arrivals = 0;
+  {
+    const std::lock_guard lock(lgamma_mutex());
+    arrivals = std::poisson_distribution<int>(mean)(rng_);
+  }
   for (int i = 0; i < arrivals; ++i) state_.jobs.push_back(make_pending(state_.time));
 }
 
