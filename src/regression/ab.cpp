@@ -140,15 +140,15 @@ void judge_values(MetricResult& row, const Sides& s, const AbOptions& o) {
   row.previous_samples = row.current_samples = s.values_a.size();
   row.test = "threshold only";
   const std::string values = format_value(b, row.unit) + " in B, " + format_value(a, row.unit) + " in A";
-  const bool lower_better = row.direction == Direction::lower_is_better;
   if (a == b) {
     row.verdict = Verdict::unchanged, row.reason = "unchanged: " + values;
     return;
   }
+  row.change_vs_previous_pct = detail::change_pct(a, b);
   // From 0, any amount is beyond every threshold.
-  const double bad_pct = a == 0 ? ((b > 0) == lower_better ? INFINITY : -INFINITY)
-                                : (lower_better ? 1 : -1) * (b - a) / std::fabs(a) * 100;
-  if (a != 0) row.change_vs_previous_pct = (b - a) / std::fabs(a) * 100;
+  const double from_zero = (b > 0) == (row.direction == Direction::lower_is_better) ? INFINITY : -INFINITY;
+  const double bad_pct = row.change_vs_previous_pct ? detail::badness(*row.change_vs_previous_pct, row.direction)
+                                                    : from_zero;
   if (std::fabs(bad_pct) <= o.threshold_pct) {
     row.verdict = Verdict::unchanged, row.reason = "within " + format_number(o.threshold_pct) + "%: " + values;
     return;

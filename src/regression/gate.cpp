@@ -313,7 +313,7 @@ detail::RowNoise row_noise(const MetricResult& row, const RunResults& current, c
                            const RegressionReport& report, const GateOptions& o) {
   detail::RowNoise n;
   n.history_sigma = detail::history_sigma(history, current, row.key, row.unit, o.min_history_runs, &n.history_runs);
-  const bool benchmark = row.key.rfind("bench:", 0) == 0;
+  const bool benchmark = detail::is_benchmark_key(row.key);
   const bool wall_clock =
       benchmark && detail::time_field_of(row.key.substr(6, row.key.rfind(':') - 6)) == "real_time";
   n.floor = std::log1p(o.noise_floor_pct / 100 * (wall_clock ? o.wall_clock_floor_factor : 1.0));

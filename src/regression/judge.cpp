@@ -12,8 +12,6 @@ namespace perfval::regression::detail {
 
 namespace {
 
-bool is_benchmark_key(const std::string& key) { return key.rfind("bench:", 0) == 0; }
-
 struct Findings {
   bool regressed = false;
   bool improved = false;
@@ -21,14 +19,6 @@ struct Findings {
   bool sla_breach = false;
   std::vector<std::string> reasons;
 };
-
-std::optional<double> change_pct(double from, double to) {
-  if (from == 0) return std::nullopt;
-  return (to - from) / std::fabs(from) * 100;
-}
-
-// Positive when the change is in the bad direction.
-double badness(double pct, Direction d) { return d == Direction::lower_is_better ? pct : -pct; }
 
 std::string pct(double log_value) { return format_change(log_to_pct(log_value)); }
 
@@ -49,10 +39,16 @@ double run_sigma(const RowNoise& noise) {
 
 }  // namespace
 
+std::optional<double> change_pct(double from, double to) {
+  if (from == 0) return std::nullopt;
+  return (to - from) / std::fabs(from) * 100;
+}
+
+double badness(double pct, Direction d) { return d == Direction::lower_is_better ? pct : -pct; }
+
 // The run's location and spread. A summary's value (p95 over the whole run) is its location, the intervals only
 // give the spread: the median of per-second p95s is another, smaller figure. A benchmark's location is the
 // median of its samples.
-
 std::optional<RunLocation> located(const std::string& key, const Observed& o) {
   // Interleaved repetitions (a design effect of their own): the mean of the logs, else the median.
   auto loc = o.independent && o.design_effect_measured ? locate_mean(o.samples, o.value) : locate(o.samples, o.value);

@@ -26,6 +26,11 @@ std::optional<Observed> observe(const RunResults& run, const std::string& key, c
 // value, interleaved repetitions' mean of logs, else the median of the samples).
 std::optional<RunLocation> located(const std::string& key, const Observed& o);
 
+// The change from `from` to `to` in percent of `from`; nullopt when `from` is 0.
+std::optional<double> change_pct(double from, double to);
+// A change in percent made positive when it is in the bad direction.
+double badness(double pct, Direction d);
+
 // A log-scale change in the bad direction as the percent a user reads: slower by (times), or fallen by (rates).
 double worse_pct(double log_bad, Direction d);
 

@@ -118,7 +118,7 @@ Resolution resolve_source(const BaselineEntry& entry, const RunResults& run) {
   std::vector<std::string> keys;
   const std::string suffix = ":" + entry.metric;
   for (const auto& [k, m] : run.measurements)
-    if (k.rfind("bench:", 0) == 0 && k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (is_benchmark_key(k) && k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0)
       keys.push_back(k);
   if (keys.size() == 1) return {keys[0], ""};
   if (keys.size() > 1)

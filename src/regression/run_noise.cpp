@@ -14,6 +14,8 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 
 }  // namespace
 
+bool is_benchmark_key(const std::string& key) { return starts_with(key, "bench:"); }
+
 bool is_control_key(const std::string& key) { return starts_with(key, kControlPrefix); }
 
 RunControls controls_of(const RunResults& run) {
@@ -36,7 +38,7 @@ std::string time_field_of(const std::string& benchmark) {
 }
 
 std::string control_field(const std::string& key, const std::string& unit) {
-  if (!starts_with(key, "bench:") || is_control_key(key) || speed_sign(unit) == 0) return "";
+  if (!is_benchmark_key(key) || is_control_key(key) || speed_sign(unit) == 0) return "";
   const auto colon = key.rfind(':');
   const std::string field = key.substr(colon + 1);
   if (field == "real_time" || field == "cpu_time") return field;
@@ -44,7 +46,7 @@ std::string control_field(const std::string& key, const std::string& unit) {
 }
 
 bool wall_clock_row(const std::string& key, const std::string& unit) {
-  if (!starts_with(key, "bench:") || is_control_key(key)) return false;
+  if (!is_benchmark_key(key) || is_control_key(key)) return false;
   const auto colon = key.rfind(':');
   if (colon == std::string::npos || colon < 6) return false;
   const std::string field = key.substr(colon + 1), name = key.substr(6, colon - 6);

@@ -22,7 +22,8 @@ struct RunControls {
 
 RunControls controls_of(const RunResults& run);
 
-// True for a control benchmark's measurement key ("bench:control/...").
+// True for a benchmark's measurement key ("bench:NAME:FIELD"), and for a control benchmark's ("bench:control/...").
+bool is_benchmark_key(const std::string& key);
 bool is_control_key(const std::string& key);
 
 // The time Google Benchmark measures a benchmark by: "real_time" for benchmarks timed by the wall clock
