@@ -1,4 +1,4 @@
-// Student's t tail probabilities, straight-line fits and the step test behind change-point significance.
+// Straight-line fits and the step test behind change-point significance.
 #include "perfval/regression/segment_tests.hpp"
 
 #include <cmath>
@@ -9,30 +9,6 @@
 namespace perfval::regression {
 
 namespace {
-
-// Continued fraction of the incomplete beta function, evaluated with the modified Lentz method; converges
-// quickly for x < (a + 1) / (a + b + 2), which the caller ensures.
-double beta_continued_fraction(double x, double a, double b) {
-  constexpr double tiny = 1e-300;
-  auto guard = [](double v) { return std::fabs(v) < tiny ? tiny : v; };
-  double c = 1.0;
-  double d = 1.0 / guard(1.0 - (a + b) * x / (a + 1.0));
-  double h = d;
-  for (int m = 1; m <= 500; ++m) {
-    const double two_m = 2.0 * m;
-    const double even = m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m));
-    d = 1.0 / guard(1.0 + even * d);
-    c = guard(1.0 + even / c);
-    h *= d * c;
-    const double odd = -(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0));
-    d = 1.0 / guard(1.0 + odd * d);
-    c = guard(1.0 + odd / c);
-    const double factor = d * c;
-    h *= factor;
-    if (std::fabs(factor - 1.0) < 1e-15) break;
-  }
-  return h;
-}
 
 struct Moments {
   double n = 0;     // points
@@ -63,24 +39,6 @@ double median_of(const std::vector<double>& s, std::size_t begin, std::size_t en
 }
 
 }  // namespace
-
-double incomplete_beta(double x, double a, double b) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const double log_front =
-      a * std::log(x) + b * std::log1p(-x) - std::log(a) - (std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b));
-  if (x < (a + 1.0) / (a + b + 2.0)) return std::exp(log_front) * beta_continued_fraction(x, a, b);
-  // Symmetry I_x(a, b) = 1 - I_{1-x}(b, a) keeps the fraction in its fast region.
-  const double log_front_swapped = b * std::log1p(-x) + a * std::log(x) - std::log(b) -
-                                   (std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b));
-  return 1.0 - std::exp(log_front_swapped) * beta_continued_fraction(1.0 - x, b, a);
-}
-
-double student_t_two_sided_p(double t, double df) {
-  if (std::isnan(t) || df <= 0) return 1;
-  if (std::isinf(t)) return 0;
-  return incomplete_beta(df / (df + t * t), df / 2.0, 0.5);
-}
 
 LineFit fit_line(const std::vector<double>& series, std::size_t begin, std::size_t end) {
   LineFit f;

@@ -1,4 +1,4 @@
-// Sample summaries and the two-sided Mann-Whitney U test (exact for small tie-free samples, else normal).
+// Sample summaries, Student's t, F and normal distributions, and the two-sided Mann-Whitney U test.
 #include "perfval/regression/stats.hpp"
 
 #include <algorithm>
@@ -67,20 +67,32 @@ double beta_fraction(double a, double b, double x) {
   return h;
 }
 
-// I_x(a, b), the regularized incomplete beta function.
-double incomplete_beta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                b * std::log1p(-x));
-  if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
-  return 1 - front * beta_fraction(b, a, 1 - x) / b;
+// log |Gamma(x)|. lgamma() writes libm's global signgam, a data race when two threads call it (TSan found one
+// in the target's Poisson draws); lgamma_r() returns the sign instead.
+double log_gamma(double x) {
+  int sign = 0;
+  return lgamma_r(x, &sign);
 }
 
 }  // namespace
 
+double incomplete_beta(double x, double a, double b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const double front =
+      std::exp(log_gamma(a + b) - log_gamma(a) - log_gamma(b) + a * std::log(x) + b * std::log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
+  return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+double student_t_two_sided_p(double t, double df) {
+  if (std::isnan(t) || df <= 0) return 1;
+  if (std::isinf(t)) return 0;
+  return incomplete_beta(df / (df + t * t), df / 2, 0.5);
+}
+
 double student_t_cdf(double t, double df) {
-  const double tail = 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t));
+  const double tail = 0.5 * incomplete_beta(df / (df + t * t), df / 2, 0.5);
   return t >= 0 ? 1 - tail : tail;
 }
 
@@ -101,7 +113,7 @@ double two_sided_critical(double alpha, double df) {
 
 double f_cdf(double x, double d1, double d2) {
   if (!(x > 0)) return 0;
-  return incomplete_beta(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2));
+  return incomplete_beta(d1 * x / (d1 * x + d2), d1 / 2, d2 / 2);
 }
 
 double f_quantile(double p, double d1, double d2) {

@@ -258,7 +258,9 @@ TEST(BenchCli, AnInterruptedRunWritesTheProcessesThatFinished) {
   const auto r = perfval::test::run_process({PERFVAL_BIN, "bench", "--category", "cpu", "--processes", "60",
                                             "--benchmark_filter=cpu/metric_parse/1000$", "--benchmark_min_time=0.01",
                                             "--out", out},
-                                           120s, 15s, SIGTERM);
+                                           // SIGTERM after 15 s, stretched: under TSan no process had finished
+                                           // in 15 s, and the test is about the ones that have.
+                                           120s, 15s * perfval::test::time_scale(), SIGTERM);
   EXPECT_EQ(r.exit_code, 105) << r.out << r.err;
   ASSERT_TRUE(std::filesystem::exists(out)) << r.err;
   const json doc = json::parse(perfval::read_file(out));

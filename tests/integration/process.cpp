@@ -16,20 +16,21 @@
 
 namespace perfval::test {
 
-namespace {
-using Clock = std::chrono::steady_clock;
-
-// A limit is a guard against a hung child, not a measurement: PERFVAL_TEST_TIME_SCALE (a whole number,
-// default 1) stretches every limit for instrumented builds, which run 2-15x slower (scripts/test.sh
-// --sanitize sets it). Times a test acts on (signal_after) are not stretched.
-std::chrono::milliseconds scaled(std::chrono::milliseconds limit) {
+long time_scale() {
   static const long factor = [] {
     const char* v = std::getenv("PERFVAL_TEST_TIME_SCALE");
     const long f = v != nullptr ? std::strtol(v, nullptr, 10) : 1;
     return f >= 1 ? f : 1;
   }();
-  return limit * factor;
+  return factor;
 }
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+// A limit is a guard against a hung child, not a measurement: it is stretched by time_scale(). Times a test acts
+// on (signal_after) are not stretched here.
+std::chrono::milliseconds scaled(std::chrono::milliseconds limit) { return limit * time_scale(); }
 
 pid_t spawn(const std::vector<std::string>& argv, int out[2], int err[2]) {
   if (pipe(out) != 0 || (err != nullptr && pipe(err) != 0)) throw std::runtime_error("pipe failed");

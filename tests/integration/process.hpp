@@ -8,6 +8,12 @@
 
 namespace perfval::test {
 
+// PERFVAL_TEST_TIME_SCALE (a whole number, default 1): how much slower this build runs than a plain one.
+// scripts/test.sh --sanitize sets it (instrumented code is 2-15x slower). Every limit below is stretched by it;
+// a test that acts on time (a run's length, an interval, when to interrupt) stretches that time itself, where
+// the behaviour it checks needs the work to get done in it.
+long time_scale();
+
 struct ProcessResult {
   int exit_code = -1;   // exit status, or 128 + signal when killed
   std::string out;      // stdout

@@ -57,11 +57,21 @@ RunResult run_yaml(const TempDir& dir, const std::string& yaml) {
   return r;
 }
 
+// `ms` milliseconds stretched by the build's time scale: under a sanitizer `perfval serve` renders the /metrics of
+// its 5000 nodes many times slower (TSan: no reading within 500 ms while 4 VUs asked for the same page), so the
+// run, the sampling interval and its timeout stretch together and the run still gets its readings.
+std::string stretched(long ms) { return std::to_string(ms * perfval::test::time_scale()) + "ms"; }
+
+// `resources` sampled every 500 ms (stretched), each reading allowed 3 s (stretched).
+std::string sampled(const std::string& source) {
+  return "{" + source + ", interval: " + stretched(500) + ", timeout: " + stretched(3000) + "}";
+}
+
 std::string scenario(const std::string& base_url, const std::string& resources, const std::string& path,
                      const std::string& extra = "") {
   return "name: res\ntarget:\n  base_url: " + base_url + "\n  resources: " + resources + "\n"
-         "requests: [{name: r, path: " + path + "}]\nthink_time: 20ms\nexecutor: constant-vus\nvus: 4\nduration: 4s\n" +
-         extra;
+         "requests: [{name: r, path: " + path + "}]\nthink_time: 20ms\nexecutor: constant-vus\nvus: 4\nduration: " +
+         stretched(4000) + "\n" + extra;
 }
 
 class ServeTarget : public ::testing::Test {
@@ -99,7 +109,7 @@ TEST_F(ServeTarget, MetricsUrlReportsItsMemoryAndCpu) {
   double rss = 0;
   {
     RssWatch watch(serve_->pid());
-    r = run_yaml(dir_, scenario(url_, "{metrics_url: /metrics, interval: 500ms}", "/metrics"));
+    r = run_yaml(dir_, scenario(url_, sampled("metrics_url: /metrics"), "/metrics"));
     rss = watch.max();
   }
   expect_real_figures(r, rss);
@@ -117,7 +127,7 @@ TEST_F(ServeTarget, PidReadsItsProc) {
   double rss = 0;
   {
     RssWatch watch(serve_->pid());
-    r = run_yaml(dir_, scenario(url_, "{pid: " + std::to_string(serve_->pid()) + ", interval: 500ms}", "/metrics"));
+    r = run_yaml(dir_, scenario(url_, sampled("pid: " + std::to_string(serve_->pid())), "/metrics"));
     rss = watch.max();
   }
   expect_real_figures(r, rss);
@@ -136,9 +146,9 @@ TEST_F(ServeTarget, MetricsUrlGoesOverTheTargetsUnixSocket) {
     RssWatch watch(serve_->pid());
     // timeout 3s: through the proxy on a loaded machine a reading may take longer than the interval.
     r = run_yaml(dir_, "name: res\ntarget:\n  base_url: http://exporter.invalid\n  unix_socket: " + socket +
-                           "\n  resources: {metrics_url: /metrics, interval: 500ms, timeout: 3s}\n"
+                           "\n  resources: " + sampled("metrics_url: /metrics") + "\n"
                            "requests: [{name: r, path: /metrics}]\nthink_time: 20ms\nexecutor: constant-vus\n"
-                           "vus: 4\nduration: 4s\n");
+                           "vus: 4\nduration: " + stretched(4000) + "\n");
     rss = watch.max();
   }
   expect_real_figures(r, rss);
@@ -155,10 +165,10 @@ TEST_F(ServeTarget, AMemoryThresholdTheTargetExceedsFailsTheRun) {
 
 TEST_F(ServeTarget, LiveMetricsCarryTheTargetsMemoryWhileTheRunGoesOn) {
   const std::string listen = "127.0.0.1:" + std::to_string(perfval::test::free_loopback_port());
-  const std::string file = dir_.write("live.yaml", scenario(url_, "{metrics_url: /metrics, interval: 500ms}", "/health"));
+  const std::string file = dir_.write("live.yaml", scenario(url_, sampled("metrics_url: /metrics"), "/health"));
   Child run({PERFVAL_BIN, "run", file, "--quiet", "--metrics-listen", listen});
   std::string body;
-  const auto end = std::chrono::steady_clock::now() + 20s;
+  const auto end = std::chrono::steady_clock::now() + 20s * perfval::test::time_scale();
   while (std::chrono::steady_clock::now() < end && body.find("perfval_target_cpu_cores") == std::string::npos) {
     std::this_thread::sleep_for(200ms);
     try {

@@ -57,6 +57,21 @@ TEST(FDistribution, KnownQuantiles) {
   EXPECT_EQ(f_cdf(0, 2, 5), 0);
 }
 
+TEST(IncompleteBeta, ClosedFormsOnBothSidesOfItsSymmetrySwitch) {
+  // The t, F and change-point p-values all come from I_x(a, b): I_x(a, 1) = x^a, I_x(1, b) = 1 - (1 - x)^b,
+  // I_1/2(a, a) = 1/2, at x below and above (a + 1) / (a + b + 2), where it switches to I_{1-x}(b, a).
+  for (double x : {0.05, 0.3, 0.7, 0.95}) {
+    EXPECT_NEAR(incomplete_beta(x, 3, 1), std::pow(x, 3), 1e-12) << x;
+    EXPECT_NEAR(incomplete_beta(x, 1, 4.5), 1 - std::pow(1 - x, 4.5), 1e-12) << x;
+  }
+  EXPECT_NEAR(incomplete_beta(0.5, 7.5, 7.5), 0.5, 1e-12);
+  EXPECT_EQ(incomplete_beta(0, 2, 3), 0);
+  EXPECT_EQ(incomplete_beta(1, 2, 3), 1);
+  // The two-sided t tail is twice one side of the cdf.
+  EXPECT_NEAR(student_t_two_sided_p(2.262, 9), 2 * (1 - student_t_cdf(2.262, 9)), 1e-12);
+  EXPECT_EQ(student_t_two_sided_p(INFINITY, 9), 0);
+}
+
 TEST(NormalCdf, KnownQuantiles) {
   // Standard normal table: Phi(0) = 0.5, Phi(1.96) = 0.9750, Phi(-1) = 0.1587.
   EXPECT_NEAR(normal_cdf(0), 0.5, 1e-12);

@@ -4,13 +4,9 @@
 #include <cstddef>
 #include <vector>
 
+#include "perfval/regression/stats.hpp"  // student_t_two_sided_p
+
 namespace perfval::regression {
-
-// Two-sided tail probability P(|T| >= |t|) of Student's t distribution with `df` > 0 degrees of freedom.
-double student_t_two_sided_p(double t, double df);
-
-// Regularized incomplete beta function I_x(a, b) for 0 <= x <= 1, a, b > 0.
-double incomplete_beta(double x, double a, double b);
 
 // Least-squares straight line through series[begin, end) against the point index.
 struct LineFit {

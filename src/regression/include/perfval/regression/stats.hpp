@@ -14,6 +14,12 @@ double coefficient_of_variation(const std::vector<double>& xs);  // stddev / |me
 // Robust standard deviation: 1.4826 times the median absolute deviation from the median (0 below two values).
 double robust_sd(const std::vector<double>& xs);
 
+// Regularized incomplete beta function I_x(a, b) for 0 <= x <= 1, a, b > 0.
+double incomplete_beta(double x, double a, double b);
+
+// Two-sided tail probability P(|T| >= |t|) of Student's t distribution with `df` > 0 degrees of freedom
+// (1 for df <= 0 or a t that is not a number).
+double student_t_two_sided_p(double t, double df);
 // Student's t cumulative distribution function with `df` degrees of freedom (df > 0).
 double student_t_cdf(double t, double df);
 // Its inverse: the t with student_t_cdf(t, df) = p, for 0 < p < 1.
