@@ -116,6 +116,40 @@ TEST(ProcessNoise, TheReportSaysWhatChangeItCouldHaveSeen) {
   EXPECT_EQ(row->verdict, Verdict::unchanged);
 }
 
+// Under --history, runs of independent samples (processes, interleaved repetitions) keep the noise their samples
+// and the machine's drift show: the history widens it where the metric moved more between runs, but the 20 %
+// floor of one-process runs does not apply (it made the history mode blind: 170 % median detectable change on
+// 21 quiet quick runs, 65 % against the previous run alone).
+TEST(ProcessNoise, AHistoryWidensTheNoiseOfProcessRunsButDoesNotImposeTheFloor) {
+  std::mt19937_64 rng(5);
+  std::vector<RunResults> steady, jumpy;
+  for (int i = 0; i < 12; ++i) {
+    steady.push_back(process_run("run-" + std::to_string(i), rng, 1, 1));
+    // bench0's processes agree closely, but whole runs of it sit 8 % above or below (the last one on its level).
+    jumpy.push_back(process_run("run-" + std::to_string(i), rng, 1, i == 11 ? 1.0 : i % 2 == 0 ? 1.08 : 0.92));
+  }
+  const RunResults slower = process_run("cur", rng, 1, 1.3);
+
+  const RegressionReport quiet = evaluate(BaselineFile{}, slower, steady.back(), steady);
+  const MetricResult* q = row_named(quiet, "cpu/bench0");
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->verdict, Verdict::regressed) << q->reason;
+  EXPECT_THAT(q->noise_source, HasSubstr("8 + 8 processes"));
+  EXPECT_THAT(q->noise_source, HasSubstr("over 12 history runs is within that"));
+  EXPECT_LT(*q->noise_pct, 10);
+
+  const RegressionReport wide = evaluate(BaselineFile{}, slower, jumpy.back(), jumpy);
+  const MetricResult* w = row_named(wide, "cpu/bench0");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->verdict, Verdict::inconclusive) << w->reason;
+  EXPECT_THAT(w->noise_source, HasSubstr("beyond what its 8 + 8 samples and the machine's drift show"));
+  EXPECT_THAT(w->reason, HasSubstr("an interleaved A/B (perfval compare) would tell"));
+  EXPECT_THAT(w->reason, Not(HasSubstr("--noise-floor")));
+  // The same pair without the history: the processes alone call it.
+  const RegressionReport pair = evaluate(BaselineFile{}, slower, jumpy.back(), {});
+  EXPECT_EQ(row_named(pair, "cpu/bench0")->verdict, Verdict::regressed);
+}
+
 TEST(ProcessNoise, ARatesDetectableFallCountsAsTheSlowdownItMeans) {
   RegressionReport r;
   auto row = [](Direction d, double detectable) {
