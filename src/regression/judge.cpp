@@ -98,10 +98,11 @@ bool history_decides(const RowNoise& noise, const RunLocation& a, const RunLocat
 // Standard deviation of a change between two runs of `key`: repetitions, run-level noise and the machine's
 // movement.
 double change_sd(const std::string& key, const RunLocation& a, const RunLocation& b, const RowNoise& noise) {
-  // A history's spread already holds how the metric moved with the machine over many runs: no widening then.
   const double within = difference_noise(a, b, 0);
   if (noise.history_sigma && noise.processes)
     return std::max(std::sqrt(2.0) * *noise.history_sigma, samples_sd(noise, a, b));
+  // Other runs under a history: its spread (never below the floor) already holds how the metric moved with the
+  // machine over many runs, so no widening for the machine's shift.
   if (noise.history_sigma) return std::max(std::sqrt(2.0) * run_sigma(noise), within_under_history(key, within));
   // Samples that are processes hold the run-to-run noise themselves: their spread, and the machine's drift.
   if (noise.processes) return samples_sd(noise, a, b);
@@ -112,8 +113,11 @@ double change_sd(const std::string& key, const RunLocation& a, const RunLocation
 // Degrees of freedom of the change's noise: the history's runs where its spread decides (0, a normal, where the
 // floor does), the samples' where they do, 0 for the floor of one-process runs.
 double change_df(const RowNoise& noise, const RunLocation& a, const RunLocation& b) {
+  // Where the history decides, its runs' degrees of freedom, but never more than the samples': a slightly wider
+  // history must not make a row easier to call (a t's critical value falls steeply with its df at these alphas).
   if (noise.history_sigma && noise.processes)
-    return history_decides(noise, a, b) ? static_cast<double>(noise.history_runs) - 2 : sample_df(a, b);
+    return history_decides(noise, a, b) ? std::min(static_cast<double>(noise.history_runs) - 2, sample_df(a, b))
+                                        : sample_df(a, b);
   if (noise.history_sigma) return history_df(noise);
   return noise.processes ? sample_df(a, b) : 0;
 }
@@ -153,7 +157,12 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
   const double run = noise.processes ? drift_of(noise, a, b) : run_sigma(noise), within = difference_noise(a, b, 0);
   const double fixed =
       2 * run * run + (noise.processes ? 0 : noise.machine_change * noise.machine_change);  // more samples leave it
-  if (within > 0 && needed * needed > fixed && !history_decides(noise, a, b)) {
+  // Runs of independent samples under a history: no number of samples takes the noise below sqrt(2) x the
+  // history's spread. Other runs under a history: the history's spread decides, whatever the samples.
+  const double lowest = noise.processes && noise.history_sigma
+                            ? std::max(fixed, 2 * *noise.history_sigma * *noise.history_sigma)
+                            : fixed;
+  if (within > 0 && needed * needed > lowest && (noise.processes || !noise.history_sigma)) {
     const double factor = std::max(2.0, std::ceil(within * within / (needed * needed - fixed)));
     return "about " + format_number(factor) + "x the " +
            (!noise.processes ? "repetitions"
@@ -170,8 +179,11 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
              plus_minus(noise.floor) + " floor: on a quiet, dedicated runner a lower --noise-floor lets the history decide";
     return out;
   }
-  return "a history of " + std::to_string(o.min_history_runs) + "+ runs (--history) or an interleaved A/B " +
-         "(perfval compare) would tell";
+  // A history never makes a row look quieter than its samples and the floor say (it only widens the noise), so
+  // it is no advice here; runs of independent samples would be, for one-process runs judged by the floor.
+  return noise.processes ? "an interleaved A/B (perfval compare) would tell"
+                         : "runs of several processes (perfval bench --processes) or an interleaved A/B "
+                           "(perfval compare) would tell";
 }
 
 // The call on a change (log scale, raw direction) against a limit, with the verdict flags and a reason.

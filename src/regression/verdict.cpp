@@ -88,7 +88,7 @@ std::string RegressionReport::sensitivity_line() const {
   return "sensitivity: a " + whole(s.probe_pct) + "% slowdown would be called regressed in " +
          std::to_string(s.would_catch) + " of " + plural(s.compared, "metric", "metrics") +
          " (median smallest detectable change " + whole(s.median_detectable_pct) +
-         "%); more samples (perfval bench --repetitions, --processes), a history (--history) or an interleaved A/B " +
+         "%); more samples (perfval bench --repetitions, --processes) or an interleaved A/B " +
          "(perfval compare --rounds) make it smaller";
 }
 

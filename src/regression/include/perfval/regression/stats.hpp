@@ -1,4 +1,5 @@
-// Statistics for regression gating as pure functions over samples: summaries and the Mann-Whitney U test.
+// Statistics for regression gating as pure functions over samples: summaries, the t, F and normal distributions
+// and the Mann-Whitney U test.
 #pragma once
 
 #include <cstddef>
