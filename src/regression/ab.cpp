@@ -175,6 +175,7 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   std::vector<std::string> names = a_runs.front().benchmarks;
   for (const auto& n : b_runs.front().benchmarks)
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  std::vector<std::pair<MetricResult, Sides>> rows;
   for (const auto& name : names) {
     for (const auto& key : judged_keys(a_runs.front(), name)) {
       if (detail::is_control_key(key)) continue;
@@ -182,22 +183,37 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
       row.name = name;
       row.key = key;
       row.metric = key.substr(key.rfind(':') + 1);
-      const Sides s = collect(key, a_runs, b_runs, options);
+      Sides s = collect(key, a_runs, b_runs, options);
       if (s.ratios.empty() && !appears(key, a_runs) && !appears(key, b_runs)) continue;  // e.g. BigO aggregate rows
-      row.unit = s.unit;
-      row.direction = is_rate_unit(s.unit) ? Direction::higher_is_better : Direction::lower_is_better;
-      if (s.ratios.empty() && !s.values_a.empty()) {
-        judge_values(row, s, options);
-      } else if (s.ratios.empty()) {
-        row.verdict = Verdict::missing_data;
-        row.reason = "missing data: " + name + " is only in " + (appears(key, a_runs) ? "A's" : "B's") + " results";
-      } else {
-        judge_row(row, s, options);
-        if (!s.values_a.empty())
-          row.reason += "; " + std::to_string(s.values_a.size()) + " round(s) with a value of 0 left out (no log ratio)";
-      }
-      report.metrics.push_back(std::move(row));
+      rows.emplace_back(std::move(row), std::move(s));
     }
+  }
+  // --alpha is for the whole comparison, as in `perfval regress`: each of the m rows with a paired test is judged
+  // at alpha / m (Bonferroni). At 0.01 per row, a comparison of 16 unchanged rows would fail about 1 time in 7.
+  std::size_t tested = 0;
+  for (const auto& [row, s] : rows) tested += s.ratios.empty() ? 0 : 1;
+  AbOptions per_row = options;
+  per_row.alpha = options.alpha / static_cast<double>(std::max<std::size_t>(tested, 1));
+  report.metric_alpha = per_row.alpha;
+  if (tested > 1)
+    report.notes.push_back("significance " + format_number(options.alpha) + " for the whole comparison: " +
+                           format_number(per_row.alpha) + " per metric over " + std::to_string(tested) +
+                           " metrics (Bonferroni)");
+  for (auto& [row, s] : rows) {
+    row.unit = s.unit;
+    row.direction = is_rate_unit(s.unit) ? Direction::higher_is_better : Direction::lower_is_better;
+    if (s.ratios.empty() && !s.values_a.empty()) {
+      judge_values(row, s, per_row);
+    } else if (s.ratios.empty()) {
+      row.verdict = Verdict::missing_data;
+      row.reason = "missing data: " + row.name + " is only in " + (appears(row.key, a_runs) ? "A's" : "B's") +
+                   " results";
+    } else {
+      judge_row(row, s, per_row);
+      if (!s.values_a.empty())
+        row.reason += "; " + std::to_string(s.values_a.size()) + " round(s) with a value of 0 left out (no log ratio)";
+    }
+    report.metrics.push_back(std::move(row));
   }
   return report;
 }

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 namespace perfval::regression {
@@ -53,6 +54,37 @@ TEST(AbJudge, PairedRoundsFindTenPercentWhileTheMachineMovesThirty) {
   EXPECT_EQ(row(report, "x").test, "paired rounds (t-test)");
   EXPECT_EQ(report.exit_code(), 99);
   EXPECT_EQ(report.title, "perfval compare");
+}
+
+// --alpha is for the whole comparison (Bonferroni over the rows with a paired test), as in `perfval regress`: a
+// change with p = 0.003 over 10 rounds is called when it is the only row, not among 16 unchanged ones, where
+// 0.01 per row would fail about one comparison in seven on noise alone.
+TEST(AbJudge, SignificanceIsForTheWholeComparison) {
+  const auto side = [](const std::string& label, int round, bool b, int others) {
+    RunResults run;
+    run.label = label;
+    const auto put = [&run](const std::string& name, double ns) {
+      run.benchmarks.push_back(name);
+      const std::string key = "bench:" + name + ":cpu_time";
+      run.measurements[key] = Measurement{key, ns, {ns}, "ns", run.label};
+    };
+    // x: B 12.7 % slower on average, +/- 9 % from round to round: t = 4.0 with 9 degrees of freedom, p = 0.003.
+    put("x", b ? 1000 * std::exp(0.12 + (round % 2 ? 0.09 : -0.09)) : 1000);
+    for (int i = 0; i < others; ++i) put("y" + std::to_string(i), b ? 2000 * (round % 2 ? 1.001 : 0.999) : 2000);
+    return run;
+  };
+  for (const int others : {0, 16}) {
+    std::vector<RunResults> a, b;
+    for (int r = 0; r < 10; ++r) a.push_back(side("a", r, false, others)), b.push_back(side("b", r, true, others));
+    const RegressionReport report = judge_ab(a, b, AbOptions{});
+    const MetricResult& x = row(report, "x");
+    EXPECT_NEAR(*x.p_value, 0.003, 0.0005);
+    EXPECT_DOUBLE_EQ(report.metric_alpha, 0.01 / (others + 1));
+    EXPECT_EQ(x.verdict, others == 0 ? Verdict::regressed : Verdict::inconclusive) << x.reason;
+    bool noted = false;
+    for (const auto& n : report.notes) noted = noted || n.find("per metric over 17 metrics (Bonferroni)") != std::string::npos;
+    EXPECT_EQ(noted, others == 16);
+  }
 }
 
 TEST(AbJudge, ControlsTakeOutAShiftBetweenTheTwoSidesOfARound) {

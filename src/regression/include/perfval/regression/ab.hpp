@@ -15,7 +15,7 @@ struct AbOptions {
   std::string b;                 // command of the candidate build
   int rounds = 10;               // A/B pairs; each round runs both commands once
   double threshold_pct = 5;      // change of B against A that counts, percent
-  double alpha = 0.01;           // significance level of the paired t-test over rounds, per metric
+  double alpha = 0.01;           // significance level for the whole comparison: alpha / m per metric of m tested
   bool normalize = true;         // take each round's machine shift (control set, when both sides run it) out
   bool inconclusive_fails = false;  // an inconclusive metric fails the gate
 };
@@ -34,8 +34,8 @@ struct PairedChange {
 PairedChange paired_change(const std::vector<double>& log_ratios);
 
 // One row per benchmark time (and per-op metric) present on both sides: previous = A's median over rounds,
-// current = B's; regressed / improved when beyond the threshold and p < alpha, inconclusive when beyond the
-// threshold only. a_runs[i] and b_runs[i] are round i's runs.
+// current = B's; regressed / improved when beyond the threshold and p < alpha / m (m rows with a paired test,
+// Bonferroni), inconclusive when beyond the threshold only. a_runs[i] and b_runs[i] are round i's runs.
 // Runs `command` with /bin/sh -c. "{out}" in it is replaced by `out_file` (the command writes its results
 // there); without it, the command's standard output is saved to `out_file`. Its standard error goes to
 // `err_file`. Returns the results read from `out_file`; throws Error (exit 2) naming the command, its exit
