@@ -93,7 +93,10 @@ note_sensitivity() {  # note_sensitivity MODE REPORT
   d=$(jq -r '.sensitivity.median_detectable_change_pct // empty | . * 10 | round / 10' "$2" 2>/dev/null) || d=""
   [ -z "$d" ] || detectable[$1]+="$d "
 }
-median_of() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{v[NR] = $1} END { if (NR) print v[int((NR + 1) / 2)] "%"; else print "-" }'; }
+median_of() {  # "median% (min-max%)" of a space-separated list
+  tr ' ' '\n' | sed '/^$/d' | sort -g |
+    awk '{v[NR] = $1} END { if (NR) print v[int((NR + 1) / 2)] "% (" v[1] "-" v[NR] "%)"; else print "-" }'
+}
 judge_mode() {  # judge_mode MODE I ARGS... (regress arguments choosing previous or history)
   local mode=$1 i=$2; shift 2
   local cur=${runs[$i]}/bench.json rep="$out/reports/$mode-$i"
@@ -173,5 +176,28 @@ for mode in previous history ab; do
   echo "$line $(median_of <<<"${detectable[$mode]:-}")"
 done
 [ "$skip_ab" -eq 1 ] || echo "A/B measured change of the slower build (median of the ${#affected[@]}): 10%: +${ab_effect[10]}%, 25%: +${ab_effect[25]}%, 50%: +${ab_effect[50]}%"
+# Is the noise model calibrated on this machine? |change / noise| of the same-build rows judged on interleaved
+# repetitions against the previous run should look like a normal's (median 0.67, 90th 1.64, 99th 2.58); "without
+# the drift floor" takes out the 3 % per run perfval adds to the repetitions' spread (docs/regression.md).
+quantiles() {  # "median, 90th, 99th, max" of the numbers on stdin
+  sort -g | awk '{v[NR] = $1} END { if (NR) printf "%.2f, %.2f, %.2f, %.2f", v[int(.5 * (NR - 1)) + 1],
+    v[int(.9 * (NR - 1)) + 1], v[int(.99 * (NR - 1)) + 1], v[NR] }'
+}
+zs=$(for f in "$out"/reports/previous-*-same.json; do
+  jq -r '.metrics[] | select(.noise_pct != null and .noise_pct > 0 and (.noise_source // "" | test("interleaved")))
+    | [(.normalized_change_pct // .change_vs_previous_pct), .noise_pct] | @tsv' "$f"
+done | awk -F'\t' -v drift=0.03 '$1 != "" && $1 != "null" {
+  c = log(1 + $1 / 100); if (c < 0) c = -c; sd = log(1 + $2 / 100); d = log(1 + drift); w = sd * sd - 2 * d * d
+  print c / sd, (w > 0 ? c / sqrt(w) : 0) }')
+if [ -n "$zs" ]; then
+  echo "calibration: |change / noise| of $(wc -l <<<"$zs") same-build rows (interleaved repetitions, previous-run mode):" \
+    "median, 90th, 99th, max $(cut -d' ' -f1 <<<"$zs" | quantiles); without the drift floor $(cut -d' ' -f2 <<<"$zs" | quantiles)" \
+    "(a normal: 0.67, 1.64, 2.58)"
+fi
+per_comparison() {  # inconclusive rows per same-build comparison of a mode: median (min-max)
+  for f in "$out"/reports/"$1"-*-same.json; do jq '[.metrics[] | select(.verdict == "inconclusive")] | length' "$f"; done |
+    sort -n | awk '{v[NR] = $1} END { if (NR) print v[int((NR + 1) / 2)] " (" v[1] "-" v[NR] ")" }'
+}
+echo "inconclusive rows per same-build comparison, median (range): previous $(per_comparison previous), history $(per_comparison history)"
 echo "(exact: comparisons whose failing rows are all the planted ones, at most one other; detectable: the median"
-echo " over same-build comparisons of each report's median smallest detectable change; results in $out)"
+echo " over same-build comparisons of each report's median smallest detectable change, and their range; results in $out)"
