@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/common/format.hpp"
+#include "run_summary.hpp"
 
 namespace perfval::capacity {
 
@@ -203,15 +203,7 @@ Throughput measured_throughput(const CapacityConfig& config, const std::vector<s
   double total = 0;
   std::string sources;
   for (const auto& path : summary_paths) {
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(read_file(path));
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(path + ": not a perfval run summary: " + e.what());
-    }
-    if (!doc.is_object() || !doc.contains("schema") || doc["schema"] != "perfval/summary/v1") {
-      throw Error(path + ": schema: expected \"perfval/summary/v1\" (a summary.json written by perfval run)");
-    }
+    const nlohmann::json doc = read_run_summary(path, "(a summary.json written by perfval run)");
     const nlohmann::json::json_pointer ptr("/metrics/http_reqs/rate");
     const nlohmann::json rate = doc.contains(ptr) ? doc.at(ptr) : nlohmann::json();
     if (!rate.is_number() || rate.get<double>() <= 0) {

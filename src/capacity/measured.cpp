@@ -8,15 +8,18 @@
 #include "perfval/common/atomic_file.hpp"
 #include "perfval/common/error.hpp"
 #include "perfval/common/format.hpp"
+#include "run_summary.hpp"
 
 namespace perfval::capacity {
 
 namespace {
 using json = nlohmann::json;
 
+const char* const kMeasuredTakes = "(--measured takes the summary.json of a ramping `perfval run`, "
+                                   "e.g. scenarios/capacity.yaml, whose steps found the capacity within the SLA)";
+
 [[noreturn]] void refuse(const std::string& path, const std::string& why) {
-  throw Error(path + ": " + why + " (--measured takes the summary.json of a ramping `perfval run`, "
-              "e.g. scenarios/capacity.yaml, whose steps found the capacity within the SLA)");
+  throw Error(path + ": " + why + " " + kMeasuredTakes);
 }
 
 // A string field, or "" when it is absent or not a string (a summary from elsewhere may hold anything).
@@ -32,16 +35,20 @@ std::string level_of(const json& o) {
 }
 }  // namespace
 
-Throughput measured_capacity(const std::string& path) {
+json read_run_summary(const std::string& path, const std::string& expects) {
   json doc;
   try {
     doc = json::parse(read_file(path));
   } catch (const json::exception& e) {
-    refuse(path, std::string("not a perfval run summary: ") + e.what());
+    throw Error(path + ": not a perfval run summary: " + e.what() + " " + expects);
   }
-  if (!doc.is_object() || text(doc, "schema") != "perfval/summary/v1") {
-    refuse(path, "schema: expected \"perfval/summary/v1\"");
-  }
+  if (!doc.is_object() || text(doc, "schema") != "perfval/summary/v1")
+    throw Error(path + ": schema: expected \"perfval/summary/v1\" " + expects);
+  return doc;
+}
+
+Throughput measured_capacity(const std::string& path) {
+  const json doc = read_run_summary(path, kMeasuredTakes);
   if (!doc.contains("capacity_found") || !doc["capacity_found"].is_object()) {
     refuse(path, "capacity_found: missing: this run had no load steps");
   }
