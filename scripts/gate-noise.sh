@@ -2,8 +2,8 @@
 # A measurement, not a test: how often the regression gate cries wolf on this machine's real run-to-run noise,
 # and how often it finds real slowdowns, for the three ways to run it (docs/regression.md records the results).
 #
-#   scripts/gate-noise.sh [N] [--processes P] [--ab-rounds R] [--ab-comparisons M] [--skip-ab] [--out DIR]
-#                         [--reuse-runs]
+#   scripts/gate-noise.sh [N] [--processes P] [--ab-rounds R] [--ab-comparisons M] [--ab-repetitions K]
+#                         [--skip-ab] [--out DIR] [--reuse-runs]
 #
 # --reuse-runs judges the runs already in DIR/runs (of an earlier call with --out DIR) instead of measuring again.
 # 1. N back-to-back `perfval bench --quick` runs of one build (N=21 gives 20 comparisons), each in P processes
@@ -14,7 +14,8 @@
 # 3. history mode: run i against the history of runs 1..i-1, for i > 10; planted as above.
 # 4. A/B mode: `perfval compare` of `perfval bench --quick --category cpu` against itself M times, then against a
 #    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work); one
-#    process of one repetition per side and round (--processes 1 --repetitions 1): the rounds are the samples.
+#    process of K repetitions (default 1) per side and round (--processes 1 --repetitions K): the rounds are the
+#    samples, each side's location in a round the median of its K repetitions.
 # Prints the false-alarm and detection rates and the machine (CPU, cores, load averages seen).
 # Run time on 2 shared cores: N quick runs of 1.5-4 min each (2 processes x 5 repetitions), plus (M + 3) A/B comparisons of R rounds x 2 runs of
 # the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours.
@@ -22,14 +23,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-n=21 rounds=10 ab_comparisons=3 skip_ab=0 out="" reuse=0 processes=()
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+n=21 rounds=10 ab_comparisons=3 ab_repetitions=1 skip_ab=0 out="" reuse=0 processes=()
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --ab-rounds) rounds=$2; shift 2 ;;
     --processes) processes=(--processes "$2"); shift 2 ;;
     --ab-comparisons) ab_comparisons=$2; shift 2 ;;
+    --ab-repetitions) ab_repetitions=$2; shift 2 ;;
     --skip-ab) skip_ab=1; shift ;;
     --reuse-runs) reuse=1; shift ;;
     --out) out=$2; shift 2 ;;
@@ -137,7 +139,7 @@ affected=(cpu/metric_render/1000 cpu/metric_render/5000 cpu/metric_parse/1000 cp
 ab_cmp=0
 declare -A ab_effect
 if [ "$skip_ab" -eq 0 ]; then
-  bench="$perfval bench --quick --category cpu --processes 1 --repetitions 1 --out {out}"
+  bench="$perfval bench --quick --category cpu --processes 1 --repetitions $ab_repetitions --out {out}"
   for ((c = 1; c <= ab_comparisons; c++)); do
     rep="$out/reports/ab-same-$c.json"
     "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
@@ -164,7 +166,7 @@ loads=$(cat "$out"/runs/run-*/load | sort -n | tr '\n' ' ')
 read -r lmin lmed lmax < <(echo "$loads" | awk '{print $1, $(int((NF+1)/2)), $NF}')
 echo
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; load average at the start of each run: min $lmin, median $lmed, max $lmax"
-echo "$n back-to-back runs of perfval bench --quick; planted: 5 random benchmarks per comparison (A/B: ${#affected[@]} cpu benchmarks doing more work, $rounds rounds)"
+echo "$n back-to-back runs of perfval bench --quick; planted: 5 random benchmarks per comparison (A/B: ${#affected[@]} cpu benchmarks doing more work, $rounds rounds of $ab_repetitions repetition(s) a side)"
 printf '%-10s %-12s %-26s %-22s %-22s %-22s %s\n' mode comparisons "same build: failed (rows)" "10% found (exact)" "25% found (exact)" "50% found (exact)" "detectable (median)"
 for mode in previous history ab; do
   case $mode in previous) cmp=$prev_cmp ;; history) cmp=$hist_cmp ;; ab) cmp=$ab_cmp ;; esac
