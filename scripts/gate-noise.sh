@@ -130,6 +130,7 @@ for ((i = 1; i < ${#runs[@]}; i++)); do
     for ((h = 0; h < i; h++)); do ln -sfn "${runs[$h]}" "$hist/$(basename "${runs[$h]}")"; done
     judge_mode history "$i" --history "$hist"
     hist_cmp=$((hist_cmp + 1))
+    note_sensitivity previous_h "$out/reports/previous-$i-same.json"  # the previous-run mode on the same runs
   fi
 done
 
@@ -197,9 +198,12 @@ if [ -n "$zs" ]; then
     "(a normal: 0.67, 1.64, 2.58)"
 fi
 per_comparison() {  # inconclusive rows per same-build comparison of a mode: median (min-max)
-  for f in "$out"/reports/"$1"-*-same.json; do jq '[.metrics[] | select(.verdict == "inconclusive")] | length' "$f"; done |
-    sort -n | awk '{v[NR] = $1} END { if (NR) print v[int((NR + 1) / 2)] " (" v[1] "-" v[NR] ")" }'
+  for f in "$out"/reports/"$1"-*-same.json; do
+    [ -e "$f" ] || continue
+    jq '[.metrics[] | select(.verdict == "inconclusive")] | length' "$f"
+  done | sort -n | awk '{v[NR] = $1} END { if (NR) print v[int((NR + 1) / 2)] " (" v[1] "-" v[NR] ")"; else print "-" }'
 }
 echo "inconclusive rows per same-build comparison, median (range): previous $(per_comparison previous), history $(per_comparison history)"
+[ "$hist_cmp" -eq 0 ] || echo "previous, over the history's comparisons: median detectable $(median_of <<<"${detectable[previous_h]:-}")"
 echo "(exact: comparisons whose failing rows are all the planted ones, at most one other; detectable: the median"
 echo " over same-build comparisons of each report's median smallest detectable change, and their range; results in $out)"

@@ -1,5 +1,6 @@
 // measured_capacity: the per-replica throughput within the SLA that a capacity load test measured
-// (summary.json `capacity_found`, docs/results.md#steps), with where and when it was measured.
+// (summary.json `capacity_found`, docs/results.md#steps), with where and when it was measured; and
+// read_run_summary, the summary.json reader it shares with --run-summary.
 #include <nlohmann/json.hpp>
 
 #include <filesystem>

@@ -151,8 +151,8 @@ std::string noise_source(const RowNoise& noise, const RunLocation& a, const RunL
 
 // What would turn an inconclusive change into a verdict; `z` is the quantile the verdict used (a t's with the
 // samples' degrees of freedom, so the factor is an upper bound: more samples also lower that quantile).
-std::string what_would_decide(double change, const RunLocation& a, const RunLocation& b, const RowNoise& noise,
-                              double z, const GateOptions& o) {
+std::string what_would_decide(const std::string& key, double change, const RunLocation& a, const RunLocation& b,
+                              const RowNoise& noise, double z, const GateOptions& o) {
   const double needed = std::fabs(change) / z;  // the noise at which this change would be significant
   const double run = noise.processes ? drift_of(noise, a, b) : run_sigma(noise), within = difference_noise(a, b, 0);
   const double fixed =
@@ -171,7 +171,6 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
            " or an interleaved A/B " +
            "(perfval compare) would tell";
   }
-  (void)o;
   if (noise.history_sigma) {
     std::string out = "an interleaved A/B (perfval compare) would tell";
     if (!noise.processes && *noise.history_sigma < noise.floor)
@@ -179,11 +178,14 @@ std::string what_would_decide(double change, const RunLocation& a, const RunLoca
              plus_minus(noise.floor) + " floor: on a quiet, dedicated runner a lower --noise-floor lets the history decide";
     return out;
   }
-  // A history never makes a row look quieter than its samples and the floor say (it only widens the noise), so
-  // it is no advice here; runs of independent samples would be, for one-process runs judged by the floor.
+  // A load-test summary under a history loses its per-second intervals' spread and the machine's shift from its
+  // noise: a history tells. A benchmark's history never makes it look quieter than its samples and the floor
+  // (it only widens the noise): independent samples would, for one-process runs judged by the floor.
+  if (!is_benchmark_key(key))
+    return "a history of " + std::to_string(o.min_history_runs) + "+ runs (--history) would tell";
   return noise.processes ? "an interleaved A/B (perfval compare) would tell"
-                         : "runs of several processes (perfval bench --processes) or an interleaved A/B "
-                           "(perfval compare) would tell";
+                         : "runs of several processes (perfval bench --processes, go test -count) or an interleaved "
+                           "A/B (perfval compare) would tell";
 }
 
 // The call on a change (log scale, raw direction) against a limit, with the verdict flags and a reason.
@@ -247,7 +249,8 @@ void judge_baseline(MetricResult& row, const std::optional<RunLocation>& cur, co
   const std::string detail = "tolerance " + format_number(tol) + "%, noise " + plus_minus(sd);
   const double df = history_df(noise);
   const double z = two_sided_critical(noise.alpha, df);
-  const std::string decide = what_would_decide(cur->log_value - base->log_value, *base, *cur, against_baseline, z, o);
+  const std::string decide =
+      what_would_decide(row.key, cur->log_value - base->log_value, *base, *cur, against_baseline, z, o);
   const std::optional<double> p_before = row.p_value;
   // The tolerance is linear (a rate may fall to baseline x (1 - tol)); as a log-scale limit that is 1 / (1 - tol).
   const double limit = row.direction == Direction::lower_is_better ? tol : tol >= 100 ? 1e12 : 100 * tol / (100 - tol);
@@ -303,7 +306,7 @@ void judge_previous(MetricResult& row, const Observed& prev, const Observed& cur
   }
   detail += "noise " + plus_minus(sd);
   const ChangeCall c = call("previous", change, sd, o.threshold_pct, df, detail,
-                            what_would_decide(change, *lp, *lc, noise, z, o), noise, row, f);
+                            what_would_decide(row.key, change, *lp, *lc, noise, z, o), noise, row, f);
   row.detectable_pct = worse_pct(c.detectable, row.direction);
 }
 

@@ -89,7 +89,7 @@ std::string RegressionReport::sensitivity_line() const {
          std::to_string(s.would_catch) + " of " + plural(s.compared, "metric", "metrics") +
          " (median smallest detectable change " + whole(s.median_detectable_pct) +
          "%); more samples (perfval bench --repetitions, --processes) or an interleaved A/B " +
-         "(perfval compare --rounds) make it smaller";
+         "(perfval compare --rounds) make it smaller, and for load-test summaries a history (--history)";
 }
 
 std::string RegressionReport::inconclusive_warning() const {

@@ -154,7 +154,7 @@ TEST_F(RegressCli, ThirtyPercentFromTwoRunsIsInconclusiveUnlessToldToFail) {
   const CliRun pass = perfval(args);
   EXPECT_EQ(pass.exit_code, 0) << pass.output;
   EXPECT_THAT(pass.output, AllOf(HasSubstr("inconclusive"), HasSubstr("warning: 6 metrics are inconclusive"),
-                                 HasSubstr("runs of several processes (perfval bench --processes) or an interleaved A/B (perfval compare)")));
+                                 HasSubstr("runs of several processes (perfval bench --processes, go test -count) or an interleaved A/B (perfval compare)")));
   const CliRun fail = perfval(args + " --inconclusive fail");
   EXPECT_EQ(fail.exit_code, 99) << fail.output;
   EXPECT_THAT(fail.output, HasSubstr("FAIL: 6 inconclusive (of 6 metrics)"));

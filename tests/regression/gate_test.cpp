@@ -247,7 +247,7 @@ TEST(GatePrevious, TwoSingleRunsCannotTellThirtyPercentFromRunNoise) {
   const MetricResult& a = row(r, "a");
   EXPECT_EQ(a.verdict, Verdict::inconclusive) << a.reason;
   EXPECT_EQ(a.test, "run-level noise");
-  EXPECT_THAT(a.reason, HasSubstr("runs of several processes (perfval bench --processes) or an interleaved A/B (perfval compare)"));
+  EXPECT_THAT(a.reason, HasSubstr("runs of several processes (perfval bench --processes, go test -count) or an interleaved A/B (perfval compare)"));
   EXPECT_NEAR(*a.change_vs_previous_pct, 30, 1e-9);
   EXPECT_GT(*a.noise_pct, 25);  // sqrt(2) x 20 % per run, and the repetitions
   EXPECT_EQ(row(r, "b").verdict, Verdict::unchanged);

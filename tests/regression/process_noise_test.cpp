@@ -150,6 +150,24 @@ TEST(ProcessNoise, AHistoryWidensTheNoiseOfProcessRunsButDoesNotImposeTheFloor) 
   EXPECT_EQ(row_named(pair, "cpu/bench0")->verdict, Verdict::regressed);
 }
 
+// Where the history's spread decides, its t takes the history's runs - 2 degrees of freedom, but never more than
+// the samples' (3 + 3 processes: 4): with 12 history runs' 10, the critical value at 0.01 / 12 would fall from
+// about 8.6 to 4.6, and a history only a little wider than the processes' noise would call what they cannot.
+TEST(ProcessNoise, AHistoryThatDecidesNeverGivesMoreDegreesOfFreedomThanTheSamples) {
+  std::mt19937_64 rng(9);
+  std::vector<RunResults> history;
+  for (int i = 0; i < 12; ++i)
+    history.push_back(process_run("run-" + std::to_string(i), rng, 1, i == 11 ? 1.0 : i % 2 == 0 ? 1.03 : 0.97, 3));
+  const RunResults slower = process_run("cur", rng, 1, 1.5, 3);
+  const RegressionReport r = evaluate(BaselineFile{}, slower, history.back(), history);
+  const MetricResult* row = row_named(r, "cpu/bench0");
+  ASSERT_NE(row, nullptr);
+  EXPECT_THAT(row->noise_source, HasSubstr("beyond what its 3 + 3 samples"));
+  EXPECT_EQ(row->verdict, Verdict::inconclusive) << row->reason;
+  EXPECT_GT(*row->p_value, r.metric_alpha);
+  EXPECT_THAT(row->reason, Not(HasSubstr("x the samples")));  // no number of samples gets below the history
+}
+
 TEST(ProcessNoise, ARatesDetectableFallCountsAsTheSlowdownItMeans) {
   RegressionReport r;
   auto row = [](Direction d, double detectable) {
