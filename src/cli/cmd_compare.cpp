@@ -37,7 +37,9 @@ ArgParser compare_parser() {
       .option("rounds", "N", "A/B rounds, 2-100 (default 10); each round runs both commands once")
       .flag("no-normalize", "do not take each round's machine shift (control set) out of the ratios")
       .option("out", "DIR", "keep every run's results here (default: a temporary folder, removed afterwards)");
-  add_verdict_options(p, compare_defaults(), "significance level of the paired t-tests over rounds, for the whole comparison (alpha / m per metric, Bonferroni)");
+  add_verdict_options(p, compare_defaults(),
+                      "significance level of the paired t-tests over rounds, for the whole comparison "
+                      "(alpha / m per metric, Bonferroni)");
   return p;
 }
 

@@ -50,7 +50,8 @@ ArgParser regress_parser() {
       .option("ca-file", "PATH", "PEM CA bundle for the Slack HTTPS connection (private CAs)")
       .option("link", "TEXT=URL", "a link to show in the Slack message (repeatable)")
       .flag("dry-run", "read and check the baselines and inputs, say what would be compared, and exit");
-  add_verdict_options(p, regress_defaults(), "significance level for the whole comparison (alpha / m per metric compared, Bonferroni)");
+  add_verdict_options(p, regress_defaults(),
+                      "significance level for the whole comparison (alpha / m per metric compared, Bonferroni)");
   report::add_push_options(p);
   return p;
 }

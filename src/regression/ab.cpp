@@ -192,13 +192,9 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   // at alpha / m (Bonferroni). At 0.01 per row, a comparison of 16 unchanged rows would fail about 1 time in 7.
   std::size_t tested = 0;
   for (const auto& [row, s] : rows) tested += s.ratios.empty() ? 0 : 1;
+  report.set_family_alpha(options.alpha, tested);
   AbOptions per_row = options;
-  per_row.alpha = options.alpha / static_cast<double>(std::max<std::size_t>(tested, 1));
-  report.metric_alpha = per_row.alpha;
-  if (tested > 1)
-    report.notes.push_back("significance " + format_number(options.alpha) + " for the whole comparison: " +
-                           format_number(per_row.alpha) + " per metric over " + std::to_string(tested) +
-                           " metrics (Bonferroni)");
+  per_row.alpha = report.metric_alpha;
   for (auto& [row, s] : rows) {
     row.unit = s.unit;
     row.direction = is_rate_unit(s.unit) ? Direction::higher_is_better : Direction::lower_is_better;

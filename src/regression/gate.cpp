@@ -386,11 +386,7 @@ RegressionReport evaluate(const BaselineFile& baselines, const RunResults& curre
                         (p.row.baseline || !p.row.previous_loaded_machine)  // judged against something
                     ? 1
                     : 0;
-  report.metric_alpha = options.alpha / static_cast<double>(std::max<std::size_t>(compared, 1));
-  if (compared > 1)
-    report.notes.push_back("significance " + format_number(options.alpha) + " for the whole comparison: " +
-                           format_number(report.metric_alpha) + " per metric over " + std::to_string(compared) +
-                           " metrics (Bonferroni)");
+  report.set_family_alpha(options.alpha, compared);
   for (auto& p : plans) {
     MetricResult& row = p.row;
     std::string why = p.missing;

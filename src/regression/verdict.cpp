@@ -92,6 +92,13 @@ std::string RegressionReport::sensitivity_line() const {
          "(perfval compare --rounds) make it smaller, and for load-test summaries a history (--history)";
 }
 
+void RegressionReport::set_family_alpha(double alpha, std::size_t rows) {
+  metric_alpha = alpha / static_cast<double>(std::max<std::size_t>(rows, 1));
+  if (rows > 1)
+    notes.push_back("significance " + format_number(alpha) + " for the whole comparison: " +
+                    format_number(metric_alpha) + " per metric over " + std::to_string(rows) + " metrics (Bonferroni)");
+}
+
 std::string RegressionReport::inconclusive_warning() const {
   const std::size_t n = count(Verdict::inconclusive);
   if (n == 0) return "";
