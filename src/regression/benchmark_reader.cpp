@@ -6,6 +6,7 @@
 
 #include "perfval/regression/stats.hpp"
 #include "results_internal.hpp"
+#include "run_noise.hpp"
 
 namespace perfval::regression::detail {
 
@@ -21,6 +22,7 @@ const std::set<std::string> standard_fields{
 
 struct FieldValues {
   std::vector<double> samples;   // one per repetition ("iteration" rows)
+  std::vector<long long> sample_process;                // each sample's perfval_process, -1 where it names none
   std::map<long long, std::vector<double>> by_process;  // the same per perfval_process (perfval bench --processes)
   std::optional<double> mean;    // the "mean" aggregate
   std::optional<double> median;  // the "median" aggregate
@@ -100,6 +102,70 @@ std::optional<double> run_design_effect(const std::map<std::string, BenchmarkRow
   return std::clamp(median(ratios), 1.0, std::max(1.0, static_cast<double>(fewest_repetitions)));
 }
 
+// The machine's speed while each process ran, per time field: the median over benchmarks of the process's mean
+// log value less the benchmark's (at least 5 benchmarks). Processes run one after the other, so a machine that
+// got slower between them makes one process slower in every benchmark.
+std::map<std::string, std::map<long long, double>> process_speeds(const std::map<std::string, BenchmarkRows>& by) {
+  std::map<std::string, std::map<long long, std::vector<double>>> offsets;
+  for (const auto& [name, b] : by) {
+    if (b.error || name.rfind("control/", 0) == 0) continue;
+    for (const char* field : {"cpu_time", "real_time"}) {
+      const auto it = b.fields.find(field);
+      if (it == b.fields.end() || processes_in(it->second) < 2) continue;
+      std::map<long long, std::vector<double>> logs;
+      std::vector<double> all;
+      for (const auto& [process, values] : it->second.by_process)
+        for (double v : values)
+          if (v > 0) logs[process].push_back(std::log(v)), all.push_back(std::log(v));
+      if (all.size() != it->second.samples.size()) continue;  // a value that is not positive: left alone
+      const double grand = mean(all);
+      for (const auto& [process, xs] : logs) offsets[field][process].push_back(mean(xs) - grand);
+    }
+  }
+  std::map<std::string, std::map<long long, double>> speeds;
+  for (const auto& [field, by_process] : offsets)
+    for (const auto& [process, xs] : by_process)
+      if (xs.size() >= 5) speeds[field][process] = median(xs);
+  return speeds;
+}
+
+// Takes each process's speed out of the samples of interleaved runs (times divided by it, rates multiplied), so a
+// benchmark's spread and the run's design effect hold what differs between its processes beyond the machine's
+// common move. The run's value keeps the mean speed: the common shift between two runs takes that out
+// (docs/regression.md, "the run is the unit"). Controls keep their raw values: they measure the machine.
+void take_out_process_speeds(std::map<std::string, BenchmarkRows>& by, const std::string& file, RunResults& into) {
+  const auto speeds = process_speeds(by);
+  if (speeds.empty()) return;
+  for (auto& [name, b] : by) {
+    if (b.error || name.rfind("control/", 0) == 0) continue;
+    for (auto& [key, f] : b.fields) {
+      const std::string field = control_field("bench:" + name + ":" + key, f.unit);
+      const int sign = speed_sign(f.unit);
+      const auto speed = speeds.find(field);
+      if (field.empty() || sign == 0 || speed == speeds.end() || processes_in(f) < 2) continue;
+      f.by_process.clear();
+      for (std::size_t i = 0; i < f.samples.size(); ++i) {
+        const auto s = speed->second.find(f.sample_process[i]);
+        if (s != speed->second.end()) f.samples[i] *= std::exp(-sign * s->second);
+        f.by_process[f.sample_process[i]].push_back(f.samples[i]);
+      }
+    }
+  }
+  std::string apart;
+  std::size_t processes = 0;
+  for (const auto& [field, by_process] : speeds) {
+    double low = by_process.begin()->second, high = low;
+    for (const auto& [process, speed] : by_process) low = std::min(low, speed), high = std::max(high, speed);
+    processes = std::max(processes, by_process.size());
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s %.1f %%", apart.empty() ? "" : ", ", field.c_str(), 100 * std::expm1(high - low));
+    if (high - low >= std::log(1.02)) apart += buf;  // within 2 %: not worth a word
+  }
+  if (!apart.empty())
+    into.notes.push_back(file + ": its " + std::to_string(processes) + " processes ran at different machine speeds (" +
+                         apart + " apart, the median over benchmarks); each process's speed is taken out of its "
+                         "samples");
+}
 
 std::string string_at(const json& row, const char* key, const std::string& file, const std::string& field,
                       const std::string& fallback) {
@@ -145,8 +211,11 @@ void add_row(const json& row, std::size_t index, const std::string& file, std::m
     f.unit = is_time ? time_unit : counter_unit(it.key());
     if (run_type != "aggregate") {
       f.samples.push_back(*v);
-      if (const auto p = row.find("perfval_process"); p != row.end() && p->is_number_integer())
+      f.sample_process.push_back(-1);
+      if (const auto p = row.find("perfval_process"); p != row.end() && p->is_number_integer()) {
         f.by_process[p->get<long long>()].push_back(*v);
+        f.sample_process.back() = p->get<long long>();
+      }
     }
     else if (aggregate == "mean") f.mean = *v;
     else f.median = *v;
@@ -193,6 +262,7 @@ void read_benchmark_json(const json& doc, const std::string& file, RunResults& i
     if (!v.is_boolean()) fail_field(file, "context.perfval_interleaved", "expected true or false, got " + v.dump());
     interleaved = v.get<bool>();
   }
+  if (interleaved) take_out_process_speeds(by, file, into);
   const std::optional<double> design_effect = interleaved ? run_design_effect(by) : std::nullopt;
   for (const std::string& name : order) {
     const BenchmarkRows& b = by[name];
