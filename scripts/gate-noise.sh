@@ -16,7 +16,8 @@
 #    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work); one
 #    process of K repetitions (default 1) per side and round (--processes 1 --repetitions K): the rounds are the
 #    samples, each side's location in a round the median of its K repetitions.
-# Prints the false-alarm and detection rates and the machine (CPU, cores, load averages seen).
+# Prints the false-alarm and detection rates, the machine (CPU, cores, load averages seen), and where the noise
+# comes from (scripts/noise-anatomy.mjs). The A/B runs are kept in DIR/ab/ (perfval compare --out).
 # Run time on 2 shared cores: N quick runs of 1.5-4 min each (2 processes x 5 repetitions), plus (M + 3) A/B comparisons of R rounds x 2 runs of
 # the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours.
 set -euo pipefail
@@ -24,7 +25,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 n=21 rounds=10 ab_comparisons=3 ab_repetitions=1 skip_ab=0 out="" reuse=0 processes=()
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -143,7 +144,9 @@ if [ "$skip_ab" -eq 0 ]; then
   bench="$perfval bench --quick --category cpu --processes 1 --repetitions $ab_repetitions --out {out}"
   for ((c = 1; c <= ab_comparisons; c++)); do
     rep="$out/reports/ab-same-$c.json"
-    "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
+    rm -rf "$out/ab/same-$c"
+    "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --out "$out/ab/same-$c" --format json \
+      --report "$rep" >/dev/null 2>"$rep.log" || true
     read -r _ others rows < <(count "$rep")
     note_sensitivity ab "$rep"
     fa_cmp[ab]=$(( ${fa_cmp[ab]:-0} + (others > 0 ? 1 : 0) )); fa_rows[ab]=$(( ${fa_rows[ab]:-0} + others ))
@@ -152,8 +155,9 @@ if [ "$skip_ab" -eq 0 ]; then
   done
   for pct in 10 25 50; do
     rep="$out/reports/ab-$pct.json"
+    rm -rf "$out/ab/$pct"
     "$perfval" compare --rounds "$rounds" --a "$bench" --b "PERFVAL_BENCH_EXTRA_WORK_PCT=$pct $bench" \
-      --format json --report "$rep" >/dev/null 2>"$rep.log" || true
+      --out "$out/ab/$pct" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
     read -r hit others _ < <(count "$rep" "${affected[@]}")
     found[ab-$pct]=$hit planted[ab-$pct]=${#affected[@]} exact[ab-$pct]=$(( hit == ${#affected[@]} && others <= 1 ? 1 : 0 ))
     ab_effect[$pct]=$(jq -r --args '($ARGS.positional) as $p | [.metrics[] | select(.name as $n | any($p[]; . == $n))
@@ -207,3 +211,9 @@ echo "inconclusive rows per same-build comparison, median (range): previous $(pe
 [ "$hist_cmp" -eq 0 ] || echo "previous, over the history's comparisons: median detectable $(median_of <<<"${detectable[previous_h]:-}")"
 echo "(exact: comparisons whose failing rows are all the planted ones, at most one other; detectable: the median"
 echo " over same-build comparisons of each report's median smallest detectable change, and their range; results in $out)"
+# Where the noise comes from (one repetition, neighbours, processes, two runs apart): what a better model or a
+# different --quick could win.
+if [ "${#runs[@]}" -ge 3 ] && command -v node >/dev/null; then
+  echo
+  node "$root/scripts/noise-anatomy.mjs" "$out" || true
+fi
