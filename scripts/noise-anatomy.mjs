@@ -5,9 +5,10 @@
 // repetitions move together (slow machine drift) or not, how much a process adds, and how far apart two runs
 // are for several location estimators once every benchmark's common shift is taken out.
 //
-//   node scripts/noise-anatomy.mjs DIR [--field cpu_time|real_time] [--rows M] [--change PCT] [--pool K]
+//   node scripts/noise-anatomy.mjs DIR [--field judged|cpu_time|real_time] [--rows M] [--change PCT] [--pool K]
 //
-// --rows: the comparison's multiplicity (Bonferroni, default 84: a full quick run's judged rows); --change: the
+// --field: the time each benchmark is judged by (default: CPU time, wall-clock time for .../real_time and
+// .../manual_time benchmarks, as perfval regress does), or only the benchmarks judged by the one named; --rows: the comparison's multiplicity (Bonferroni, default 84: a full quick run's judged rows); --change: the
 // slowdown whose detection is asked for (default 25); --pool: also judge "two runs apart" with K consecutive runs
 // taken as one (what K times the samples per run would give). docs/regression.md records the results.
 import fs from "node:fs";
@@ -20,10 +21,18 @@ const opt = (name, fallback) => {
 };
 const dir = args.find((a, i) => !a.startsWith("--") && (i === 0 || !args[i - 1].startsWith("--")));
 if (!dir) {
-  console.error("usage: node scripts/noise-anatomy.mjs DIR [--field cpu_time|real_time] [--rows M] [--change PCT] [--pool K]");
+  console.error("usage: node scripts/noise-anatomy.mjs DIR [--field judged|cpu_time|real_time] [--rows M] [--change PCT] [--pool K]");
   process.exit(2);
 }
-const field = opt("--field", "cpu_time");
+const field = opt("--field", "judged");
+if (!["judged", "cpu_time", "real_time"].includes(field)) {
+  console.error(`noise-anatomy: --field must be judged, cpu_time or real_time, not "${field}"`);
+  process.exit(2);
+}
+// The time perfval regress judges a benchmark by, and whether --field asks for it.
+const judgedBy = (name) => (/\/(real|manual)_time/.test(name) ? "real_time" : "cpu_time");
+const wanted = (name) => field === "judged" || judgedBy(name) === field;
+const fieldWords = field === "judged" ? "each by the time it is judged by" : field;
 const rows = Number(opt("--rows", "84"));
 const change = Number(opt("--change", "25"));
 const pool = Number(opt("--pool", "1"));
@@ -104,8 +113,9 @@ files.forEach((file, run) => {
   }
   order[run] = new Map();
   for (const b of doc.benchmarks ?? []) {
-    if (b.run_type !== "iteration" || !(b[field] > 0)) continue;
-    const p = b.perfval_process ?? 0, v = Math.log(b[field]);
+    const f = judgedBy(b.name ?? "");
+    if (b.run_type !== "iteration" || !(b[f] > 0) || !(wanted(b.name) || b.name.startsWith("control/"))) continue;
+    const p = b.perfval_process ?? 0, v = Math.log(b[f]);
     if (!samples.has(b.name)) samples.set(b.name, []);
     const byRun = samples.get(b.name);
     byRun[run] ??= new Map();
@@ -118,7 +128,7 @@ files.forEach((file, run) => {
 const names = [...samples.keys()].filter(
   (n) => !n.startsWith("control/") && files.every((_, r) => samples.get(n)[r] && samples.get(n)[r].size > 0));
 if (names.length === 0) {
-  console.error(`noise-anatomy: no benchmark has ${field} in every run of ${runsDir}`);
+  console.error(`noise-anatomy: no benchmark has a value (${fieldWords}) in every run of ${runsDir}`);
   process.exit(2);
 }
 
@@ -192,9 +202,9 @@ const pooled = pool > 1 && groupsOf(pool).length >= 2 ? apartOver(groupsOf(pool)
 // later run with 5 benchmarks (seeded by the pair) 25 % slower. A location with a spread that underestimates its
 // noise shows up as same-build failures.
 const z = normalQuantile(1 - 0.01 / rows / 2), drift = Math.log(1.03), planted = Math.log1p(change / 100);
-const seeded = (seed) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const seeded = (seed) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 1) / 2147483648);
 const judges = {
-  "mean of logs, Welch": (a, b) => [mean(b) - mean(a), Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length)],
+  "mean of logs, Welch (no design effect)": (a, b) => [mean(b) - mean(a), Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length)],
   "median, 1.253 MAD": (a, b) =>
     [median(b) - median(a), 1.253 * Math.sqrt(robustSd(a) ** 2 / a.length + robustSd(b) ** 2 / b.length)],
 };
@@ -218,7 +228,7 @@ for (const [label, judge] of Object.entries(judges)) {
 }
 
 const reps = [...samples.get(names[0])[0].values()].map((xs) => xs.length);
-console.log(`${files.length} runs in ${runsDir}, ${names.length} benchmarks, ${field}; ` +
+console.log(`${files.length} runs in ${runsDir}, ${names.length} benchmarks, ${fieldWords}; ` +
   `${reps.length} process(es) of ${reps.join("/")} repetitions in run 1`);
 console.log(`one repetition, around its process's median: SD median ${pct(median(perName.map((x) => x.sd)))}, ` +
   `robust SD (1.4826 MAD) median ${pct(median(perName.map((x) => x.robust)))}; pooled residual quantiles ` +
@@ -239,8 +249,8 @@ const printApart = (table) => {
 };
 printApart(apart);
 if (pooled) {
-  console.log(`the same with ${pool} consecutive runs taken as one (${pool} x the samples a side, ` +
-    `${groupsOf(pool).length - 1} pairs):`);
+  console.log(`the same with ${pool} consecutive runs taken as one (${pool} x the samples a side; ` +
+    `${groupsOf(pool).length - 1} pairs, so each SD is a rough one):`);
   printApart(pooled);
 }
 console.log(`as a test (consecutive runs, normal critical value ${z.toFixed(2)}: an upper bound on what Student's t finds):`);

@@ -222,22 +222,26 @@ TEST(CommonShift, ControlsThatShowTheSameMoveMakeItTheMachine) {
 
 // A `perfval bench --processes P --repetitions R` document with interleaved repetitions: `n` benchmarks, each
 // repetition's time = level x process factor x exp(noise); with `alternate`, odd benchmarks take the factors in
-// reverse (processes that differ per benchmark, not as a whole).
+// reverse (processes that differ per benchmark, not as a whole). With `extras`, every row also has a rate
+// (items_per_second) and a size (bytes_per_iteration), and a control/cpu benchmark follows the process factors.
 std::string interleaved_doc(std::mt19937_64& rng, int processes, int reps, std::size_t n, double spread,
                             const std::vector<double>& process_factor, const std::string& interleaved = "true",
-                            bool alternate = false) {
+                            bool alternate = false, bool extras = false) {
   std::normal_distribution<double> noise(0, spread);
   std::string rows;
-  for (std::size_t b = 0; b < n; ++b)
+  for (std::size_t b = 0; b < n + (extras ? 1 : 0); ++b)
     for (int p = 0; p < processes; ++p)
       for (int r = 0; r < reps; ++r) {
         const double factor = process_factor[alternate && b % 2 == 1 ? processes - 1 - p : p];
         const double t = 1000.0 * static_cast<double>(b + 1) * factor * std::exp(noise(rng));
-        const std::string name = "cpu/bench" + std::to_string(b);
+        const std::string name = b == n ? "control/cpu" : "cpu/bench" + std::to_string(b);
         rows += std::string(rows.empty() ? "" : ",") + R"({"name":")" + name + R"(","run_name":")" + name +
                 R"(","run_type":"iteration","real_time":)" + std::to_string(t) + R"(,"cpu_time":)" +
                 std::to_string(t) + R"(,"time_unit":"ns","repetition_index":)" + std::to_string(r) +
-                R"(,"perfval_process":)" + std::to_string(p) + "}";
+                R"(,"perfval_process":)" + std::to_string(p) +
+                (extras ? R"(,"items_per_second":)" + std::to_string(1e9 / t) + R"(,"bytes_per_iteration":4096)"
+                        : std::string()) +
+                "}";
       }
   return R"({"context":{"perfval_processes":)" + std::to_string(processes) + R"(,"perfval_interleaved":)" +
          interleaved + R"(},"benchmarks":[)" + rows + "]}";
@@ -259,6 +263,7 @@ TEST(InterleavedRepetitions, EachIsASampleWorthWhatTheProcessesLetItBe) {
   // Processes 40 % apart, but not as a whole (odd benchmarks the other way round): a repetition is worth far less
   // than a process's share.
   RunResults apart;
+  // (8 benchmarks, 4 each way: the median process offset is 0, so no speed is taken out and no note written)
   read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.4}, "true", true), "a.json", apart);
   // (capped at the 5 repetitions per process: the samples are then worth the processes' medians)
   EXPECT_DOUBLE_EQ(apart.find("bench:cpu/bench3:cpu_time")->design_effect, 5.0);
@@ -268,21 +273,32 @@ TEST(InterleavedRepetitions, EachIsASampleWorthWhatTheProcessesLetItBe) {
   // benchmarks, and it is taken out of the samples, so the repetitions count nearly in full again (40 benchmarks,
   // as a quick run's 60: with 8, the median of their between-process ratios is itself too noisy to bound).
   RunResults slower_machine;
-  read_results_text(interleaved_doc(rng, 2, 5, 40, 0.05, {1.0, 1.4}), "m.json", slower_machine);
+  read_results_text(interleaved_doc(rng, 2, 5, 40, 0.05, {1.0, 1.4}, "true", false, true), "m.json", slower_machine);
   const Measurement* s = slower_machine.find("bench:cpu/bench3:cpu_time");
   EXPECT_LT(s->design_effect, 3.0);
-  const auto [low, high] = std::minmax_element(s->samples.begin(), s->samples.end());
-  EXPECT_LT(*high / *low, 1.3);  // raw, the processes' samples were 40 % apart (plus the noise)
+  const auto spread = [&](const std::string& key) {
+    const Measurement* m = slower_machine.find(key);
+    const auto [low, high] = std::minmax_element(m->samples.begin(), m->samples.end());
+    return *high / *low;
+  };
+  EXPECT_LT(spread("bench:cpu/bench3:cpu_time"), 1.3);  // raw, the processes' samples were 40 % apart (plus noise)
+  EXPECT_LT(spread("bench:cpu/bench3:items_per_second"), 1.3);  // a rate: multiplied by the process's speed
+  EXPECT_DOUBLE_EQ(spread("bench:cpu/bench3:bytes_per_iteration"), 1.0);  // a size: left alone
+  EXPECT_GT(spread("bench:control/cpu:cpu_time"), 1.3);  // a control keeps what it measured
   EXPECT_NEAR(s->value, 4000 * std::sqrt(1.4), 4000 * 0.1);  // the run keeps its mean speed
   ASSERT_EQ(slower_machine.notes.size(), 1u);
-  EXPECT_THAT(slower_machine.notes[0], HasSubstr("m.json: its 2 processes ran at different machine speeds"));
+  EXPECT_THAT(slower_machine.notes[0], HasSubstr("m.json: its 2 processes ran at different speeds"));
   EXPECT_THAT(slower_machine.notes[0], ::testing::ContainsRegex("cpu_time (3[5-9]|4[0-5])\\.[0-9] %"));
 
-  // Back-to-back repetitions (perfval_interleaved false) share their process's moment: processes' medians.
+  // Back-to-back repetitions (perfval_interleaved false) share their process's moment: processes' medians, as
+  // measured (a process 40 % slower stays so: its median is one sample of the run-to-run noise).
   RunResults back_to_back;
-  read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.0}, "false"), "b.json", back_to_back);
-  EXPECT_EQ(back_to_back.find("bench:cpu/bench3:cpu_time")->samples.size(), 2u);
-  EXPECT_FALSE(back_to_back.find("bench:cpu/bench3:cpu_time")->design_effect_measured);
+  read_results_text(interleaved_doc(rng, 2, 5, 8, 0.05, {1.0, 1.4}, "false"), "b.json", back_to_back);
+  const Measurement* medians = back_to_back.find("bench:cpu/bench3:cpu_time");
+  ASSERT_EQ(medians->samples.size(), 2u);
+  EXPECT_GT(std::max(medians->samples[0], medians->samples[1]) / std::min(medians->samples[0], medians->samples[1]), 1.3);
+  EXPECT_FALSE(medians->design_effect_measured);
+  EXPECT_TRUE(back_to_back.notes.empty());
 
   RunResults bad;
   try {
