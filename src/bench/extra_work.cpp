@@ -36,8 +36,8 @@ void with_extra_work(const std::function<void()>& body) {
   body();
   const long long end = thread_cpu_ns();
   const long long until = end + static_cast<long long>(static_cast<double>(end - start) * extra);
-  // The clock is read once per block of additions, not per addition: with a system call on every turn of the
-  // spin, PCT=10 measured +24.6 % in the A/B of scripts/gate-noise.sh; now +8.3 % (median of its 8 benchmarks).
+  // The clock is read once per block of additions, not per addition: a system call on every turn of the spin
+  // added its own cost (PCT=10 read +24.6 % in a loaded A/B of scripts/gate-noise.sh; docs/performance.md).
   volatile unsigned spin = 0;
   do {
     for (int i = 0; i < 512; ++i) spin = spin + 1;
