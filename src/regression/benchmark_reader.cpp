@@ -147,10 +147,12 @@ void take_out_process_speeds(std::map<std::string, BenchmarkRows>& by, const std
   for (auto& [name, b] : by) {
     if (b.error || name.rfind("control/", 0) == 0) continue;
     for (auto& [key, f] : b.fields) {
+      // Only what follows the time the benchmark is judged by (its time and rates): its other time is not judged,
+      // and the speed was not measured on benchmarks like it.
       const std::string field = control_field("bench:" + name + ":" + key, f.unit);
       const int sign = speed_sign(f.unit);
       const auto speed = speeds.find(field);
-      if (field.empty() || sign == 0 || speed == speeds.end() || processes_in(f) < 2) continue;
+      if (field != time_field_of(name) || sign == 0 || speed == speeds.end() || processes_in(f) < 2) continue;
       f.by_process.clear();
       for (std::size_t i = 0; i < f.samples.size(); ++i) {
         const auto s = speed->second.find(f.sample_process[i]);
@@ -166,7 +168,8 @@ void take_out_process_speeds(std::map<std::string, BenchmarkRows>& by, const std
     for (const auto& [process, speed] : by_process) low = std::min(low, speed), high = std::max(high, speed);
     processes = std::max(processes, by_process.size());
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s%s %.1f %%", apart.empty() ? "" : ", ", field.c_str(), 100 * std::expm1(high - low));
+    std::snprintf(buf, sizeof buf, "%s%s %.1f %%", apart.empty() ? "" : ", ", field.c_str(),
+                  100 * std::expm1(high - low));
     if (high - low >= std::log(1.02)) apart += buf;  // within 2 %: not worth a word
   }
   if (!apart.empty())
