@@ -114,7 +114,7 @@ files.forEach((file, run) => {
   order[run] = new Map();
   for (const b of doc.benchmarks ?? []) {
     const f = judgedBy(b.name ?? "");
-    if (b.run_type !== "iteration" || !(b[f] > 0) || !(wanted(b.name) || b.name.startsWith("control/"))) continue;
+    if (b.run_type !== "iteration" || !(b[f] > 0) || !wanted(b.name)) continue;
     const p = b.perfval_process ?? 0, v = Math.log(b[f]);
     if (!samples.has(b.name)) samples.set(b.name, []);
     const byRun = samples.get(b.name);
@@ -174,6 +174,7 @@ for (const n of names) {
 const critical = normalQuantile(1 - 0.01 / rows / 2) + normalQuantile(0.95);
 const estimators = {
   "mean of logs": mean, median, "20 % trimmed mean": (xs) => trimmed(xs, 0.2), "Huber M": huber };
+const sameTime = (n) => names.filter((m) => judgedBy(m) === judgedBy(n));
 // Groups of runs taken as one run: [[0], [1], ...] without --pool, [[0, 1], [2, 3], ...] with --pool 2.
 const groupsOf = (k) => {
   const out = [];
@@ -185,10 +186,11 @@ const apartOver = (groups) => {
   for (const [label, locate] of Object.entries(estimators)) {
     const all = (n, g) => g.flatMap((r) => [...samples.get(n)[r].values()].flat());
     const loc = new Map(names.map((n) => [n, groups.map((g) => locate(all(n, g)))]));
-    const common = groups.map((_, j) => (j === 0 ? 0 : median(names.map((n) => loc.get(n)[j] - loc.get(n)[j - 1]))));
+    // The common shift per time field, over the benchmarks judged by it, as perfval regress takes it.
+    const common = (n, j) => median(sameTime(n).map((m) => loc.get(m)[j] - loc.get(m)[j - 1]));
     result[label] = names.map((n) => {
       const d = [];
-      for (let j = 1; j < groups.length; ++j) d.push(loc.get(n)[j] - loc.get(n)[j - 1] - common[j]);
+      for (let j = 1; j < groups.length; ++j) d.push(loc.get(n)[j] - loc.get(n)[j - 1] - common(n, j));
       return Math.sqrt(mean(d.map((x) => x * x)));
     });
   }
@@ -197,12 +199,15 @@ const apartOver = (groups) => {
 const apart = apartOver(groupsOf(1));
 const pooled = pool > 1 && groupsOf(pool).length >= 2 ? apartOver(groupsOf(pool)) : null;
 
-// 5. As a test: each consecutive pair judged as the gate would (common shift out, a 3 % drift floor per run, beyond
-// a 10 % threshold) but with a normal's critical value, an upper bound for Student's t; planted: a copy of the
-// later run with 5 benchmarks (seeded by the pair) 25 % slower. A location with a spread that underestimates its
-// noise shows up as same-build failures.
+// 5. As a test: each consecutive pair judged as the gate would (each time field's common shift out, a 3 % drift
+// floor per run, beyond a 10 % threshold) but with a normal's critical value, an upper bound for Student's t;
+// planted: a copy of the later run with 5 benchmarks (seeded by the pair) 25 % slower. A location with a spread
+// that underestimates its noise shows up as same-build failures.
 const z = normalQuantile(1 - 0.01 / rows / 2), drift = Math.log(1.03), planted = Math.log1p(change / 100);
-const seeded = (seed) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 1) / 2147483648);
+const seeded = (seed) => () => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return (seed >>> 1) / 2147483648;
+};
 const judges = {
   "mean of logs, Welch (no design effect)": (a, b) => [mean(b) - mean(a), Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length)],
   "median, 1.253 MAD": (a, b) =>
@@ -214,14 +219,17 @@ for (const [label, judge] of Object.entries(judges)) {
   for (let r = 1; r < files.length; ++r) {
     const all = (n, run) => [...samples.get(n)[run].values()].flat();
     const calls = new Map(names.map((n) => [n, judge(all(n, r - 1), all(n, r))]));
-    const shift = median([...calls.values()].map((c) => c[0]));
-    const flags = (d, se) => Math.abs(d - shift) > Math.log(1.1) && Math.abs(d - shift) / Math.hypot(se, Math.SQRT2 * drift) > z;
-    if ([...calls.values()].some(([d, se]) => flags(d, se))) ++failed;
+    const shifts = new Map(names.map((n) => [n, median(sameTime(n).map((m) => calls.get(m)[0]))]));
+    const flags = (n, d, se) => {
+      const c = d - shifts.get(n);
+      return Math.abs(c) > Math.log(1.1) && Math.abs(c) / Math.hypot(se, Math.SQRT2 * drift) > z;
+    };
+    if ([...calls].some(([n, [d, se]]) => flags(n, d, se))) ++failed;
     const pick = seeded(r), pool = [...names];
     for (let k = 0; k < 5 && pool.length; ++k) {
       const n = pool.splice(Math.floor(pick() * pool.length), 1)[0];
       const [d, se] = judge(all(n, r - 1), all(n, r).map((x) => x + planted));
-      ++tried, found += d - shift > 0 && flags(d, se) ? 1 : 0;
+      ++tried, found += d - shifts.get(n) > 0 && flags(n, d, se) ? 1 : 0;
     }
   }
   asTest[label] = `same build failed ${failed} of ${files.length - 1}, ${change} % found ${found} of ${tried}`;
