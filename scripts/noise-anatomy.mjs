@@ -174,7 +174,17 @@ for (const n of names) {
 const critical = normalQuantile(1 - 0.01 / rows / 2) + normalQuantile(0.95);
 const estimators = {
   "mean of logs": mean, median, "20 % trimmed mean": (xs) => trimmed(xs, 0.2), "Huber M": huber };
-const sameTime = (n) => names.filter((m) => judgedBy(m) === judgedBy(n));
+// The common shift per time field, over the benchmarks judged by it, as perfval regress takes it: for each
+// benchmark, the median of `change` over the benchmarks judged by its time (computed once per time field).
+const commonShifts = (change) => {
+  const byTime = new Map();
+  for (const n of names) {
+    if (!byTime.has(judgedBy(n))) byTime.set(judgedBy(n), []);
+    byTime.get(judgedBy(n)).push(change(n));
+  }
+  const shift = new Map([...byTime].map(([time, xs]) => [time, median(xs)]));
+  return (n) => shift.get(judgedBy(n));
+};
 // Groups of runs taken as one run: [[0], [1], ...] without --pool, [[0, 1], [2, 3], ...] with --pool 2.
 const groupsOf = (k) => {
   const out = [];
@@ -186,11 +196,10 @@ const apartOver = (groups) => {
   for (const [label, locate] of Object.entries(estimators)) {
     const all = (n, g) => g.flatMap((r) => [...samples.get(n)[r].values()].flat());
     const loc = new Map(names.map((n) => [n, groups.map((g) => locate(all(n, g)))]));
-    // The common shift per time field, over the benchmarks judged by it, as perfval regress takes it.
-    const common = (n, j) => median(sameTime(n).map((m) => loc.get(m)[j] - loc.get(m)[j - 1]));
+    const common = groups.map((_, j) => (j === 0 ? null : commonShifts((m) => loc.get(m)[j] - loc.get(m)[j - 1])));
     result[label] = names.map((n) => {
       const d = [];
-      for (let j = 1; j < groups.length; ++j) d.push(loc.get(n)[j] - loc.get(n)[j - 1] - common(n, j));
+      for (let j = 1; j < groups.length; ++j) d.push(loc.get(n)[j] - loc.get(n)[j - 1] - common[j](n));
       return Math.sqrt(mean(d.map((x) => x * x)));
     });
   }
@@ -219,9 +228,9 @@ for (const [label, judge] of Object.entries(judges)) {
   for (let r = 1; r < files.length; ++r) {
     const all = (n, run) => [...samples.get(n)[run].values()].flat();
     const calls = new Map(names.map((n) => [n, judge(all(n, r - 1), all(n, r))]));
-    const shifts = new Map(names.map((n) => [n, median(sameTime(n).map((m) => calls.get(m)[0]))]));
+    const shift = commonShifts((m) => calls.get(m)[0]);
     const flags = (n, d, se) => {
-      const c = d - shifts.get(n);
+      const c = d - shift(n);
       return Math.abs(c) > Math.log(1.1) && Math.abs(c) / Math.hypot(se, Math.SQRT2 * drift) > z;
     };
     if ([...calls].some(([n, [d, se]]) => flags(n, d, se))) ++failed;
@@ -229,7 +238,7 @@ for (const [label, judge] of Object.entries(judges)) {
     for (let k = 0; k < 5 && pool.length; ++k) {
       const n = pool.splice(Math.floor(pick() * pool.length), 1)[0];
       const [d, se] = judge(all(n, r - 1), all(n, r).map((x) => x + planted));
-      ++tried, found += d - shifts.get(n) > 0 && flags(n, d, se) ? 1 : 0;
+      ++tried, found += d - shift(n) > 0 && flags(n, d, se) ? 1 : 0;
     }
   }
   asTest[label] = `same build failed ${failed} of ${files.length - 1}, ${change} % found ${found} of ${tried}`;

@@ -57,22 +57,37 @@ std::string judged_time(const std::string& name, const BenchmarkRows& b) {
   return b.fields.count(field) ? field : "real_time";
 }
 
+// The values of the time a benchmark is judged by; nullptr for controls, failed benchmarks and a missing time.
+const FieldValues* judged_values(const std::string& name, const BenchmarkRows& b) {
+  if (b.error || name.rfind("control/", 0) == 0) return nullptr;
+  const auto it = b.fields.find(judged_time(name, b));
+  return it == b.fields.end() ? nullptr : &it->second;
+}
+
+// Log values per process; nullopt when one is not positive.
+std::optional<std::map<long long, std::vector<double>>> process_logs(const FieldValues& f) {
+  std::map<long long, std::vector<double>> logs;
+  for (const auto& [process, values] : f.by_process)
+    for (double v : values) {
+      if (!(v > 0)) return std::nullopt;
+      logs[process].push_back(std::log(v));
+    }
+  return logs;
+}
+
 // How much more the processes' means of a field differ than its repetitions' spread says (one-way ANOVA on log
 // values: the mean square between processes over the mean square within, relative to the median of that ratio
 // when processes do not matter); nullopt below two processes with two repetitions each.
 std::optional<double> between_process_ratio(const FieldValues& f) {
   if (processes_in(f) < 2) return std::nullopt;
+  const auto logs = process_logs(f);
+  if (!logs) return std::nullopt;
   std::vector<std::vector<double>> groups;
   std::size_t n = 0;
-  for (const auto& [process, values] : f.by_process) {
-    if (values.size() < 2) return std::nullopt;
-    std::vector<double> logs;
-    for (double v : values) {
-      if (!(v > 0)) return std::nullopt;
-      logs.push_back(std::log(v));
-    }
-    n += logs.size();
-    groups.push_back(std::move(logs));
+  for (const auto& [process, xs] : *logs) {
+    if (xs.size() < 2) return std::nullopt;
+    n += xs.size();
+    groups.push_back(xs);
   }
   double grand = 0;
   for (const auto& g : groups)
@@ -95,16 +110,13 @@ std::optional<double> between_process_ratio(const FieldValues& f) {
 std::optional<double> run_design_effect(const std::map<std::string, BenchmarkRows>& by) {
   std::vector<double> ratios;
   std::size_t fewest_repetitions = 0;
-  for (const auto& [name, b] : by) {
-    if (b.error || name.rfind("control/", 0) == 0) continue;
-    for (const char* field : {"cpu_time", "real_time"})
-      if (const auto it = b.fields.find(field); it != b.fields.end() && judged_time(name, b) == field)
-        if (const auto r = between_process_ratio(it->second)) {
-          ratios.push_back(*r);
-          for (const auto& [process, values] : it->second.by_process)
-            fewest_repetitions = fewest_repetitions == 0 ? values.size() : std::min(fewest_repetitions, values.size());
-        }
-  }
+  for (const auto& [name, b] : by)
+    if (const FieldValues* f = judged_values(name, b))
+      if (const auto r = between_process_ratio(*f)) {
+        ratios.push_back(*r);
+        for (const auto& [process, values] : f->by_process)
+          fewest_repetitions = fewest_repetitions == 0 ? values.size() : std::min(fewest_repetitions, values.size());
+      }
   if (ratios.size() < 5) return std::nullopt;
   // Never above the repetitions per process: the samples are then worth no more than the processes' medians.
   return std::clamp(median(ratios), 1.0, std::max(1.0, static_cast<double>(fewest_repetitions)));
@@ -117,20 +129,14 @@ std::optional<double> run_design_effect(const std::map<std::string, BenchmarkRow
 std::map<std::string, std::map<long long, double>> process_speeds(const std::map<std::string, BenchmarkRows>& by) {
   std::map<std::string, std::map<long long, std::vector<double>>> offsets;
   for (const auto& [name, b] : by) {
-    if (b.error || name.rfind("control/", 0) == 0) continue;
-    for (const char* field : {"cpu_time", "real_time"}) {
-      if (judged_time(name, b) != field) continue;
-      const auto it = b.fields.find(field);
-      if (it == b.fields.end() || processes_in(it->second) < 2) continue;
-      std::map<long long, std::vector<double>> logs;
-      std::vector<double> all;
-      for (const auto& [process, values] : it->second.by_process)
-        for (double v : values)
-          if (v > 0) logs[process].push_back(std::log(v)), all.push_back(std::log(v));
-      if (all.size() != it->second.samples.size()) continue;  // a value that is not positive: left alone
-      const double grand = mean(all);
-      for (const auto& [process, xs] : logs) offsets[field][process].push_back(mean(xs) - grand);
-    }
+    const FieldValues* f = judged_values(name, b);
+    if (!f || processes_in(*f) < 2) continue;
+    const auto logs = process_logs(*f);
+    if (!logs) continue;  // a value that is not positive: left alone
+    std::vector<double> all;
+    for (const auto& [process, xs] : *logs) all.insert(all.end(), xs.begin(), xs.end());
+    const double grand = mean(all);
+    for (const auto& [process, xs] : *logs) offsets[judged_time(name, b)][process].push_back(mean(xs) - grand);
   }
   std::map<std::string, std::map<long long, double>> speeds;
   for (const auto& [field, by_process] : offsets) {
