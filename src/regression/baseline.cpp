@@ -77,14 +77,18 @@ BaselineEntry parse_entry(const std::string& key, const YamlValue& v) {
   BaselineEntry e;
   e.name = key;
   e.where = v.location();
-  e.metric = v.require("metric").as_string();
+  const YamlValue metric = v.require("metric");
+  e.metric = metric.as_string();
+  if (e.metric.empty()) metric.fail("must not be empty");
   const YamlValue base = v.require("baseline");
   e.baseline = parse_baseline_value(base);
   e.value_offset = offset_of(base);
   const YamlValue tol = v.require("tolerance");
   e.tolerance_pct = tol.as_percent();
   if (e.tolerance_pct < 0) tol.fail("must not be negative");
-  e.unit = v.require("unit").as_string();
+  const YamlValue unit = v.require("unit");
+  e.unit = unit.as_string();
+  if (e.unit.empty()) unit.fail("must not be empty");
   if (auto d = v.get("direction")) {
     const auto parsed = parse_direction(d->as_string());
     if (!parsed) d->fail("expected higher_is_better or lower_is_better, got \"" + d->as_string() + "\"");

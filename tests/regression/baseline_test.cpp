@@ -89,6 +89,13 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
   EXPECT_THAT(error_of("sla: {tier: huge}\n"), AllOf(HasSubstr("sla.tier"), HasSubstr("small, medium, large")));
   EXPECT_THAT(error_of("a: [1, 2]\n"), HasSubstr("b.yaml:1:"));
   EXPECT_THAT(error_of("a: {metric: x\n"), HasSubstr("YAML syntax error"));
+  // An empty metric or unit, written out or as a bare YAML tag (found by fuzz_replay.baselines_reader's mutation).
+  EXPECT_THAT(error_of("a: {metric: \"\", baseline: 1, tolerance: 10%, unit: ms}\n"),
+              AllOf(HasSubstr("b.yaml:1:"), HasSubstr("a.metric"), HasSubstr("must not be empty")));
+  EXPECT_THAT(error_of("a: {metric: !pi_response_time_p99, baseline: 1, tolerance: 10%, unit: ms}\n"),
+              AllOf(HasSubstr("a.metric"), HasSubstr("must not be empty")));
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: '', direction: lower_is_better}\n"),
+              AllOf(HasSubstr("a.unit"), HasSubstr("must not be empty")));
 }
 
 TEST(Baselines, MissingFileIsAClearError) {
