@@ -8,6 +8,9 @@
 #   scripts/bench-vs-wrk.sh --tls [RUNS] [SECONDS]  the same table over HTTPS (nginx with a certificate from a
 #                                                   private CA made here; perfval verifies it with ca_file, wrk
 #                                                   does not verify); the 10k-VU and open-model parts are skipped
+#   NGINX_WORKERS=2 scripts/bench-vs-wrk.sh ...      nginx with 2 worker processes (default 1): on 2 cores nginx
+#                                                   then competes with the load generator for the CPU, so what
+#                                                   the generator spends per request is taken from nginx
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tls=0
@@ -37,7 +40,7 @@ if [ "$tls" = 1 ]; then
   for _ in $(seq 50); do curl -sf --cacert "$work/ca.pem" -o /dev/null "$url" && break; sleep 0.1; done
   sleep 1  # the old worker leaves once idle: measure the new one
 fi
-nginx_worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
+nginx_workers=$(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')
 
 scenario() {  # scenario VUS SECONDS FILE
   cat >"$3" <<YAML
@@ -53,8 +56,12 @@ YAML
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# CPU seconds (user + system) nginx's worker has used so far.
-nginx_cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / hz}' "/proc/$nginx_worker/stat"; }
+# CPU seconds (user + system) nginx's workers have used so far.
+nginx_cpu() {
+  local w
+  for w in $nginx_workers; do cat "/proc/$w/stat"; done |
+    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); s += $12 + $13} END {print s / hz}'
+}
 
 # measure CMD... -> "reqs_per_s requests cpu_s peak_rss_kib wall_s nginx_cpu_s": the load generator's req/s,
 # requests, CPU (user + system) and peak RSS, the wall time, and the CPU nginx's worker spent meanwhile
@@ -71,7 +78,7 @@ measure() {
   echo "$rps $reqs $cpu $rss $(echo "$t1 - $t0" | bc -l) $(echo "$n1 - $n0" | bc -l)"
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); nginx $(nginx -v 2>&1 | cut -d/ -f2), 1 worker, 100-byte file"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); nginx $(nginx -v 2>&1 | cut -d/ -f2), ${NGINX_WORKERS:-1} worker(s), 100-byte file"
 echo "runs: $runs x ${secs}s per tool and configuration, alternating wrk and perfval"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '\n%-10s %10s %10s %8s %10s %10s %9s %18s %18s %9s\n' "thr/conns" "wrk req/s" "pv req/s" "req/s" "wrk cpu" "pv cpu" "cpu/req" "wrk run: cpu %" "pv run: cpu %" "pv RSS"
@@ -91,7 +98,7 @@ for cfg in "1 50" "2 100"; do
   cpu_ratio=$(awk '{printf "%.3f\n", ($3/$2)/($9/$8)}' "$work/pairs" | median)
   per100k() { awk '{print $3/$2*100000}' "$1" | median; }
   busy() { awk '{print 100*$3/$5}' "$1" | median; }      # the generator's CPU, % of one core
-  nginx_busy() { awk '{print 100*$6/$5}' "$1" | median; }  # nginx's worker, % of one core
+  nginx_busy() { awk '{print 100*$6/$5}' "$1" | median; }  # nginx's workers together, % of one core
   printf '%-10s %10.0f %10.0f %8.3f %10.2f %10.2f %9.3f %8.0f / %-7.0f %8.0f / %-7.0f %7.1fMiB\n' "$threads/$conns" \
     "$(cut -d' ' -f1 "$work/wrk" | median)" "$(cut -d' ' -f1 "$work/pv" | median)" "$rps_ratio" \
     "$(per100k "$work/wrk")" "$(per100k "$work/pv")" "$cpu_ratio" "$(busy "$work/wrk")" "$(nginx_busy "$work/wrk")" \
@@ -99,7 +106,7 @@ for cfg in "1 50" "2 100"; do
   echo "  per-run req/s ratios: $(awk '{printf "%.3f ", $1/$7}' "$work/pairs")"
   echo "  per-run CPU-per-request ratios: $(awk '{printf "%.3f ", ($3/$2)/($9/$8)}' "$work/pairs")"
 done
-echo "cpu %: CPU time over wall time of the run, % of one core (wrk and perfval: user + system; nginx: its worker)"
+echo "cpu %: CPU time over wall time of the run, % of one core (wrk and perfval: user + system; nginx: its workers together)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$tls" = 1 ]; then echo "over TLS: $(openssl version), nginx's default ciphers, one handshake per connection"; exit 0; fi
 

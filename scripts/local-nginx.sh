@@ -1,5 +1,6 @@
-# Sourced by the benchmark scripts: starts Debian's nginx on 127.0.0.1 (1 worker, 100-byte file, access log off,
-# keep-alive for 10^8 requests) in a temporary directory and stops it on exit. Sets $work, $port, $url.
+# Sourced by the benchmark scripts: starts Debian's nginx on 127.0.0.1 (NGINX_WORKERS worker processes, default 1;
+# 100-byte file, access log off, keep-alive for 10^8 requests) in a temporary directory and stops it on exit.
+# Sets $work, $port, $url.
 work=$(mktemp -d /tmp/perfval-bench.XXXXXX)
 port=$((20000 + RANDOM % 20000))
 cleanup() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; rm -rf "$work"; }
@@ -10,7 +11,7 @@ mkdir -p "$work/html" "$work/logs"
 chmod 755 "$work" "$work/html"
 head -c 100 /dev/zero | tr '\0' 'x' >"$work/html/100b"
 cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-1};
 daemon on;
 pid $work/nginx.pid;
 error_log $work/logs/error.log warn;

@@ -172,8 +172,17 @@ for (const n of names) {
 }
 // 4. Two runs apart: consecutive runs' location difference, every benchmark's common shift taken out.
 const critical = normalQuantile(1 - 0.01 / rows / 2) + normalQuantile(0.95);
+// Interference on a shared machine only ever slows a repetition down, so the low end of a run's repetitions may
+// hold its speed better than the centre: a quantile (linear interpolation, as R's type 7), the lower half's mean.
+const lowerHalf = (xs) => mean(sorted(xs).slice(0, Math.max(1, Math.floor(xs.length / 2))));
+const interpolated = (xs, p) => {
+  const s = sorted(xs), h = p * (s.length - 1), lo = Math.floor(h);
+  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
+};
 const estimators = {
-  "mean of logs": mean, median, "20 % trimmed mean": (xs) => trimmed(xs, 0.2), "Huber M": huber };
+  "mean of logs": mean, median, "20 % trimmed mean": (xs) => trimmed(xs, 0.2), "Huber M": huber,
+  "25th percentile": (xs) => interpolated(xs, 0.25), "lower half's mean": lowerHalf,
+  "minimum": (xs) => sorted(xs)[0] };
 // The common shift per time field, over the benchmarks judged by it, as perfval regress takes it: for each
 // benchmark, the median of `change` over the benchmarks judged by its time (computed once per time field).
 const commonShifts = (change) => {
