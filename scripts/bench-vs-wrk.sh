@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): perfval's closed model against wrk on a local nginx, in alternating runs.
 # Prints req/s of both and their ratio, CPU seconds per 100k requests of both and their ratio, the CPU each
-# load generator and nginx's worker used (which one is the bottleneck), perfval's peak RSS; then 10,000
+# load generator and nginx's workers used (which one is the bottleneck), perfval's peak RSS; then 10,000
 # concurrent VUs (peak RSS) and an open-model run at 20,000 req/s (achieved rate). Only 127.0.0.1 is targeted.
 #   scripts/bench-vs-wrk.sh [RUNS] [SECONDS]        defaults: 5 runs of 10 s per tool and configuration
 #   PERFVAL=path/to/perfval scripts/bench-vs-wrk.sh  measure another build (e.g. the previous one)
@@ -64,7 +64,7 @@ nginx_cpu() {
 }
 
 # measure CMD... -> "reqs_per_s requests cpu_s peak_rss_kib wall_s nginx_cpu_s": the load generator's req/s,
-# requests, CPU (user + system) and peak RSS, the wall time, and the CPU nginx's worker spent meanwhile
+# requests, CPU (user + system) and peak RSS, the wall time, and the CPU nginx's workers spent meanwhile
 measure() {
   local out n0 n1 t0 t1
   n0=$(nginx_cpu); t0=$(date +%s.%N)
