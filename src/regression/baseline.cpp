@@ -29,6 +29,13 @@ const std::vector<std::string> entry_keys{"metric", "baseline", "tolerance", "un
 
 std::size_t offset_of(const YamlValue& v) { return static_cast<std::size_t>(std::max(0, v.raw().Mark().pos)); }
 
+// A name the entry is matched or shown by: an empty one ("", '' or a bare tag) would match nothing or everything.
+std::string named(const YamlValue& v) {
+  std::string s = v.as_string();
+  if (s.empty()) v.fail("must not be empty");
+  return s;
+}
+
 Testbed parse_testbed_value(const YamlValue& v) {
   const auto t = parse_testbed(v.as_string());
   if (!t) v.fail("expected \"CPU MODEL, N cores\" (e.g. \"AMD EPYC 7B13, 8 cores\"), got \"" + v.as_string() + "\"");
@@ -44,22 +51,22 @@ MetricSource parse_source(const YamlValue& v) {
   if (auto b = v.get("benchmark")) {
     if (v.has("field")) v.require("field").fail("a benchmark source takes counter:, not field:");
     s.kind = MetricSource::Kind::benchmark;
-    s.name = b->as_string();
-    if (v.has("counter")) s.field = v.require("counter").as_string();  // else its time, as it is judged
+    s.name = named(*b);
+    if (v.has("counter")) s.field = named(v.require("counter"));  // else its time, as it is judged
     if (v.has("scenario")) v.require("scenario").fail("scenario applies to summary and resource sources");
     return s;
   }
   if (v.has("counter")) v.require("counter").fail("counter: applies to benchmark sources (use field:)");
   if (auto sm = v.get("summary")) {
     s.kind = MetricSource::Kind::summary;
-    s.name = sm->as_string();
-    s.field = v.require("field").as_string();
+    s.name = named(*sm);
+    s.field = named(v.require("field"));
   } else {
     if (v.has("field")) v.require("field").fail("a resource source takes no field:");
     s.kind = MetricSource::Kind::resource;
-    s.name = v.require("resource").as_string();
+    s.name = named(v.require("resource"));
   }
-  if (auto sc = v.get("scenario")) s.scenario = sc->as_string();
+  if (auto sc = v.get("scenario")) s.scenario = named(*sc);
   return s;
 }
 
@@ -77,18 +84,14 @@ BaselineEntry parse_entry(const std::string& key, const YamlValue& v) {
   BaselineEntry e;
   e.name = key;
   e.where = v.location();
-  const YamlValue metric = v.require("metric");
-  e.metric = metric.as_string();
-  if (e.metric.empty()) metric.fail("must not be empty");
+  e.metric = named(v.require("metric"));
   const YamlValue base = v.require("baseline");
   e.baseline = parse_baseline_value(base);
   e.value_offset = offset_of(base);
   const YamlValue tol = v.require("tolerance");
   e.tolerance_pct = tol.as_percent();
   if (e.tolerance_pct < 0) tol.fail("must not be negative");
-  const YamlValue unit = v.require("unit");
-  e.unit = unit.as_string();
-  if (e.unit.empty()) unit.fail("must not be empty");
+  e.unit = named(v.require("unit"));
   if (auto d = v.get("direction")) {
     const auto parsed = parse_direction(d->as_string());
     if (!parsed) d->fail("expected higher_is_better or lower_is_better, got \"" + d->as_string() + "\"");

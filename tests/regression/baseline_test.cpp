@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "perfval/common/error.hpp"
 
@@ -96,6 +99,18 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
               AllOf(HasSubstr("a.metric"), HasSubstr("must not be empty")));
   EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: '', direction: lower_is_better}\n"),
               AllOf(HasSubstr("a.unit"), HasSubstr("must not be empty")));
+  // The source's names too: an empty one would match no benchmark, summary or resource.
+  for (const auto& [source, field] : std::vector<std::pair<std::string, std::string>>{
+           {"{benchmark: ''}", "a.source.benchmark"},
+           {"{benchmark: b, counter: \"\"}", "a.source.counter"},
+           {"{summary: '', field: p99}", "a.source.summary"},
+           {"{summary: s, field: ''}", "a.source.field"},
+           {"{resource: !x}", "a.source.resource"},
+           {"{resource: memory_bytes, scenario: ''}", "a.source.scenario"}}) {
+    EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, source: " + source + "}\n"),
+                AllOf(HasSubstr("b.yaml:1:"), HasSubstr(field), HasSubstr("must not be empty")))
+        << source;
+  }
 }
 
 TEST(Baselines, MissingFileIsAClearError) {
