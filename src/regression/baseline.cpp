@@ -29,7 +29,8 @@ const std::vector<std::string> entry_keys{"metric", "baseline", "tolerance", "un
 
 std::size_t offset_of(const YamlValue& v) { return static_cast<std::size_t>(std::max(0, v.raw().Mark().pos)); }
 
-// A name the entry is matched or shown by: an empty one ("", '' or a bare tag) would match nothing or everything.
+// A name the entry is matched or shown by, never empty ("", '' or a bare tag): an empty benchmark, summary or
+// resource matched nothing, and an empty counter or scenario silently meant the same as leaving it out.
 std::string named(const YamlValue& v) {
   std::string s = v.as_string();
   if (s.empty()) v.fail("must not be empty");
@@ -152,6 +153,8 @@ BaselineFile parse_baselines(const std::string& text, const std::string& path) {
       file.testbed = parse_testbed_value(value);
       file.testbed_offset = offset_of(value);
     } else {
+      // The key is what reports show and --update-baseline finds the entry by.
+      if (key.empty()) value.fail("an entry needs a name: its key is empty");
       file.entries.push_back(parse_entry(key, value));
     }
   }

@@ -56,7 +56,7 @@ test("with --compare-with the gate runs both builds' benchmarks interleaved and 
   const serve = await startServe(["--nodes", "100"]);
   try {
     // 8 rounds, not 4: with 4 (3 degrees of freedom) a +125 % reading under the parallel tests' load came out
-    // inconclusive at p = 0.017 on a CI run; the rounds are the samples.
+    // inconclusive at p = 0.017 (compare's default --alpha is 0.01) on a CI run; the rounds are the samples.
     const out = path.join(dir, "out");
     const r = await run(gate, ["--target", serve.url, "--duration", "3s", "--out", out, "--perfval", slower,
       "--compare-with", perfvalBin, "--rounds", "8",

@@ -25,6 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::map<std::string, double> new_values;
   for (const BaselineEntry& e : file.entries) {
     require(!e.name.empty() && !e.metric.empty() && !e.unit.empty(), "an entry without name, metric or unit");
+    require(e.source.kind == MetricSource::Kind::lookup || !e.source.name.empty(), "a source without a name");
+    require(e.source.kind != MetricSource::Kind::summary || !e.source.field.empty(), "a summary source without a field");
     require(e.tolerance_pct >= 0, "a negative tolerance");
     require(e.value_offset < text.size(), "the baseline value's offset lies outside the file");
     new_values[e.name] = 1.5 + static_cast<double>(new_values.size());

@@ -99,7 +99,12 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
               AllOf(HasSubstr("a.metric"), HasSubstr("must not be empty")));
   EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: '', direction: lower_is_better}\n"),
               AllOf(HasSubstr("a.unit"), HasSubstr("must not be empty")));
-  // The source's names too: an empty one would match no benchmark, summary or resource.
+  for (const std::string key : {"''", "~"})
+    EXPECT_THAT(error_of(key + ": {metric: x, baseline: 1, tolerance: 10%, unit: ms}\n"),
+                AllOf(HasSubstr("b.yaml:1:"), HasSubstr("an entry needs a name")))
+        << key;
+  // The source's names too: an empty benchmark, summary or resource matched nothing, an empty counter or scenario
+  // silently meant the same as none.
   for (const auto& [source, field] : std::vector<std::pair<std::string, std::string>>{
            {"{benchmark: ''}", "a.source.benchmark"},
            {"{benchmark: b, counter: \"\"}", "a.source.counter"},
