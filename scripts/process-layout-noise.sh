@@ -4,8 +4,9 @@
 # every variant, the first variant rotating with the round (so the machine's slow spells and the positions fall
 # on all of them): as it is; without address-space randomization (setarch -R); glibc's malloc on transparent
 # huge pages (glibc.malloc.hugetlb=1, which needs the kernel's THP mode `madvise` and glibc 2.35 or later, both
-# recorded in DIR/machine); glibc's malloc thresholds fixed (mmap threshold 32 MiB, trim threshold 256 MiB, top
-# pad 64 MiB: no dynamic mmap threshold, no trimming between benchmarks). Then prints, per variant, how much a
+# recorded in DIR/machine); malloc's thresholds set by GLIBC_TUNABLES too (perfval-bench already sets them with
+# mallopt at its start, so this differs only before main: in effect a replicate of the first variant, which shows
+# how much the figures move by chance). Then prints, per variant, how much a
 # benchmark's mean moves between processes against what its repetitions alone explain, and how well the control
 # benchmarks follow a process's speed (scripts/process-spread.mjs). Results: docs/regression.md.
 #   scripts/process-layout-noise.sh [ROUNDS] [--out DIR]    defaults: 20 rounds (about 7 minutes), a temp dir
@@ -15,7 +16,7 @@ rounds=20 out=""
 while [ $# -gt 0 ]; do
   case $1 in
     --out) [ $# -ge 2 ] || { echo "process-layout-noise: --out needs a directory" >&2; exit 2; }; out=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) [[ $1 =~ ^[1-9][0-9]*$ ]] || { echo "process-layout-noise: unknown argument \"$1\" (see --help)" >&2; exit 2; }
        rounds=$1; shift ;;
   esac
