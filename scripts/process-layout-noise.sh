@@ -38,7 +38,8 @@ perfval=$out/bin/perfval
 } >"$out/machine"
 echo "process-layout-noise: results in $out ($(tr '\n' ';' <"$out/machine"))" >&2
 bench=(bench --quick --category cpu --processes 1 --repetitions 5)
-fixed=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.top_pad=67108864
+# The values perfval-bench's mallopt sets (kMalloc* in src/bench/include/perfval/bench/machine_context.hpp).
+fixed=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864
 variants=(default noaslr thp fixedmalloc)
 for ((r = 1; r <= rounds; r++)); do
   for ((k = 0; k < ${#variants[@]}; k++)); do

@@ -59,7 +59,7 @@ function offsets(runs) {
   const work = names.filter((n) => !n.startsWith("control/"));
   const controls = names.filter((n) => n.startsWith("control/"));
   const others = (o, n) => median(work.filter((m) => m !== n).map((m) => o[m]));  // the process's speed, without n
-  return { runs, work, controls, off, others };
+  return { work, controls, off, others };
 }
 
 console.log(`${field}, one row per variant (medians over the non-control benchmarks):`);
