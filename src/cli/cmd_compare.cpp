@@ -27,14 +27,18 @@ VerdictOptions compare_defaults() {
 
 ArgParser compare_parser() {
   ArgParser p("compare",
-              "--a 'COMMAND' --b 'COMMAND' [--rounds N] [options]\n"
+              "--a 'COMMAND' --b 'COMMAND' [--rounds N [--max-rounds M]] [options]\n"
               "Runs A and B alternately (A B B A A B ...) so both see the same machine, then judges B against A\n"
-              "from the per-round ratios. A command writes Google Benchmark JSON (or go test -bench text) to {out},\n"
+              "from the per-round ratios. With --max-rounds it is sequential: judged after N, 2N, 4N, ... rounds,\n"
+              "it stops as soon as every metric is settled, at M rounds at the latest.\n"
+              "A command writes Google Benchmark JSON (or go test -bench text) to {out},\n"
               "or prints it on stdout. Exit codes: 0 no regression, 99 regression, 2 bad input or a failed command.\n"
               "See docs/regression.md (interleaved A/B).");
   p.option("a", "COMMAND", "the reference build's benchmark command, e.g. 'main/build/perfval bench --quick --out {out}'")
       .option("b", "COMMAND", "the candidate build's benchmark command")
       .option("rounds", "N", "A/B rounds, 2-100 (default 10); each round runs both commands once")
+      .option("max-rounds", "M",
+              "sequential: go on while a metric is unsettled, doubling the rounds, up to M (--rounds to 400)")
       .flag("no-normalize", "do not take each round's machine shift (control set) out of the ratios")
       .option("out", "DIR", "keep every run's results here (default: a temporary folder, removed afterwards)");
   add_verdict_options(p, compare_defaults(),
@@ -55,6 +59,12 @@ regression::AbOptions ab_options(const ParsedArgs& a) {
     if (n < 2 || n > 100) throw Error("--rounds: must be between 2 and 100, got " + *r);
     o.rounds = static_cast<int>(n);
   }
+  if (auto m = a.get("max-rounds")) {
+    const long long n = parse_int_arg("--max-rounds", *m);
+    if (n < o.rounds || n > 400)
+      throw Error("--max-rounds: must be between --rounds (" + std::to_string(o.rounds) + ") and 400, got " + *m);
+    o.max_rounds = static_cast<int>(n);
+  }
   const VerdictOptions v = verdict_options(a, compare_defaults());
   o.threshold_pct = v.threshold_pct;
   o.alpha = v.alpha;
@@ -63,23 +73,22 @@ regression::AbOptions ab_options(const ParsedArgs& a) {
   return o;
 }
 
-// Runs every step of the A B B A ... order; results[0] are A's rounds, results[1] B's.
-std::array<std::vector<regression::RunResults>, 2> run_rounds(const regression::AbOptions& o, const fs::path& dir) {
-  std::array<std::vector<regression::RunResults>, 2> results;
-  const std::vector<char> order = regression::ab_order(o.rounds);
-  for (std::size_t step = 0; step < order.size(); ++step) {
-    const int round = static_cast<int>(step / 2) + 1;
-    const char side = order[step];
-    const std::string& command = side == 'A' ? o.a : o.b;
+// Runs round `round` (0-based) of the A B, B A, ... order and returns {A's results, B's results}.
+std::array<regression::RunResults, 2> run_round(const regression::AbOptions& o, const fs::path& dir, int round) {
+  std::array<regression::RunResults, 2> results;
+  const std::string bound = o.max_rounds > o.rounds ? " (at most " + std::to_string(o.max_rounds) + ")"
+                                                    : "/" + std::to_string(o.rounds);
+  for (const char* side = regression::ab_round_order(round); *side; ++side) {
+    const std::string& command = *side == 'A' ? o.a : o.b;
     char stem[32];
-    std::snprintf(stem, sizeof stem, "round-%02d-%c", round, side == 'A' ? 'a' : 'b');
+    std::snprintf(stem, sizeof stem, "round-%02d-%c", round + 1, *side == 'A' ? 'a' : 'b');
     const bool to_file = command.find("{out}") != std::string::npos;
     const fs::path out = dir / (std::string(stem) + (to_file ? ".json" : ".txt"));
     const auto started = std::chrono::steady_clock::now();
-    results[side == 'A' ? 0 : 1].push_back(
-        regression::run_benchmark_command(command, out.string(), (dir / (std::string(stem) + ".err")).string()));
+    results[*side == 'A' ? 0 : 1] =
+        regression::run_benchmark_command(command, out.string(), (dir / (std::string(stem) + ".err")).string());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "perfval compare: round %d/%d: %c %.1f s\n", round, o.rounds, side, seconds);
+    std::fprintf(stderr, "perfval compare: round %d%s: %c %.1f s\n", round + 1, bound.c_str(), *side, seconds);
   }
   return results;
 }
@@ -101,11 +110,13 @@ int run_compare(const std::vector<std::string>& args) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error("--out: cannot create " + dir.string() + ": " + ec.message());
-  const std::array<std::vector<regression::RunResults>, 2> results = run_rounds(options, dir);
-  regression::RegressionReport report = regression::judge_ab(results[0], results[1], options);
+  regression::AbOutcome outcome = regression::run_ab(
+      options, [&](int round) { return run_round(options, dir, round); },
+      [](const std::string& line) { std::fprintf(stderr, "perfval compare: %s\n", line.c_str()); });
+  regression::RegressionReport& report = outcome.report;
   report.previous = "A: " + options.a;
   report.current = "B: " + options.b;
-  report.notes.push_back(std::to_string(options.rounds) + " rounds in the order A B, B A, A B, ...; " +
+  report.notes.push_back(std::to_string(outcome.rounds) + " rounds in the order A B, B A, A B, ...; " +
                          (keep ? "results in " + dir.string() : "results removed (--out DIR keeps them)"));
   emit_report(report, *reporter, a);
   return report.exit_code();

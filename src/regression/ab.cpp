@@ -12,11 +12,14 @@
 
 namespace perfval::regression {
 
+const char* ab_round_order(int round) { return round % 2 == 0 ? "AB" : "BA"; }
+
 std::vector<char> ab_order(int rounds) {
   std::vector<char> order;
   for (int r = 0; r < rounds; ++r) {
-    order.push_back(r % 2 == 0 ? 'A' : 'B');
-    order.push_back(r % 2 == 0 ? 'B' : 'A');
+    const char* sides = ab_round_order(r);
+    order.push_back(sides[0]);
+    order.push_back(sides[1]);
   }
   return order;
 }
@@ -128,7 +131,7 @@ void judge_row(MetricResult& row, const Sides& s, const AbOptions& o) {
   else
     row.verdict = Verdict::inconclusive,
     row.reason = "inconclusive: " + text + ": beyond " + format_number(o.threshold_pct) +
-                 "% but within the noise; more rounds (--rounds) would tell";
+                 "% but within the noise; more rounds (--rounds, --max-rounds) would tell";
 }
 
 // Rounds with values that are not all positive and no round with a log ratio: no noise model, the medians of
@@ -192,7 +195,12 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   // at alpha / m (Bonferroni). At 0.01 per row, a comparison of 16 unchanged rows would fail about 1 time in 7.
   std::size_t tested = 0;
   for (const auto& [row, s] : rows) tested += s.ratios.empty() ? 0 : 1;
-  report.set_family_alpha(options.alpha, tested);
+  // A look of a sequential comparison spends only its share of alpha (ab_look_share), so that all looks together
+  // stay within it.
+  report.set_family_alpha(options.alpha * options.look_share, tested);
+  if (options.look_share < 1)
+    report.notes.push_back("this look spends " + format_number(options.look_share) + " of the significance level " +
+                           format_number(options.alpha) + " (the looks together spend all of it)");
   AbOptions per_row = options;
   per_row.alpha = report.metric_alpha;
   for (auto& [row, s] : rows) {

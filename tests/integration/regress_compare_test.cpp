@@ -71,6 +71,41 @@ TEST_F(RegressCompare, TwiceTheWorkIsFoundAndTheSameBuildPasses) {
   EXPECT_THAT(same.out, AllOf(HasSubstr("perfval compare: B: "), HasSubstr("3 rounds in the order A B, B A")));
 }
 
+// go test -bench text of one benchmark at `ns` ns/op, printed by the shell (so each round costs milliseconds).
+std::string go_bench_of(const std::string& ns) {
+  return "printf 'goos: linux\\npkg: example.com/x\\nBenchmarkSteady-2 1000 %s ns/op\\nPASS\\n' " + ns;
+}
+
+// --max-rounds: identical sides are settled at the first look (2 rounds); a B that alternates between 800 and
+// 1,250 ns/op averages out to "unchanged" but cannot rule out 10 %, so the run doubles its rounds up to the
+// maximum and says what stayed unsettled.
+TEST_F(RegressCompare, ASequentialComparisonGoesOnOnlyWhileSomethingIsUnsettled) {
+  const auto settled = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--a",
+                                    go_bench_of("1000"), "--b", go_bench_of("1000")},
+                                   60s);
+  EXPECT_EQ(settled.exit_code, 0) << settled.out << settled.err;
+  EXPECT_THAT(settled.out, HasSubstr("sequential: stopped at look 1 of 3 (2 rounds) of at most 8: every metric settled"));
+  EXPECT_THAT(settled.err, HasSubstr("perfval compare: round 2 (at most 8): A"));
+  EXPECT_THAT(settled.err, ::testing::Not(HasSubstr("round 3")));
+
+  const std::string counter = (dir_ / "calls").string();
+  const std::string noisy = "n=$(cat " + counter + " 2>/dev/null || echo 0); echo $((n + 1)) > " + counter +
+                            "; if [ $((n % 2)) = 0 ]; then v=800; else v=1250; fi; " + go_bench_of("$v");
+  const auto open = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--a",
+                                 go_bench_of("1000"), "--b", noisy},
+                                60s);
+  EXPECT_EQ(open.exit_code, 0) << open.out << open.err;  // unsettled is not a regression
+  EXPECT_THAT(open.err, HasSubstr("look 1 of 3 (2 rounds): 1 unsettled (BenchmarkSteady (ns/op)); going on to 4 rounds"));
+  EXPECT_THAT(open.err, HasSubstr("look 2 of 3 (4 rounds): 1 unsettled (BenchmarkSteady (ns/op)); going on to 8 rounds"));
+  EXPECT_THAT(open.out, AllOf(HasSubstr("sequential: stopped at look 3 of 3 (8 rounds) of at most 8: 1 still unsettled: "
+                                        "BenchmarkSteady (ns/op)"),
+                              HasSubstr("8 rounds in the order A B, B A")));
+
+  const auto bad = run_process({PERFVAL_BIN, "compare", "--rounds", "10", "--max-rounds", "5", "--a", "x", "--b", "y"}, 10s);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--max-rounds: must be between --rounds (10) and 400, got 5"));
+}
+
 TEST_F(RegressCompare, AFailingCommandExitsTwoWithItsStderr) {
   const auto r = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--a", bench_command(), "--b",
                               "echo 'cannot open bench binary: no such file' >&2; exit 3"},

@@ -2,6 +2,8 @@
 // machine; each round's B/A ratio is one paired observation and the rounds, not the repetitions, are the unit.
 #pragma once
 
+#include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,7 +15,9 @@ namespace perfval::regression {
 struct AbOptions {
   std::string a;                 // command of the reference build (shell), e.g. "old/perfval bench --quick --out {out}"
   std::string b;                 // command of the candidate build
-  int rounds = 10;               // A/B pairs; each round runs both commands once
+  int rounds = 10;               // A/B pairs; each round runs both commands once (the first look when sequential)
+  int max_rounds = 0;            // > rounds: sequential, going on (2x, 4x, ... rounds) while a metric is unsettled
+  double look_share = 1;         // share of alpha spent at this look (set by run_ab; 1 for a fixed comparison)
   double threshold_pct = 5;      // change of B against A that counts, percent
   double alpha = 0.01;           // significance level for the whole comparison: alpha / m per metric of m tested
   bool normalize = true;         // take each round's machine shift (control set, when both sides run it) out
@@ -22,6 +26,18 @@ struct AbOptions {
 
 // Which side runs at each step: round r runs A then B when r is even, B then A when odd ("ABBAAB...").
 std::vector<char> ab_order(int rounds);
+// The two sides of round r (0-based) in the order they run: "AB" when r is even, "BA" when odd.
+const char* ab_round_order(int round);
+
+// Sequential A/B. The rounds at which the data are judged: rounds, 2 x rounds, 4 x rounds, ... and max_rounds
+// last (only `rounds` when max_rounds <= rounds).
+std::vector<int> ab_looks(int rounds, int max_rounds);
+// Share of alpha spent at look `look` (0-based) of `looks`: half at the last look, the other half split evenly
+// over the earlier ones (Bonferroni over looks, so the whole comparison stays within alpha); 1 for one look.
+double ab_look_share(std::size_t look, std::size_t looks);
+// Metrics the data cannot settle yet, as "name (metric)": inconclusive ones, and unchanged ones whose smallest
+// detectable change is above resolution_pct (the data would not have seen a change of that size).
+std::vector<std::string> ab_unsettled(const RegressionReport& report, double resolution_pct);
 
 // Per round, log(B / A) of a metric's median, in the bad direction when `bad_positive`; exposed for tests.
 struct PairedChange {
@@ -45,5 +61,17 @@ RunResults run_benchmark_command(const std::string& command, const std::string& 
 
 RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
                           const AbOptions& options);
+
+// Runs and judges an A/B comparison: run_round(r) runs round r (0-based) and returns {A's run, B's run}. Fixed
+// (max_rounds <= rounds): `rounds` rounds, one judgement. Sequential: judged at every look of ab_looks() with
+// that look's share of alpha; stops at the first look where no metric is unsettled at a resolution of twice the
+// threshold, else at max_rounds. progress gets one line per look that goes on. The report's notes say where it
+// stopped and why.
+struct AbOutcome {
+  RegressionReport report;
+  int rounds = 0;  // rounds run
+};
+AbOutcome run_ab(const AbOptions& options, const std::function<std::array<RunResults, 2>(int round)>& run_round,
+                 const std::function<void(const std::string&)>& progress = {});
 
 }  // namespace perfval::regression

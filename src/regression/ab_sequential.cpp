@@ -1,0 +1,77 @@
+// Sequential A/B: judge after rounds, 2 x rounds, 4 x rounds, ... and stop as soon as every metric is settled, so
+// a clear change or a quiet machine costs few rounds and only a close call pays for many.
+#include <algorithm>
+
+#include "perfval/regression/ab.hpp"
+#include "perfval/regression/format.hpp"
+
+namespace perfval::regression {
+
+std::vector<int> ab_looks(int rounds, int max_rounds) {
+  std::vector<int> looks{rounds};
+  while (looks.back() < max_rounds) looks.push_back(std::min(max_rounds, 2 * looks.back()));
+  return looks;
+}
+
+double ab_look_share(std::size_t look, std::size_t looks) {
+  if (looks <= 1) return 1;
+  return look + 1 == looks ? 0.5 : 0.5 / static_cast<double>(looks - 1);
+}
+
+std::vector<std::string> ab_unsettled(const RegressionReport& report, double resolution_pct) {
+  std::vector<std::string> out;
+  for (const auto& m : report.metrics) {
+    const bool open = m.verdict == Verdict::inconclusive ||
+                      (m.verdict == Verdict::unchanged && m.detectable_pct && *m.detectable_pct > resolution_pct);
+    if (open) out.push_back(m.name + " (" + m.metric + ")");
+  }
+  return out;
+}
+
+namespace {
+
+// "a, b, c and 4 more": a list short enough for one line.
+std::string some_of(const std::vector<std::string>& names, std::size_t shown = 3) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size() && i < shown; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > shown) s += " and " + std::to_string(names.size() - shown) + " more";
+  return s;
+}
+
+}  // namespace
+
+AbOutcome run_ab(const AbOptions& options, const std::function<std::array<RunResults, 2>(int round)>& run_round,
+                 const std::function<void(const std::string&)>& progress) {
+  const std::vector<int> looks = ab_looks(options.rounds, options.max_rounds);
+  std::vector<RunResults> a, b;
+  const double resolution = 2 * options.threshold_pct;
+  for (std::size_t look = 0; look < looks.size(); ++look) {
+    while (static_cast<int>(a.size()) < looks[look]) {
+      std::array<RunResults, 2> round = run_round(static_cast<int>(a.size()));
+      a.push_back(std::move(round[0]));
+      b.push_back(std::move(round[1]));
+    }
+    AbOptions at_look = options;
+    at_look.look_share = ab_look_share(look, looks.size());
+    AbOutcome out{judge_ab(a, b, at_look), looks[look]};
+    if (looks.size() == 1) return out;
+    const std::vector<std::string> open = ab_unsettled(out.report, resolution);
+    const std::string where = "look " + std::to_string(look + 1) + " of " + std::to_string(looks.size()) + " (" +
+                              std::to_string(looks[look]) + " rounds)";
+    const bool last = look + 1 == looks.size();
+    if (open.empty() || last) {
+      out.report.notes.push_back(
+          "sequential: stopped at " + where + " of at most " + std::to_string(looks.back()) + ": " +
+          (open.empty() ? "every metric settled (called, or unchanged with a detectable change within " +
+                              format_number(resolution) + "%)"
+                        : std::to_string(open.size()) + " still unsettled: " + some_of(open)));
+      return out;
+    }
+    if (progress)
+      progress(where + ": " + std::to_string(open.size()) + " unsettled (" + some_of(open) + "); going on to " +
+               std::to_string(looks[look + 1]) + " rounds");
+  }
+  return {};  // not reached: the last look returns
+}
+
+}  // namespace perfval::regression
