@@ -21,8 +21,10 @@ usage: ci/perf-gate.sh --target URL [options]
   --perfval BIN       the perfval binary (default: build/perfval of this checkout, else perfval on PATH)
   --compare-with BIN  the previous build's perfval (e.g. main's build/perfval): its benchmarks and this build's
                       run interleaved (A B B A ...) and a benchmark regression fails the gate
-  --rounds N          A/B rounds for --compare-with (default 10)
-  --bench-args ARGS   perfval bench arguments for --compare-with (default "--quick --category cpu --processes 1 --repetitions 1":
+  --rounds N          A/B rounds for --compare-with before the first look (default 10)
+  --max-rounds M      sequential A/B: go on (2N, 4N, ... rounds) while a benchmark is unsettled, up to M
+                      (default 80, or N when N is larger; M = N for a fixed number of rounds)
+  --bench-args ARGS   perfval bench arguments for --compare-with (default "--quick --category cpu --processes 1 --repetitions 5":
                       one process per side and round, the rounds are the samples)
 
 exit codes: 0 passed, 99 a threshold, regression or SLA gate failed, 2 bad usage or input, other: perfval's
@@ -40,7 +42,8 @@ out=perf-results
 perfval=""
 compare_with=""
 rounds=10
-bench_args="--quick --category cpu --processes 1 --repetitions 1"
+max_rounds=""
+bench_args="--quick --category cpu --processes 1 --repetitions 5"
 
 fail_usage() { echo "perf-gate: $*" >&2; echo "❌ LOAD TEST FAILED"; exit 2; }
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "option $1 needs a value (see --help)"; }
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
     --perfval) need_value "$@"; perfval=$2; shift 2 ;;
     --compare-with) need_value "$@"; compare_with=$2; shift 2 ;;
     --rounds) need_value "$@"; rounds=$2; shift 2 ;;
+    --max-rounds) need_value "$@"; max_rounds=$2; shift 2 ;;
     --bench-args) need_value "$@"; bench_args=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) fail_usage "unknown option \"$1\" (see --help)" ;;
@@ -102,8 +106,13 @@ fi
 compare_rc=skipped
 if [ -n "$compare_with" ]; then
   # Both builds' benchmarks alternate on this machine, so the machine's own noise hits both (docs/ci-gate.md).
-  echo "perf-gate: A/B benchmarks, $rounds rounds: $compare_with (A) against $perfval (B)"
-  "$perfval" compare --rounds "$rounds" --a "$compare_with bench $bench_args --out {out}" \
+  # Sequential by default: 10 rounds settle a clear change, up to 80 for a close call (docs/ci-gate.md, step 3).
+  if [ -z "$max_rounds" ]; then
+    max_rounds=80
+    if [[ "$rounds" =~ ^[0-9]+$ ]] && [ "$rounds" -gt 80 ]; then max_rounds=$rounds; fi
+  fi
+  echo "perf-gate: A/B benchmarks, $rounds rounds, up to $max_rounds: $compare_with (A) against $perfval (B)"
+  "$perfval" compare --rounds "$rounds" --max-rounds "$max_rounds" --a "$compare_with bench $bench_args --out {out}" \
     --b "$perfval bench $bench_args --out {out}" --format markdown --report "$out/compare.md"
   compare_rc=$?
   echo "perf-gate: perfval compare exited $compare_rc (report: $out/compare.md)"

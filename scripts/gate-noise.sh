@@ -2,8 +2,8 @@
 # A measurement, not a test: how often the regression gate cries wolf on this machine's real run-to-run noise,
 # and how often it finds real slowdowns, for the three ways to run it (docs/regression.md records the results).
 #
-#   scripts/gate-noise.sh [N] [--processes P] [--ab-rounds R] [--ab-comparisons M] [--ab-repetitions K]
-#                         [--skip-ab] [--out DIR] [--reuse-runs]
+#   scripts/gate-noise.sh [N] [--processes P] [--ab-rounds R] [--ab-max-rounds X] [--ab-comparisons M]
+#                         [--ab-repetitions K] [--skip-ab] [--out DIR] [--reuse-runs]
 #
 # --reuse-runs judges the runs already in DIR/runs (of an earlier call with --out DIR) instead of measuring again.
 # 1. N back-to-back `perfval bench --quick` runs of one build (N=21 gives 20 comparisons), each in P processes
@@ -15,7 +15,8 @@
 # 4. A/B mode: `perfval compare` of `perfval bench --quick --category cpu` against itself M times, then against a
 #    really slower build (PERFVAL_BENCH_EXTRA_WORK_PCT=10/25/50: 8 cpu benchmarks do that much more work); one
 #    process of K repetitions (default 1) per side and round (--processes 1 --repetitions K): the rounds are the
-#    samples, each side's location in a round the median of its K repetitions.
+#    samples, each side's location in a round the median of its K repetitions. With --ab-max-rounds X the
+#    comparisons are sequential (perfval compare --max-rounds X): R rounds, doubled while a row is unsettled.
 # Prints the false-alarm and detection rates, the machine (CPU, cores, load averages seen), and where the noise
 # comes from (scripts/noise-anatomy.mjs). The A/B runs are kept in DIR/ab/ (perfval compare --out).
 # Run time on 2 shared cores: N quick runs of 1.5-4 min each (2 processes x 5 repetitions), plus (M + 3) A/B comparisons of R rounds x 2 runs of
@@ -24,12 +25,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-n=21 rounds=10 ab_comparisons=3 ab_repetitions=1 skip_ab=0 out="" reuse=0 processes=()
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+n=21 rounds=10 max_rounds="" ab_comparisons=3 ab_repetitions=1 skip_ab=0 out="" reuse=0 processes=()
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --ab-rounds) rounds=$2; shift 2 ;;
+    --ab-max-rounds) max_rounds=$2; shift 2 ;;
     --processes) processes=(--processes "$2"); shift 2 ;;
     --ab-comparisons) ab_comparisons=$2; shift 2 ;;
     --ab-repetitions) ab_repetitions=$2; shift 2 ;;
@@ -142,27 +144,31 @@ ab_cmp=0
 declare -A ab_effect
 if [ "$skip_ab" -eq 0 ]; then
   bench="$perfval bench --quick --category cpu --processes 1 --repetitions $ab_repetitions --out {out}"
+  sequential=()
+  [ -z "$max_rounds" ] || sequential=(--max-rounds "$max_rounds")
+  # Rounds a comparison ran, from its report's note "N rounds in the order A B, ...".
+  rounds_of() { jq -r '[.notes[] | capture("^(?<n>[0-9]+) rounds in the order") | .n] | first // "?"' "$1"; }
   for ((c = 1; c <= ab_comparisons; c++)); do
     rep="$out/reports/ab-same-$c.json"
     rm -rf "$out/ab/same-$c"
-    "$perfval" compare --rounds "$rounds" --a "$bench" --b "$bench" --out "$out/ab/same-$c" --format json \
+    "$perfval" compare --rounds "$rounds" "${sequential[@]}" --a "$bench" --b "$bench" --out "$out/ab/same-$c" --format json \
       --report "$rep" >/dev/null 2>"$rep.log" || true
     read -r _ others rows < <(count "$rep")
     note_sensitivity ab "$rep"
     fa_cmp[ab]=$(( ${fa_cmp[ab]:-0} + (others > 0 ? 1 : 0) )); fa_rows[ab]=$(( ${fa_rows[ab]:-0} + others ))
     judged[ab]=$(( ${judged[ab]:-0} + rows )); ab_cmp=$((ab_cmp + 1))
-    echo "gate-noise: A/B same build $c/$ab_comparisons: $others of $rows metrics flagged"
+    echo "gate-noise: A/B same build $c/$ab_comparisons: $others of $rows metrics flagged ($(rounds_of "$rep") rounds)"
   done
   for pct in 10 25 50; do
     rep="$out/reports/ab-$pct.json"
     rm -rf "$out/ab/$pct"
-    "$perfval" compare --rounds "$rounds" --a "$bench" --b "PERFVAL_BENCH_EXTRA_WORK_PCT=$pct $bench" \
+    "$perfval" compare --rounds "$rounds" "${sequential[@]}" --a "$bench" --b "PERFVAL_BENCH_EXTRA_WORK_PCT=$pct $bench" \
       --out "$out/ab/$pct" --format json --report "$rep" >/dev/null 2>"$rep.log" || true
     read -r hit others _ < <(count "$rep" "${affected[@]}")
     found[ab-$pct]=$hit planted[ab-$pct]=${#affected[@]} exact[ab-$pct]=$(( hit == ${#affected[@]} && others <= 1 ? 1 : 0 ))
     ab_effect[$pct]=$(jq -r --args '($ARGS.positional) as $p | [.metrics[] | select(.name as $n | any($p[]; . == $n))
       | .change_vs_previous_pct] | sort | .[length / 2 | floor] | . * 10 | round / 10' "${affected[@]}" <"$rep")
-    echo "gate-noise: A/B $pct% more work: $hit of ${#affected[@]} found (median measured change +${ab_effect[$pct]}%), $others others flagged"
+    echo "gate-noise: A/B $pct% more work: $hit of ${#affected[@]} found (median measured change +${ab_effect[$pct]}%), $others others flagged ($(rounds_of "$rep") rounds)"
   done
 fi
 

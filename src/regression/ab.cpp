@@ -197,10 +197,16 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   for (const auto& [row, s] : rows) tested += s.ratios.empty() ? 0 : 1;
   // A look of a sequential comparison spends only its share of alpha (ab_look_share), so that all looks together
   // stay within it.
-  report.set_family_alpha(options.alpha * options.look_share, tested);
-  if (options.look_share < 1)
-    report.notes.push_back("this look spends " + format_number(options.look_share) + " of the significance level " +
-                           format_number(options.alpha) + " (the looks together spend all of it)");
+  if (options.look_share < 1) {
+    report.metric_alpha = options.alpha * options.look_share / static_cast<double>(std::max<std::size_t>(tested, 1));
+    report.notes.push_back("significance " + format_number(options.alpha) +
+                           " for the whole comparison, shared by its looks: this one spends " +
+                           format_number(options.alpha * options.look_share) + ", " +
+                           format_number(report.metric_alpha) + " per metric over " + std::to_string(tested) +
+                           (tested == 1 ? " metric" : " metrics (Bonferroni)"));
+  } else {
+    report.set_family_alpha(options.alpha, tested);
+  }
   AbOptions per_row = options;
   per_row.alpha = report.metric_alpha;
   for (auto& [row, s] : rows) {

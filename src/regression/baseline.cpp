@@ -29,11 +29,12 @@ const std::vector<std::string> entry_keys{"metric", "baseline", "tolerance", "un
 
 std::size_t offset_of(const YamlValue& v) { return static_cast<std::size_t>(std::max(0, v.raw().Mark().pos)); }
 
-// A name the entry is matched or shown by, never empty ("", '' or a bare tag): an empty benchmark, summary or
-// resource matched nothing, and an empty counter or scenario silently meant the same as leaving it out.
+// A name the entry is matched or shown by, never empty ("", '', ~, a bare tag or only blanks): an empty benchmark,
+// summary or resource matched nothing, and an empty counter or scenario silently meant the same as leaving it out.
 std::string named(const YamlValue& v) {
+  if (v.is_null()) v.fail("must not be empty (leave the field out instead)");
   std::string s = v.as_string();
-  if (s.empty()) v.fail("must not be empty");
+  if (s.find_first_not_of(" \t") == std::string::npos) v.fail("must not be empty or blank");
   return s;
 }
 
@@ -53,7 +54,7 @@ MetricSource parse_source(const YamlValue& v) {
     if (v.has("field")) v.require("field").fail("a benchmark source takes counter:, not field:");
     s.kind = MetricSource::Kind::benchmark;
     s.name = named(*b);
-    if (v.has("counter")) s.field = named(v.require("counter"));  // else its time, as it is judged
+    if (auto c = v.get("counter")) s.field = named(*c);  // else its time, as it is judged
     if (v.has("scenario")) v.require("scenario").fail("scenario applies to summary and resource sources");
     return s;
   }

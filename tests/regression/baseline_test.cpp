@@ -99,6 +99,8 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
               AllOf(HasSubstr("a.metric"), HasSubstr("must not be empty")));
   EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: '', direction: lower_is_better}\n"),
               AllOf(HasSubstr("a.unit"), HasSubstr("must not be empty")));
+  EXPECT_THAT(error_of("a: {metric: \"  \", baseline: 1, tolerance: 10%, unit: ms}\n"),
+              AllOf(HasSubstr("a.metric"), HasSubstr("must not be empty or blank")));
   for (const std::string key : {"''", "~"})
     EXPECT_THAT(error_of(key + ": {metric: x, baseline: 1, tolerance: 10%, unit: ms}\n"),
                 AllOf(HasSubstr("b.yaml:1:"), HasSubstr("an entry needs a name")))
@@ -111,7 +113,11 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
            {"{summary: '', field: p99}", "a.source.summary"},
            {"{summary: s, field: ''}", "a.source.field"},
            {"{resource: !x}", "a.source.resource"},
-           {"{resource: memory_bytes, scenario: ''}", "a.source.scenario"}}) {
+           {"{resource: memory_bytes, scenario: ''}", "a.source.scenario"},
+           // ~ is YAML's null: "leave it out" is what was meant, and the message says so (not "missing").
+           {"{benchmark: b, counter: ~}", "a.source.counter"},
+           {"{resource: memory_bytes, scenario: ~}", "a.source.scenario"},
+           {"{benchmark: '   '}", "a.source.benchmark"}}) {
     EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, source: " + source + "}\n"),
                 AllOf(HasSubstr("b.yaml:1:"), HasSubstr(field), HasSubstr("must not be empty")))
         << source;
