@@ -27,7 +27,7 @@ VerdictOptions compare_defaults() {
 
 ArgParser compare_parser() {
   ArgParser p("compare",
-              "--a 'COMMAND' --b 'COMMAND' [--rounds N [--max-rounds M]] [options]\n"
+              "--a 'COMMAND' --b 'COMMAND' [--rounds N [--max-rounds M [--fail-fast]]] [options]\n"
               "Runs A and B alternately (A B B A A B ...) so both see the same machine, then judges B against A\n"
               "from the per-round ratios. With --max-rounds it is sequential: judged after N, 2N, 4N, ... rounds,\n"
               "it stops as soon as every metric is settled, at M rounds at the latest.\n"
@@ -39,6 +39,7 @@ ArgParser compare_parser() {
       .option("rounds", "N", "A/B rounds, 2-100 (default 10); each round runs both commands once")
       .option("max-rounds", "M",
               "sequential: go on while a metric is unsettled, doubling the rounds, up to M (--rounds to 400)")
+      .flag("fail-fast", "sequential: stop at the first look where a metric is regressed (the gate has failed)")
       .flag("no-normalize", "do not take each round's machine shift (control set) out of the ratios")
       .option("out", "DIR", "keep every run's results here (default: a temporary folder, removed afterwards)");
   add_verdict_options(p, compare_defaults(),
@@ -65,6 +66,9 @@ regression::AbOptions ab_options(const ParsedArgs& a) {
       throw Error("--max-rounds: must be between --rounds (" + std::to_string(o.rounds) + ") and 400, got " + *m);
     o.max_rounds = static_cast<int>(n);
   }
+  o.fail_fast = a.has("fail-fast");
+  if (o.fail_fast && o.max_rounds <= o.rounds)
+    throw Error("--fail-fast: applies to a sequential comparison (--max-rounds above --rounds)");
   const VerdictOptions v = verdict_options(a, compare_defaults());
   o.threshold_pct = v.threshold_pct;
   o.alpha = v.alpha;

@@ -59,12 +59,18 @@ AbOutcome run_ab(const AbOptions& options, const std::function<std::array<RunRes
     const std::string where = "look " + std::to_string(look + 1) + " of " + std::to_string(looks.size()) + " (" +
                               std::to_string(looks[look]) + " rounds)";
     const bool last = look + 1 == looks.size();
-    if (open.empty() || last) {
-      out.report.notes.push_back(
-          "sequential: stopped at " + where + " of at most " + std::to_string(looks.back()) + ": " +
-          (open.empty() ? "every metric settled (called, or unchanged with a detectable change within " +
-                              format_number(resolution) + "%)"
-                        : std::to_string(open.size()) + " still unsettled: " + some_of(open)));
+    // A call at any look is valid at that look's share of alpha, so a regression already fails the gate; later
+    // rounds would only settle the other metrics.
+    const std::size_t regressed = out.report.count(Verdict::regressed);
+    const bool failed = options.fail_fast && regressed > 0;
+    if (open.empty() || last || failed) {
+      std::string why = open.empty() ? "every metric settled (called, or unchanged with a detectable change within " +
+                                           format_number(resolution) + "%)"
+                                     : std::to_string(open.size()) + " still unsettled: " + some_of(open);
+      if (failed && !open.empty())
+        why = std::to_string(regressed) + " regressed (--fail-fast); " + why;
+      out.report.notes.push_back("sequential: stopped at " + where + " of at most " + std::to_string(looks.back()) +
+                                 ": " + why);
       return out;
     }
     if (progress)

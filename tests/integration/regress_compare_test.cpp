@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -71,9 +72,12 @@ TEST_F(RegressCompare, TwiceTheWorkIsFoundAndTheSameBuildPasses) {
   EXPECT_THAT(same.out, AllOf(HasSubstr("perfval compare: B: "), HasSubstr("3 rounds in the order A B, B A")));
 }
 
-// go test -bench text of one benchmark at `ns` ns/op, printed by the shell (so each round costs milliseconds).
-std::string go_bench_of(const std::string& ns) {
-  return "printf 'goos: linux\\npkg: example.com/x\\nBenchmarkSteady-2 1000 %s ns/op\\nPASS\\n' " + ns;
+// go test -bench text of BenchmarkSteady at `ns` ns/op (and BenchmarkOpen at `open_ns`), printed by the shell, so
+// each round costs milliseconds.
+std::string go_bench_of(const std::string& ns, const std::string& open_ns = "") {
+  const std::string open = open_ns.empty() ? "" : "BenchmarkOpen-2 1000 %s ns/op\\n";
+  return "printf 'goos: linux\\npkg: example.com/x\\nBenchmarkSteady-2 1000 %s ns/op\\n" + open + "PASS\\n' " + ns +
+         (open_ns.empty() ? "" : " " + open_ns);
 }
 
 // --max-rounds: identical sides are settled at the first look (2 rounds); a B that alternates between 800 and
@@ -89,8 +93,9 @@ TEST_F(RegressCompare, ASequentialComparisonGoesOnOnlyWhileSomethingIsUnsettled)
   EXPECT_THAT(settled.err, ::testing::Not(HasSubstr("round 3")));
 
   const std::string counter = (dir_ / "calls").string();
-  const std::string noisy = "n=$(cat " + counter + " 2>/dev/null || echo 0); echo $((n + 1)) > " + counter +
-                            "; if [ $((n % 2)) = 0 ]; then v=800; else v=1250; fi; " + go_bench_of("$v");
+  const std::string alternate = "n=$(cat " + counter + " 2>/dev/null || echo 0); echo $((n + 1)) > " + counter +
+                                "; if [ $((n % 2)) = 0 ]; then v=800; else v=1250; fi; ";
+  const std::string noisy = alternate + go_bench_of("$v");
   const auto open = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--a",
                                  go_bench_of("1000"), "--b", noisy},
                                 60s);
@@ -101,9 +106,20 @@ TEST_F(RegressCompare, ASequentialComparisonGoesOnOnlyWhileSomethingIsUnsettled)
                                         "BenchmarkSteady (ns/op)"),
                               HasSubstr("8 rounds in the order A B, B A")));
 
+  // --fail-fast: three times slower is called at the first look, and the still open row does not keep it going.
+  std::remove(counter.c_str());
+  const auto failed = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--fail-fast", "--a",
+                                   go_bench_of("1000", "1000"), "--b", alternate + go_bench_of("3000", "$v")},
+                                  60s);
+  EXPECT_EQ(failed.exit_code, 99) << failed.out << failed.err;
+  EXPECT_THAT(failed.out, HasSubstr("sequential: stopped at look 1 of 3 (2 rounds) of at most 8: 1 regressed "
+                                    "(--fail-fast); 1 still unsettled: BenchmarkOpen (ns/op)"));
+
   const auto bad = run_process({PERFVAL_BIN, "compare", "--rounds", "10", "--max-rounds", "5", "--a", "x", "--b", "y"}, 10s);
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--max-rounds: must be between --rounds (10) and 400, got 5"));
+  EXPECT_THAT(run_process({PERFVAL_BIN, "compare", "--a", "x", "--b", "y", "--fail-fast"}, 10s).err,
+              HasSubstr("--fail-fast: applies to a sequential comparison"));
 }
 
 TEST_F(RegressCompare, AFailingCommandExitsTwoWithItsStderr) {

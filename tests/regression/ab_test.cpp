@@ -254,6 +254,27 @@ TEST(AbSequential, FindsTenPercentAtTenPercentNoiseWithoutFalseAlarms) {
   EXPECT_LE(found_fixed, 25);
 }
 
+// 50 % slower in one row at 10 % noise: called at the first look, while the 7 unchanged rows cannot yet rule out
+// 10 %. Without --fail-fast the comparison goes on to settle them; with it, it stops there, failing.
+TEST(AbSequential, FailFastStopsAtTheFirstLookWithARegression) {
+  for (const bool fail_fast : {false, true}) {
+    std::mt19937_64 rng(21);
+    AbOptions o;
+    o.max_rounds = 80;
+    o.fail_fast = fail_fast;
+    const AbOutcome out = run_ab(o, [&](int) { return simulated_round(rng, 0.10, 1.5); });
+    EXPECT_EQ(row(out.report, "slow").verdict, Verdict::regressed) << fail_fast;
+    EXPECT_EQ(out.report.exit_code(), 99);
+    if (fail_fast) {
+      EXPECT_EQ(out.rounds, 10);
+      EXPECT_THAT(out.report.notes, ::testing::Contains(HasSubstr("stopped at look 1 of 4 (10 rounds) of at most 80: "
+                                                                  "1 regressed (--fail-fast); 7 still unsettled")));
+    } else {
+      EXPECT_GT(out.rounds, 10);
+    }
+  }
+}
+
 TEST(AbSequential, UnsettledAreInconclusiveOrTooCoarseToRuleOutTheResolution) {
   RegressionReport r;
   MetricResult m;

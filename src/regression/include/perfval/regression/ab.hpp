@@ -18,6 +18,7 @@ struct AbOptions {
   int rounds = 10;               // A/B pairs; each round runs both commands once (the first look when sequential)
   int max_rounds = 0;            // > rounds: sequential, going on (2x, 4x, ... rounds) while a metric is unsettled
   double look_share = 1;         // share of alpha spent at this look (set by run_ab; 1 for a fixed comparison)
+  bool fail_fast = false;        // sequential: stop at the first look where a metric is called regressed
   double threshold_pct = 5;      // change of B against A that counts, percent
   double alpha = 0.01;           // significance level for the whole comparison: alpha / m per metric of m tested
   bool normalize = true;         // take each round's machine shift (control set, when both sides run it) out
@@ -65,7 +66,8 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
 // Runs and judges an A/B comparison: run_round(r) runs round r (0-based) and returns {A's run, B's run}. Fixed
 // (max_rounds <= rounds): `rounds` rounds, one judgement. Sequential: judged at every look of ab_looks() with
 // that look's share of alpha; stops at the first look where no metric is unsettled at a resolution of twice the
-// threshold, else at max_rounds. progress gets one line per look that goes on. The report's notes say where it
+// threshold (or, with fail_fast, where a metric is regressed), else at max_rounds. progress gets one line per
+// look that goes on. The report's notes say where it
 // stopped and why.
 struct AbOutcome {
   RegressionReport report;
