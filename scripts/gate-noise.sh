@@ -20,7 +20,8 @@
 # Prints the false-alarm and detection rates, the machine (CPU, cores, load averages seen), and where the noise
 # comes from (scripts/noise-anatomy.mjs). The A/B runs are kept in DIR/ab/ (perfval compare --out).
 # Run time on 2 shared cores: N quick runs of 1.5-4 min each (2 processes x 5 repetitions), plus (M + 3) A/B comparisons of R rounds x 2 runs of
-# the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours.
+# the cpu category (~15-25 s each): with the defaults N=21, R=10, M=3 about 1.5 hours. With --ab-max-rounds X a
+# comparison takes up to X rounds (80 rounds of 5 repetitions: about 11 minutes on a quiet 2-core machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

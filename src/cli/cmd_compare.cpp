@@ -1,4 +1,5 @@
 // `perfval compare`: runs two benchmark commands interleaved (A B B A ...) and judges B against A round by round.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -84,13 +85,16 @@ std::array<regression::RunResults, 2> run_round(const regression::AbOptions& o, 
                                                     : "/" + std::to_string(o.rounds);
   for (const char* side = regression::ab_round_order(round); *side; ++side) {
     const std::string& command = *side == 'A' ? o.a : o.b;
-    char stem[32];
-    std::snprintf(stem, sizeof stem, "round-%02d-%c", round + 1, *side == 'A' ? 'a' : 'b');
+    // As wide as the last round's number (at least 2), so the files sort in round order: round-007 ... round-120.
+    const std::size_t width = std::max<std::size_t>(2, std::to_string(std::max(o.rounds, o.max_rounds)).size());
+    std::string number = std::to_string(round + 1);
+    number.insert(0, width - std::min(width, number.size()), '0');
+    const std::string stem = "round-" + number + (*side == 'A' ? "-a" : "-b");
     const bool to_file = command.find("{out}") != std::string::npos;
-    const fs::path out = dir / (std::string(stem) + (to_file ? ".json" : ".txt"));
+    const fs::path out = dir / (stem + (to_file ? ".json" : ".txt"));
     const auto started = std::chrono::steady_clock::now();
     results[*side == 'A' ? 0 : 1] =
-        regression::run_benchmark_command(command, out.string(), (dir / (std::string(stem) + ".err")).string());
+        regression::run_benchmark_command(command, out.string(), (dir / (stem + ".err")).string());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::fprintf(stderr, "perfval compare: round %d%s: %c %.1f s\n", round + 1, bound.c_str(), *side, seconds);
   }
@@ -123,6 +127,7 @@ int run_compare(const std::vector<std::string>& args) {
   report.notes.push_back(std::to_string(outcome.rounds) + " rounds in the order A B, B A, A B, ...; " +
                          (keep ? "results in " + dir.string() : "results removed (--out DIR keeps them)"));
   emit_report(report, *reporter, a);
+  if (outcome.failure) throw *outcome.failure;  // the rounds so far are reported; the command still fails
   return report.exit_code();
 }
 

@@ -164,7 +164,7 @@ void judge_values(MetricResult& row, const Sides& s, const AbOptions& o) {
 }  // namespace
 
 RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
-                          const AbOptions& options) {
+                          const AbOptions& options, double look_share) {
   RegressionReport report;
   report.title = "perfval compare";
   report.current = "B";
@@ -172,6 +172,7 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   report.threshold_pct = options.threshold_pct;
   report.alpha = options.alpha;
   report.inconclusive_fails = options.inconclusive_fails;
+  report.more_data_hint = "more rounds (--rounds, or --max-rounds to go on while a metric is unsettled)";
   if (a_runs.empty() || b_runs.empty()) return report;
   report.current_machine = b_runs.front().machine;
   report.previous_machine = a_runs.front().machine;
@@ -197,13 +198,14 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   for (const auto& [row, s] : rows) tested += s.ratios.empty() ? 0 : 1;
   // A look of a sequential comparison spends only its share of alpha (ab_look_share), so that all looks together
   // stay within it.
-  if (options.look_share < 1) {
-    report.metric_alpha = options.alpha * options.look_share / static_cast<double>(std::max<std::size_t>(tested, 1));
-    report.notes.push_back("significance " + format_number(options.alpha) +
-                           " for the whole comparison, shared by its looks: this one spends " +
-                           format_number(options.alpha * options.look_share) + ", " +
-                           format_number(report.metric_alpha) + " per metric over " + std::to_string(tested) +
-                           (tested == 1 ? " metric" : " metrics (Bonferroni)"));
+  if (look_share < 1) {
+    report.metric_alpha = options.alpha * look_share / static_cast<double>(std::max<std::size_t>(tested, 1));
+    if (tested > 0)
+      report.notes.push_back("significance " + format_number(options.alpha) +
+                             " for the whole comparison, shared by its looks: this one spends " +
+                             format_number(options.alpha * look_share) + ", " + format_number(report.metric_alpha) +
+                             " per metric over " + std::to_string(tested) +
+                             (tested == 1 ? " metric" : " metrics (Bonferroni)"));
   } else {
     report.set_family_alpha(options.alpha, tested);
   }

@@ -34,21 +34,47 @@ std::string with_out(std::string command, const std::string& out_file) {
   return command;
 }
 
-// Exit status of `sh -c command` with stdout/stderr redirected; -signal when killed by a signal.
+// The running command's shell, for a SIGTERM that arrives while it runs (passed on, so both stop and the rounds
+// so far are still reported).
+volatile std::sig_atomic_t running_shell = 0;
+extern "C" void pass_sigterm_on(int) {
+  if (running_shell > 0) ::kill(static_cast<pid_t>(running_shell), SIGTERM);
+}
+
+// Exit status of `sh -c command` with stdout/stderr redirected; -signal when killed by a signal. Ctrl-C reaches
+// the command (SIGINT default there) but not perfval (ignored here while it runs), so the comparison can report
+// the rounds it has; a SIGTERM to perfval is passed on to the command.
 int run_shell(const std::string& command, const std::string& stdout_file, const std::string& err_file) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_addopen(&files, 1, stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&files, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::string sh = "/bin/sh", flag = "-c", cmd = command;
   char* argv[] = {sh.data(), flag.data(), cmd.data(), nullptr};
+  auto* previous_int = std::signal(SIGINT, SIG_IGN);
+  auto* previous_term = std::signal(SIGTERM, pass_sigterm_on);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, "/bin/sh", &files, nullptr, argv, environ);
+  const int rc = posix_spawn(&pid, "/bin/sh", &files, &attr, argv, environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&files);
-  if (rc != 0) throw Error("cannot start /bin/sh for \"" + command + "\": " + std::strerror(rc), exit_code::internal_error);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (rc == 0) {
+    running_shell = pid;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    running_shell = 0;
   }
+  std::signal(SIGINT, previous_int);
+  std::signal(SIGTERM, previous_term);
+  if (rc != 0) throw Error("cannot start /bin/sh for \"" + command + "\": " + std::strerror(rc), exit_code::internal_error);
   if (WIFSIGNALED(status)) return -WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

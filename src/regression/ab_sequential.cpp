@@ -8,8 +8,13 @@
 namespace perfval::regression {
 
 std::vector<int> ab_looks(int rounds, int max_rounds) {
+  if (rounds < 1) throw Error("A/B rounds must be at least 1, got " + std::to_string(rounds));
   std::vector<int> looks{rounds};
-  while (looks.back() < max_rounds) looks.push_back(std::min(max_rounds, 2 * looks.back()));
+  while (looks.back() < max_rounds) {
+    const int next = 2 * looks.back();
+    // A last step of less than half a step would spend half of alpha on a few rounds: stop at max_rounds instead.
+    looks.push_back(next >= max_rounds || 2 * max_rounds < 3 * next ? max_rounds : next);
+  }
   return looks;
 }
 
@@ -46,14 +51,23 @@ AbOutcome run_ab(const AbOptions& options, const std::function<std::array<RunRes
   std::vector<RunResults> a, b;
   const double resolution = 2 * options.threshold_pct;
   for (std::size_t look = 0; look < looks.size(); ++look) {
+    const double share = ab_look_share(look, looks.size());
     while (static_cast<int>(a.size()) < looks[look]) {
-      std::array<RunResults, 2> round = run_round(static_cast<int>(a.size()));
-      a.push_back(std::move(round[0]));
-      b.push_back(std::move(round[1]));
+      try {
+        std::array<RunResults, 2> round = run_round(static_cast<int>(a.size()));
+        a.push_back(std::move(round[0]));
+        b.push_back(std::move(round[1]));
+      } catch (const Error& e) {
+        // What was measured is still judged and reported (the rounds so far as this look, at its share of alpha,
+        // which no earlier look spent); the caller then fails with the error.
+        if (a.size() < 2) throw;
+        AbOutcome out{judge_ab(a, b, options, share), static_cast<int>(a.size()), e};
+        out.report.notes.push_back("stopped after " + std::to_string(a.size()) + " complete rounds of " +
+                                   std::to_string(looks[look]) + " planned: " + e.what());
+        return out;
+      }
     }
-    AbOptions at_look = options;
-    at_look.look_share = ab_look_share(look, looks.size());
-    AbOutcome out{judge_ab(a, b, at_look), looks[look]};
+    AbOutcome out{judge_ab(a, b, options, share), looks[look], std::nullopt};
     if (looks.size() == 1) return out;
     const std::vector<std::string> open = ab_unsettled(out.report, resolution);
     const std::string where = "look " + std::to_string(look + 1) + " of " + std::to_string(looks.size()) + " (" +

@@ -31,8 +31,9 @@ std::size_t offset_of(const YamlValue& v) { return static_cast<std::size_t>(std:
 
 // A name the entry is matched or shown by, never empty ("", '', ~, a bare tag or only blanks): an empty benchmark,
 // summary or resource matched nothing, and an empty counter or scenario silently meant the same as leaving it out.
-std::string named(const YamlValue& v) {
-  if (v.is_null()) v.fail("must not be empty (leave the field out instead)");
+// An optional field (counter, scenario) written as null is better left out, and the message says so.
+std::string named(const YamlValue& v, bool optional = false) {
+  if (v.is_null()) v.fail(optional ? "must not be empty (leave the field out instead)" : "must not be empty");
   std::string s = v.as_string();
   if (s.find_first_not_of(" \t") == std::string::npos) v.fail("must not be empty or blank");
   return s;
@@ -54,7 +55,7 @@ MetricSource parse_source(const YamlValue& v) {
     if (v.has("field")) v.require("field").fail("a benchmark source takes counter:, not field:");
     s.kind = MetricSource::Kind::benchmark;
     s.name = named(*b);
-    if (auto c = v.get("counter")) s.field = named(*c);  // else its time, as it is judged
+    if (auto c = v.get("counter")) s.field = named(*c, true);  // else its time, as it is judged
     if (v.has("scenario")) v.require("scenario").fail("scenario applies to summary and resource sources");
     return s;
   }
@@ -68,7 +69,7 @@ MetricSource parse_source(const YamlValue& v) {
     s.kind = MetricSource::Kind::resource;
     s.name = named(v.require("resource"));
   }
-  if (auto sc = v.get("scenario")) s.scenario = named(*sc);
+  if (auto sc = v.get("scenario")) s.scenario = named(*sc, true);
   return s;
 }
 

@@ -88,11 +88,10 @@ std::string RegressionReport::sensitivity_line() const {
   return "sensitivity: a " + whole(s.probe_pct) + "% slowdown would be called regressed in " +
          std::to_string(s.would_catch) + " of " + plural(s.compared, "metric", "metrics") +
          " (median smallest detectable change " + whole(s.median_detectable_pct) + "%); " +
-         (title == "perfval compare"
-              ? std::string("more rounds (--rounds, or --max-rounds to go on while a metric is unsettled) make it smaller")
-              : std::string("more samples (perfval bench --repetitions, --processes) or an interleaved A/B "
-                            "(perfval compare --rounds) make it smaller, and for load-test summaries a history "
-                            "(--history)"));
+         (more_data_hint.empty() ? std::string("more samples (perfval bench --repetitions, --processes) or an interleaved "
+                                               "A/B (perfval compare --rounds) make it smaller, and for load-test "
+                                               "summaries a history (--history)")
+                                 : more_data_hint + " make it smaller");
 }
 
 void RegressionReport::set_family_alpha(double alpha, std::size_t rows) {

@@ -115,6 +115,16 @@ TEST_F(RegressCompare, ASequentialComparisonGoesOnOnlyWhileSomethingIsUnsettled)
   EXPECT_THAT(failed.out, HasSubstr("sequential: stopped at look 1 of 3 (2 rounds) of at most 8: 1 regressed "
                                     "(--fail-fast); 1 still unsettled: BenchmarkOpen (ns/op)"));
 
+  // B (unsettled after 2 rounds) fails in round 3: the 2 complete rounds are still judged and reported, and the
+  // command exits 2 with the error.
+  std::remove(counter.c_str());
+  const auto broke = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--a", go_bench_of("1000"),
+                                  "--b", alternate + "[ $n -lt 2 ] || { echo 'disk full' >&2; exit 3; }; " + go_bench_of("$v")},
+                                 60s);
+  EXPECT_EQ(broke.exit_code, 2) << broke.out << broke.err;
+  EXPECT_THAT(broke.out, AllOf(HasSubstr("stopped after 2 complete rounds of 4 planned"), HasSubstr("BenchmarkSteady")));
+  EXPECT_THAT(broke.err, AllOf(HasSubstr("exited 3"), HasSubstr("| disk full")));
+
   const auto bad = run_process({PERFVAL_BIN, "compare", "--rounds", "10", "--max-rounds", "5", "--a", "x", "--b", "y"}, 10s);
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--max-rounds: must be between --rounds (10) and 400, got 5"));

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <random>
 
+#include "perfval/common/error.hpp"
+
 namespace perfval::regression {
 namespace {
 
@@ -162,9 +164,13 @@ TEST(AbJudge, ZeroPerOperationValuesAreJudgedNotMissing) {
 
 TEST(AbSequential, LooksDoubleUpToTheMaximumAndSpendAlphaOnce) {
   EXPECT_EQ(ab_looks(10, 80), (std::vector<int>{10, 20, 40, 80}));
-  EXPECT_EQ(ab_looks(10, 50), (std::vector<int>{10, 20, 40, 50}));
+  EXPECT_EQ(ab_looks(10, 50), (std::vector<int>{10, 20, 50}));  // not 40 then 50: half of alpha on 10 rounds
+  EXPECT_EQ(ab_looks(10, 21), (std::vector<int>{10, 21}));
+  EXPECT_EQ(ab_looks(10, 15), (std::vector<int>{10, 15}));
+  EXPECT_EQ(ab_looks(10, 60), (std::vector<int>{10, 20, 40, 60}));
   EXPECT_EQ(ab_looks(10, 10), (std::vector<int>{10}));
   EXPECT_EQ(ab_looks(10, 0), (std::vector<int>{10}));
+  EXPECT_THROW(ab_looks(0, 5), Error);
   double spent = 0;
   for (std::size_t i = 0; i < 4; ++i) spent += ab_look_share(i, 4);
   EXPECT_DOUBLE_EQ(spent, 1);
@@ -234,7 +240,8 @@ TEST(AbSequential, ANoisyFirstLookGoesOnAndSaysWhy) {
 
 // The property the mode is for, at this machine's per-round noise (10 % between B and A; docs/regression.md): a
 // 10 % slowdown is found in nearly every comparison, where 10 fixed rounds find it in few, and the looks together
-// keep same-build comparisons within alpha = 0.01 (2 of 200 expected; 4 allowed for the draw).
+// keep same-build comparisons within alpha = 0.01 (at most 2 of 200 expected, 4 allowed for the draw; that each
+// look spends only its share is checked directly below).
 TEST(AbSequential, FindsTenPercentAtTenPercentNoiseWithoutFalseAlarms) {
   std::mt19937_64 rng(9);
   int false_alarms = 0, early = 0;
@@ -275,6 +282,56 @@ TEST(AbSequential, FailFastStopsAtTheFirstLookWithARegression) {
   }
 }
 
+// Each look is judged at its share of alpha (0.01 over 4 looks: 0.01/6 at the first three, 0.005 at the last),
+// per metric over the 8 rows; a fixed comparison spends all of it.
+TEST(AbSequential, EachLookSpendsItsShareOfAlpha) {
+  std::mt19937_64 rng(5);
+  AbOptions o;
+  o.max_rounds = 80;
+  int rounds_seen = 0;
+  const auto recorder = [&](int) {
+    ++rounds_seen;
+    return simulated_round(rng, 0.5, 1.0);  // so noisy that no look settles: all four are judged
+  };
+  const AbOutcome out = run_ab(o, recorder);
+  EXPECT_EQ(out.rounds, 80);
+  EXPECT_EQ(rounds_seen, 80);
+  EXPECT_DOUBLE_EQ(out.report.metric_alpha, 0.005 / 8);
+  EXPECT_THAT(out.report.notes, ::testing::Contains(HasSubstr("shared by its looks: this one spends 0.005, "
+                                                              "0.000625 per metric over 8 metrics")));
+  std::vector<RunResults> a, b;
+  for (int r = 0; r < 10; ++r) {
+    auto round = simulated_round(rng, 0.1, 1.0);
+    a.push_back(round[0]), b.push_back(round[1]);
+  }
+  EXPECT_DOUBLE_EQ(judge_ab(a, b, o, ab_look_share(0, 4)).metric_alpha, 0.01 / 6 / 8);
+  EXPECT_DOUBLE_EQ(judge_ab(a, b, o).metric_alpha, 0.01 / 8);
+}
+
+// A command that fails at round 13 of a sequential comparison: the 12 complete rounds are judged and reported
+// (at the second look's share), and the error is kept for the caller to fail with; before 2 rounds it is thrown.
+TEST(AbSequential, AFailedRoundStillReportsTheRoundsSoFar) {
+  std::mt19937_64 rng(6);
+  AbOptions o;
+  o.max_rounds = 80;
+  const AbOutcome out = run_ab(o, [&](int r) {
+    if (r == 12) throw Error("command \"b\" exited 3", 2);
+    return simulated_round(rng, 0.5, 1.0);
+  });
+  EXPECT_EQ(out.rounds, 12);
+  ASSERT_TRUE(out.failure.has_value());
+  EXPECT_EQ(out.failure->exit_code(), 2);
+  EXPECT_EQ(row(out.report, "slow").previous_samples, 12U);
+  EXPECT_THAT(out.report.notes, ::testing::Contains(HasSubstr("stopped after 12 complete rounds of 20 planned: "
+                                                              "command \"b\" exited 3")));
+  EXPECT_DOUBLE_EQ(out.report.metric_alpha, 0.01 / 6 / 8);
+  EXPECT_THROW(run_ab(o, [&](int r) -> std::array<RunResults, 2> {
+                 if (r == 1) throw Error("interrupted", 105);
+                 return simulated_round(rng, 0.1, 1.0);
+               }),
+               Error);
+}
+
 TEST(AbSequential, UnsettledAreInconclusiveOrTooCoarseToRuleOutTheResolution) {
   RegressionReport r;
   MetricResult m;
@@ -285,6 +342,12 @@ TEST(AbSequential, UnsettledAreInconclusiveOrTooCoarseToRuleOutTheResolution) {
   m.name = "c", m.detectable_pct = 6;
   r.metrics.push_back(m);
   m.name = "d", m.verdict = Verdict::regressed, m.detectable_pct = 30;
+  r.metrics.push_back(m);
+  m.name = "e", m.verdict = Verdict::missing_data, m.detectable_pct.reset();
+  r.metrics.push_back(m);
+  m.name = "f", m.verdict = Verdict::unchanged;  // judged on values alone (0 allocs/op): no detectable change
+  r.metrics.push_back(m);
+  m.name = "g", m.verdict = Verdict::improved, m.detectable_pct = 40;
   r.metrics.push_back(m);
   EXPECT_EQ(ab_unsettled(r, 10), (std::vector<std::string>{"a (cpu_time)", "b (cpu_time)"}));
 }

@@ -101,6 +101,15 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
               AllOf(HasSubstr("a.unit"), HasSubstr("must not be empty")));
   EXPECT_THAT(error_of("a: {metric: \"  \", baseline: 1, tolerance: 10%, unit: ms}\n"),
               AllOf(HasSubstr("a.metric"), HasSubstr("must not be empty or blank")));
+  // ~ is YAML's null: for an optional field "leave it out" is what was meant, and the message says so (it said
+  // "required field is missing"); a source's own name is not optional, so there it says no such thing.
+  for (const std::string field : {"counter", "scenario"}) {
+    const std::string source = field == "counter" ? "{benchmark: b, counter: ~}" : "{resource: memory_bytes, scenario: ~}";
+    EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, source: " + source + "}\n"),
+                AllOf(HasSubstr("a.source." + field), HasSubstr("must not be empty (leave the field out instead)")));
+  }
+  EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, source: {benchmark: ~}}\n"),
+              ::testing::Not(HasSubstr("leave the field out")));
   for (const std::string key : {"''", "~"})
     EXPECT_THAT(error_of(key + ": {metric: x, baseline: 1, tolerance: 10%, unit: ms}\n"),
                 AllOf(HasSubstr("b.yaml:1:"), HasSubstr("an entry needs a name")))
@@ -114,9 +123,7 @@ TEST(Baselines, ErrorsNameFileLineAndField) {
            {"{summary: s, field: ''}", "a.source.field"},
            {"{resource: !x}", "a.source.resource"},
            {"{resource: memory_bytes, scenario: ''}", "a.source.scenario"},
-           // ~ is YAML's null: "leave it out" is what was meant, and the message says so (not "missing").
-           {"{benchmark: b, counter: ~}", "a.source.counter"},
-           {"{resource: memory_bytes, scenario: ~}", "a.source.scenario"},
+           {"{benchmark: ~}", "a.source.benchmark"},
            {"{benchmark: '   '}", "a.source.benchmark"}}) {
     EXPECT_THAT(error_of("a: {metric: x, baseline: 1, tolerance: 10%, unit: ms, source: " + source + "}\n"),
                 AllOf(HasSubstr("b.yaml:1:"), HasSubstr(field), HasSubstr("must not be empty")))

@@ -4,9 +4,11 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "perfval/common/error.hpp"
 #include "perfval/regression/gate.hpp"
 #include "perfval/regression/results.hpp"
 
@@ -17,7 +19,6 @@ struct AbOptions {
   std::string b;                 // command of the candidate build
   int rounds = 10;               // A/B pairs; each round runs both commands once (the first look when sequential)
   int max_rounds = 0;            // > rounds: sequential, going on (2x, 4x, ... rounds) while a metric is unsettled
-  double look_share = 1;         // share of alpha spent at this look (set by run_ab; 1 for a fixed comparison)
   bool fail_fast = false;        // sequential: stop at the first look where a metric is called regressed
   double threshold_pct = 5;      // change of B against A that counts, percent
   double alpha = 0.01;           // significance level for the whole comparison: alpha / m per metric of m tested
@@ -31,7 +32,8 @@ std::vector<char> ab_order(int rounds);
 const char* ab_round_order(int round);
 
 // Sequential A/B. The rounds at which the data are judged: rounds, 2 x rounds, 4 x rounds, ... and max_rounds
-// last (only `rounds` when max_rounds <= rounds).
+// last (only `rounds` when max_rounds <= rounds); a look that would leave less than half a step to max_rounds
+// is max_rounds itself (10, 21: 10 and 21, not 10, 20, 21). Throws Error when rounds < 1.
 std::vector<int> ab_looks(int rounds, int max_rounds);
 // Share of alpha spent at look `look` (0-based) of `looks`: half at the last look, the other half split evenly
 // over the earlier ones (Bonferroni over looks, so the whole comparison stays within alpha); 1 for one look.
@@ -60,8 +62,10 @@ PairedChange paired_change(const std::vector<double>& log_ratios);
 // interrupted).
 RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file);
 
+// look_share: the fraction (0-1] of alpha this judgement may spend: 1 for a fixed comparison, ab_look_share()
+// for one look of a sequential one.
 RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
-                          const AbOptions& options);
+                          const AbOptions& options, double look_share = 1);
 
 // Runs and judges an A/B comparison: run_round(r) runs round r (0-based) and returns {A's run, B's run}. Fixed
 // (max_rounds <= rounds): `rounds` rounds, one judgement. Sequential: judged at every look of ab_looks() with
@@ -69,9 +73,13 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
 // threshold (or, with fail_fast, where a metric is regressed), else at max_rounds. progress gets one line per
 // look that goes on. The report's notes say where it
 // stopped and why.
+// When a round fails (a command fails, or the run is interrupted) after at least two complete rounds, the rounds
+// so far are judged at the current look's share, the report says where it stopped, and `failure` holds the error
+// (the command then exits with its code, after writing the report); with fewer rounds the error is thrown.
 struct AbOutcome {
   RegressionReport report;
-  int rounds = 0;  // rounds run
+  int rounds = 0;                 // complete rounds judged
+  std::optional<Error> failure;   // why the comparison stopped before it was done
 };
 AbOutcome run_ab(const AbOptions& options, const std::function<std::array<RunResults, 2>(int round)>& run_round,
                  const std::function<void(const std::string&)>& progress = {});

@@ -108,6 +108,8 @@ struct GateOptions {
 
 struct RegressionReport {
   std::string title = "perfval regress";  // the command that judged: perfval regress or perfval compare
+  std::string more_data_hint;              // what makes the detectable changes smaller (sensitivity line); empty:
+                                           // regress's (more repetitions or processes, an A/B, a history)
   std::string baseline_file;             // path of the baselines file
   std::string current;                   // current run label
   std::string previous;                  // previous run label ("" when none)
