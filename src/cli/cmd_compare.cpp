@@ -33,7 +33,8 @@ ArgParser compare_parser() {
               "from the per-round ratios. With --max-rounds it is sequential: judged after N, 2N, 4N, ... rounds,\n"
               "it stops as soon as every metric is settled, at M rounds at the latest.\n"
               "A command writes Google Benchmark JSON (or go test -bench text) to {out},\n"
-              "or prints it on stdout. Exit codes: 0 no regression, 99 regression, 2 bad input or a failed command.\n"
+              "or prints it on stdout. Exit codes: 0 no regression, 99 regression, 2 bad input or a failed command,\n"
+              "105 interrupted (the complete rounds are still reported).\n"
               "See docs/regression.md (interleaved A/B).");
   p.option("a", "COMMAND", "the reference build's benchmark command, e.g. 'main/build/perfval bench --quick --out {out}'")
       .option("b", "COMMAND", "the candidate build's benchmark command")
@@ -118,6 +119,7 @@ int run_compare(const std::vector<std::string>& args) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error("--out: cannot create " + dir.string() + ": " + ec.message());
+  const regression::AbStopSignals stop_signals;  // Ctrl-C / SIGTERM: the rounds so far are still reported
   regression::AbOutcome outcome = regression::run_ab(
       options, [&](int round) { return run_round(options, dir, round); },
       [](const std::string& line) { std::fprintf(stderr, "perfval compare: %s\n", line.c_str()); });

@@ -34,59 +34,79 @@ std::string with_out(std::string command, const std::string& out_file) {
   return command;
 }
 
-// The running command's shell, for a SIGTERM that arrives while it runs (passed on, so both stop and the rounds
-// so far are still reported).
-volatile std::sig_atomic_t running_shell = 0;
-extern "C" void pass_sigterm_on(int) {
-  if (running_shell > 0) ::kill(static_cast<pid_t>(running_shell), SIGTERM);
+// While an AbStopSignals guard is alive: the first SIGINT or SIGTERM, and the process group of the command
+// running now (each command runs in a group of its own, so a signal reaches everything its shell started).
+volatile std::sig_atomic_t stop_signal = 0;
+volatile std::sig_atomic_t running_group = 0;
+bool guarded = false;
+struct sigaction previous_int, previous_term;
+
+void on_stop_signal(int signal) {  // async-signal-safe: a flag and kill()
+  stop_signal = signal;
+  if (running_group > 0) ::kill(-static_cast<pid_t>(running_group), signal);
 }
 
-// Exit status of `sh -c command` with stdout/stderr redirected; -signal when killed by a signal. Ctrl-C reaches
-// the command (SIGINT default there) but not perfval (ignored here while it runs), so the comparison can report
-// the rounds it has; a SIGTERM to perfval is passed on to the command.
+// Exit status of `sh -c command` with stdout/stderr redirected; -signal when killed by a signal.
 int run_shell(const std::string& command, const std::string& stdout_file, const std::string& err_file) {
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  if (guarded) {  // a group of its own, signalled by on_stop_signal; unguarded, Ctrl-C reaches it with perfval
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  }
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_addopen(&files, 1, stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&files, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::string sh = "/bin/sh", flag = "-c", cmd = command;
   char* argv[] = {sh.data(), flag.data(), cmd.data(), nullptr};
-  auto* previous_int = std::signal(SIGINT, SIG_IGN);
-  auto* previous_term = std::signal(SIGTERM, pass_sigterm_on);
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, "/bin/sh", &files, &attr, argv, environ);
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&files);
-  int status = 0;
-  if (rc == 0) {
-    running_shell = pid;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    running_shell = 0;
-  }
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
   if (rc != 0) throw Error("cannot start /bin/sh for \"" + command + "\": " + std::strerror(rc), exit_code::internal_error);
+  int status = 0;
+  if (guarded) {
+    running_group = pid;
+    if (stop_signal) ::kill(-pid, stop_signal);  // it came while the command was being started
+  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  running_group = 0;
   if (WIFSIGNALED(status)) return -WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 }  // namespace
 
+AbStopSignals::AbStopSignals() {
+  stop_signal = 0;
+  struct sigaction on_stop {};
+  on_stop.sa_handler = on_stop_signal;
+  sigemptyset(&on_stop.sa_mask);
+  sigaction(SIGINT, nullptr, &previous_int);
+  sigaction(SIGTERM, &on_stop, &previous_term);
+  // A SIGINT ignored on the way in (a background job) stays ignored, for perfval and its commands alike.
+  if (previous_int.sa_handler != SIG_IGN) sigaction(SIGINT, &on_stop, nullptr);
+  guarded = true;
+}
+
+AbStopSignals::~AbStopSignals() {
+  guarded = false;
+  sigaction(SIGINT, &previous_int, nullptr);
+  sigaction(SIGTERM, &previous_term, nullptr);
+}
+
 RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file) {
   const bool writes_file = command.find("{out}") != std::string::npos;
   const std::string expanded = with_out(command, out_file);
+  const auto interrupted = [&] { return Error("interrupted while running \"" + expanded + "\"", exit_code::interrupted); };
+  if (stop_signal) throw interrupted();  // a signal between two commands: the next one does not start
   const int status = run_shell(expanded, writes_file ? "/dev/null" : out_file, err_file);
+  // Whatever the command made of the signal (a shell may turn it into exit 1), the comparison was interrupted.
+  if (stop_signal) throw interrupted();
   if (status == -SIGINT || status == -SIGTERM || status == exit_code::interrupted)
-    throw Error("interrupted while running \"" + expanded + "\"", exit_code::interrupted);
+    throw interrupted();
   if (status != 0) {
     const std::string how = status < 0 ? "was killed by signal " + std::to_string(-status)
                                        : "exited " + std::to_string(status);

@@ -9,6 +9,8 @@ namespace perfval::regression {
 
 std::vector<int> ab_looks(int rounds, int max_rounds) {
   if (rounds < 1) throw Error("A/B rounds must be at least 1, got " + std::to_string(rounds));
+  // A second look within half a step of the first would spend half of alpha on a few rounds: one look at the end.
+  if (max_rounds > rounds && 2 * max_rounds < 3 * rounds) return {max_rounds};
   std::vector<int> looks{rounds};
   while (looks.back() < max_rounds) {
     const int next = 2 * looks.back();
@@ -64,6 +66,10 @@ AbOutcome run_ab(const AbOptions& options, const std::function<std::array<RunRes
         AbOutcome out{judge_ab(a, b, options, share), static_cast<int>(a.size()), e};
         out.report.notes.push_back("stopped after " + std::to_string(a.size()) + " complete rounds of " +
                                    std::to_string(looks[look]) + " planned: " + e.what());
+        out.report.stopped_code = e.exit_code();
+        out.report.stopped_reason = "after " + std::to_string(a.size()) + " of " + std::to_string(looks[look]) +
+                                    " rounds: " +
+                                    (e.exit_code() == exit_code::interrupted ? "interrupted" : "a command failed");
         return out;
       }
     }

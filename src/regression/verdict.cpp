@@ -49,6 +49,7 @@ bool RegressionReport::row_fails(const MetricResult& m) const {
 bool RegressionReport::nothing_judged() const { return count(Verdict::missing_data) == metrics.size(); }
 
 int RegressionReport::exit_code() const {
+  if (stopped_code) return *stopped_code;
   if (gate_failed()) return exit_code::threshold_failed;
   if (nothing_judged()) return exit_code::usage;
   return exit_code::ok;
@@ -110,6 +111,11 @@ std::string RegressionReport::inconclusive_warning() const {
 }
 
 std::string RegressionReport::headline() const {
+  if (stopped_code) {
+    RegressionReport finished = *this;
+    finished.stopped_code.reset();
+    return "STOPPED " + stopped_reason + "; so far " + finished.headline();
+  }
   const std::size_t reg = count(Verdict::regressed), sla = count(Verdict::sla_breach);
   const std::size_t missing = count(Verdict::missing_data);
   const std::string of = " (of " + plural(metrics.size(), "metric", "metrics") + ")";

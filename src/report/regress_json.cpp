@@ -105,7 +105,7 @@ class JsonReporter : public RegressReporter {
     json rows = json::array();
     for (const auto& m : r.metrics) rows.push_back(row_json(m));
     const json doc{{"schema", "perfval/regress/v1"},
-                   {"status", r.gate_failed() ? "failed" : r.nothing_judged() ? "no_data" : "passed"},
+                   {"status", r.stopped_code ? "aborted" : r.gate_failed() ? "failed" : r.nothing_judged() ? "no_data" : "passed"},
                    {"exit_code", r.exit_code()},
                    {"headline", r.headline()},
                    {"baseline_file", r.baseline_file},

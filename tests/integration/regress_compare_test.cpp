@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "process.hpp"
 
@@ -124,6 +125,26 @@ TEST_F(RegressCompare, ASequentialComparisonGoesOnOnlyWhileSomethingIsUnsettled)
   EXPECT_EQ(broke.exit_code, 2) << broke.out << broke.err;
   EXPECT_THAT(broke.out, AllOf(HasSubstr("stopped after 2 complete rounds of 4 planned"), HasSubstr("BenchmarkSteady")));
   EXPECT_THAT(broke.err, AllOf(HasSubstr("exited 3"), HasSubstr("| disk full")));
+
+  // SIGTERM to perfval in round 3, sent by a shell that B's shell started: B's whole group stops (that shell never
+  // gets to its touch),
+  // no further command starts, and the 2 complete rounds are reported with exit 105 and "aborted".
+  std::remove(counter.c_str());
+  const fs::path mark = dir_ / "still-running";
+  const fs::path report = dir_ / "stopped.json";
+  const auto stopped = run_process({PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--format", "json",
+                                    "--report", report.string(), "--a", go_bench_of("1000"), "--b",
+                                    alternate + "[ $n -lt 2 ] || P=$PPID sh -c 'kill -TERM $P; sleep 1; touch " +
+                                        mark.string() + "'; " + go_bench_of("$v")},
+                                   60s);
+  EXPECT_EQ(stopped.exit_code, 105) << stopped.out << stopped.err;
+  EXPECT_THAT(stopped.err, HasSubstr("interrupted while running"));
+  const auto doc = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(doc["status"], "aborted");
+  EXPECT_EQ(doc["exit_code"], 105);
+  EXPECT_THAT(doc["headline"].get<std::string>(), HasSubstr("STOPPED after 2 of 4 rounds: interrupted; so far PASS"));
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(fs::exists(mark)) << "the command's shell was stopped, but what it started ran on";
 
   const auto bad = run_process({PERFVAL_BIN, "compare", "--rounds", "10", "--max-rounds", "5", "--a", "x", "--b", "y"}, 10s);
   EXPECT_EQ(bad.exit_code, 2);

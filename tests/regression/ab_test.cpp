@@ -167,6 +167,8 @@ TEST(AbSequential, LooksDoubleUpToTheMaximumAndSpendAlphaOnce) {
   EXPECT_EQ(ab_looks(10, 50), (std::vector<int>{10, 20, 50}));  // not 40 then 50: half of alpha on 10 rounds
   EXPECT_EQ(ab_looks(10, 21), (std::vector<int>{10, 21}));
   EXPECT_EQ(ab_looks(10, 15), (std::vector<int>{10, 15}));
+  EXPECT_EQ(ab_looks(10, 14), (std::vector<int>{14}));  // half of alpha on 4 more rounds: one look instead
+  EXPECT_EQ(ab_looks(10, 120), (std::vector<int>{10, 20, 40, 80, 120}));
   EXPECT_EQ(ab_looks(10, 60), (std::vector<int>{10, 20, 40, 60}));
   EXPECT_EQ(ab_looks(10, 10), (std::vector<int>{10}));
   EXPECT_EQ(ab_looks(10, 0), (std::vector<int>{10}));

@@ -33,7 +33,7 @@ const char* ab_round_order(int round);
 
 // Sequential A/B. The rounds at which the data are judged: rounds, 2 x rounds, 4 x rounds, ... and max_rounds
 // last (only `rounds` when max_rounds <= rounds); a look that would leave less than half a step to max_rounds
-// is max_rounds itself (10, 21: 10 and 21, not 10, 20, 21). Throws Error when rounds < 1.
+// is max_rounds itself (10, 21: 10 and 21, not 10, 20, 21; 10, 14: only 14). Throws Error when rounds < 1.
 std::vector<int> ab_looks(int rounds, int max_rounds);
 // Share of alpha spent at look `look` (0-based) of `looks`: half at the last look, the other half split evenly
 // over the earlier ones (Bonferroni over looks, so the whole comparison stays within alpha); 1 for one look.
@@ -61,6 +61,17 @@ PairedChange paired_change(const std::vector<double>& log_ratios);
 // status and the tail of its standard error when it fails or writes nothing readable (exit 105 when
 // interrupted).
 RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file);
+
+// While alive, SIGINT and SIGTERM do not stop perfval: they are passed on to the command running (each command
+// then runs in a process group of its own, so everything its shell started gets them), no further command starts,
+// and run_benchmark_command throws Error(exit 105), so the rounds so far can still be reported. One at a time.
+class AbStopSignals {
+ public:
+  AbStopSignals();
+  ~AbStopSignals();
+  AbStopSignals(const AbStopSignals&) = delete;
+  AbStopSignals& operator=(const AbStopSignals&) = delete;
+};
 
 // look_share: the fraction (0-1] of alpha this judgement may spend: 1 for a fixed comparison, ab_look_share()
 // for one look of a sequential one.

@@ -108,6 +108,8 @@ struct GateOptions {
 
 struct RegressionReport {
   std::string title = "perfval regress";  // the command that judged: perfval regress or perfval compare
+  std::optional<int> stopped_code;         // stopped before it was done (a failed command: 2, interrupted: 105):
+  std::string stopped_reason;              // the exit code, and a short why ("after 12 of 20 rounds: interrupted")
   std::string more_data_hint;              // what makes the detectable changes smaller (sensitivity line); empty:
                                            // regress's (more repetitions or processes, an A/B, a history)
   std::string baseline_file;             // path of the baselines file
