@@ -34,16 +34,27 @@ std::string with_out(std::string command, const std::string& out_file) {
   return command;
 }
 
-// While an AbStopSignals guard is alive: the first SIGINT or SIGTERM, and the process group of the command
-// running now (each command runs in a group of its own, so a signal reaches everything its shell started).
+// While an AbStopSignals guard is alive: the first stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT), how many came,
+// and the process group of the command running now (each command runs in a group of its own, so a signal reaches
+// everything its shell started).
 volatile std::sig_atomic_t stop_signal = 0;
+volatile std::sig_atomic_t stop_signals_seen = 0;
 volatile std::sig_atomic_t running_group = 0;
 bool guarded = false;
-struct sigaction previous_int, previous_term;
+constexpr int stop_signal_numbers[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+struct sigaction previous_actions[4];
 
-void on_stop_signal(int signal) {  // async-signal-safe: a flag and kill()
-  stop_signal = signal;
-  if (running_group > 0) ::kill(-static_cast<pid_t>(running_group), signal);
+void on_stop_signal(int signal) {  // async-signal-safe: flags, kill(), errno kept
+  const int saved_errno = errno;
+  if (!stop_signal) stop_signal = signal;
+  stop_signals_seen = stop_signals_seen + 1;
+  if (running_group > 0) {
+    // The second signal does not ask again: a command that traps or ignores the first is killed.
+    const int sent = stop_signals_seen > 1 ? SIGKILL : signal;
+    ::kill(-static_cast<pid_t>(running_group), sent);
+    ::kill(-static_cast<pid_t>(running_group), SIGCONT);  // a stopped command must run to act on it
+  }
+  errno = saved_errno;
 }
 
 // Exit status of `sh -c command` with stdout/stderr redirected; -signal when killed by a signal.
@@ -56,6 +67,9 @@ int run_shell(const std::string& command, const std::string& stdout_file, const 
   }
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
+  // No terminal input: a benchmark does not read it, and a command outside the terminal's foreground group that
+  // tried would be stopped (SIGTTIN) with perfval waiting for it.
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&files, 1, stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&files, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::string sh = "/bin/sh", flag = "-c", cmd = command;
@@ -81,21 +95,26 @@ int run_shell(const std::string& command, const std::string& stdout_file, const 
 
 AbStopSignals::AbStopSignals() {
   stop_signal = 0;
+  stop_signals_seen = 0;
   struct sigaction on_stop {};
   on_stop.sa_handler = on_stop_signal;
+  on_stop.sa_flags = SA_RESTART;
   sigemptyset(&on_stop.sa_mask);
-  sigaction(SIGINT, nullptr, &previous_int);
-  sigaction(SIGTERM, &on_stop, &previous_term);
-  // A SIGINT ignored on the way in (a background job) stays ignored, for perfval and its commands alike.
-  if (previous_int.sa_handler != SIG_IGN) sigaction(SIGINT, &on_stop, nullptr);
+  for (int i = 0; i < 4; ++i) {
+    sigaction(stop_signal_numbers[i], nullptr, &previous_actions[i]);
+    // A signal ignored on the way in (SIGINT of a background job, SIGHUP under nohup) stays ignored.
+    if (previous_actions[i].sa_handler != SIG_IGN) sigaction(stop_signal_numbers[i], &on_stop, nullptr);
+  }
   guarded = true;
 }
 
 AbStopSignals::~AbStopSignals() {
   guarded = false;
-  sigaction(SIGINT, &previous_int, nullptr);
-  sigaction(SIGTERM, &previous_term, nullptr);
+  for (int i = 0; i < 4; ++i) sigaction(stop_signal_numbers[i], &previous_actions[i], nullptr);
+  stop_signal = 0;  // a later, unguarded command is not "interrupted" by this comparison's signal
 }
+
+bool AbStopSignals::requested() { return stop_signal != 0; }
 
 RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file) {
   const bool writes_file = command.find("{out}") != std::string::npos;

@@ -48,9 +48,13 @@ std::string noise(const Fields& row) {
 
 std::string header(const Fields& d) {
   const std::string status = d.text("status");
-  const bool failed = status == "failed", passed = status == "passed";
+  const bool failed = status == "failed", passed = status == "passed", aborted = status == "aborted";
   std::string out = "<header><h1>Regression check" +
-                    badge(failed ? "✗ FAILED" : passed ? "✓ PASSED" : "⚠ NOTHING JUDGED", failed ? "fail" : passed ? "pass" : "warn") +
+                    badge(failed    ? "✗ FAILED"
+                          : aborted ? "✗ STOPPED"
+                          : passed  ? "✓ PASSED"
+                                    : "⚠ NOTHING JUDGED",
+                          failed || aborted ? "fail" : passed ? "pass" : "warn") +
                     "</h1>\n<p><b>" + escape(d.text("headline")) + "</b></p>\n";
   std::string previous = d.text("previous");
   out += "<p class=\"meta\">current " + escape(d.text("current")) + (previous.empty() ? "" : " · previous " + escape(previous)) +

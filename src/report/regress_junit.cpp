@@ -59,11 +59,18 @@ class JunitReporter : public RegressReporter {
       if (r.row_fails(m)) ++failures;
       else if (m.verdict == Verdict::missing_data || m.verdict == Verdict::inconclusive) ++skipped;
     }
-    const std::string counts = "tests=\"" + std::to_string(r.metrics.size()) + "\" failures=\"" +
-                               std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\"";
+    // A comparison that stopped early (a failed command, interrupted) is one error of its own: CI must not show
+    // the rows it did judge as a green run.
+    const std::size_t errors = r.stopped_code ? 1 : 0;
+    const std::string counts = "tests=\"" + std::to_string(r.metrics.size() + errors) + "\" failures=\"" +
+                               std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" +
+                               std::to_string(skipped) + "\"";
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"perfval regress\" " + counts + ">\n";
     out += "  <testsuite name=\"perfval regress: " + xml_escape(r.current) + "\" " + counts + ">\n";
     for (const auto& m : r.metrics) out += test_case(m, r);
+    if (r.stopped_code)
+      out += "    <testcase classname=\"perfval\" name=\"comparison\">\n      <error message=\"" +
+             xml_escape("stopped " + r.stopped_reason) + "\"/>\n    </testcase>\n";
     out += "    <system-out>" + xml_escape(r.headline()) + "</system-out>\n  </testsuite>\n</testsuites>\n";
     return out;
   }

@@ -71,7 +71,7 @@ class MarkdownReporter : public RegressReporter {
  public:
   std::string name() const override { return "markdown"; }
   std::string render(const RegressionReport& r) const override {
-    const std::string icon = r.gate_failed() ? "❌" : r.nothing_judged() ? "⚠️" : "✅";
+    const std::string icon = r.stopped_code || r.gate_failed() ? "❌" : r.nothing_judged() ? "⚠️" : "✅";
     std::string out = "### " + icon + " " + r.title + " — " + escape(r.headline()) + "\n\n";
     out += "Current **" + escape(r.current) + "**" + (r.previous.empty() ? "" : " vs previous **" + escape(r.previous) + "**") +
            (r.baseline_file.empty() ? "" : ", baselines `" + r.baseline_file + "`") +

@@ -42,7 +42,7 @@ class SlackReporter : public RegressReporter {
   explicit SlackReporter(std::vector<ReportLink> links) : links_(std::move(links)) {}
   std::string name() const override { return "slack"; }
   std::string render(const RegressionReport& r) const override {
-    const std::string icon = r.gate_failed() ? ":x:" : r.nothing_judged() ? ":warning:" : ":white_check_mark:";
+    const std::string icon = r.stopped_code || r.gate_failed() ? ":x:" : r.nothing_judged() ? ":warning:" : ":white_check_mark:";
     json blocks = json::array();
     blocks.push_back({{"type", "header"},
                       {"text", {{"type", "plain_text"}, {"text", cut("perfval regress: " + r.headline(), 150)}, {"emoji", true}}}});

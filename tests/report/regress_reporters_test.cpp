@@ -10,6 +10,7 @@
 namespace perfval::report {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using regression::MetricResult;
@@ -138,6 +139,26 @@ TEST(JunitReporter, OneTestCasePerMetricFailuresAndSkips) {
   EXPECT_THAT(make_regress_reporter("junit")->render(strict), HasSubstr("failures=\"3\" errors=\"0\" skipped=\"1\""));
   strict.inconclusive_fails = true;  // --inconclusive fail
   EXPECT_THAT(make_regress_reporter("junit")->render(strict), HasSubstr("failures=\"4\" errors=\"0\" skipped=\"0\""));
+}
+
+// A comparison stopped before it was done (perfval compare: a failed command, Ctrl-C) is never shown as a pass:
+// every format says so, with the exit code of the process, even when the rows judged so far all passed.
+TEST(StoppedReport, EveryFormatShowsItAsNotPassed) {
+  RegressionReport r;
+  r.title = "perfval compare";
+  r.metrics.push_back(metric("cpu/x", Verdict::unchanged, 10, 10, "within 5%"));
+  r.stopped_code = 105;
+  r.stopped_reason = "after 12 of 20 rounds: interrupted";
+  EXPECT_EQ(r.exit_code(), 105);
+  EXPECT_THAT(r.headline(), HasSubstr("STOPPED after 12 of 20 rounds: interrupted; so far PASS"));
+  const auto json = nlohmann::json::parse(make_regress_reporter("json")->render(r));
+  EXPECT_EQ(json["status"], "aborted");
+  EXPECT_EQ(json["exit_code"], 105);
+  EXPECT_THAT(make_regress_reporter("junit")->render(r),
+              AllOf(HasSubstr("errors=\"1\""), HasSubstr("<error message=\"stopped after 12 of 20 rounds: interrupted\"/>")));
+  EXPECT_THAT(make_regress_reporter("markdown")->render(r), HasSubstr("### ❌ perfval compare — STOPPED"));
+  EXPECT_THAT(make_regress_reporter("slack")->render(r), HasSubstr(":x:"));
+  EXPECT_THAT(make_regress_reporter("html")->render(r), HasSubstr("✗ STOPPED"));
 }
 
 TEST(SlackReporter, BlockKitWithHeadlineTableAndLinks) {

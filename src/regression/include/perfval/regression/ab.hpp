@@ -59,16 +59,20 @@ PairedChange paired_change(const std::vector<double>& log_ratios);
 // there); without it, the command's standard output is saved to `out_file`. Its standard error goes to
 // `err_file`. Returns the results read from `out_file`; throws Error (exit 2) naming the command, its exit
 // status and the tail of its standard error when it fails or writes nothing readable (exit 105 when
-// interrupted).
+// interrupted: the command died of SIGINT/SIGTERM or exited 105, or, under an AbStopSignals guard, a stop signal
+// came). Its standard input is /dev/null.
 RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file);
 
-// While alive, SIGINT and SIGTERM do not stop perfval: they are passed on to the command running (each command
-// then runs in a process group of its own, so everything its shell started gets them), no further command starts,
-// and run_benchmark_command throws Error(exit 105), so the rounds so far can still be reported. One at a time.
+// While alive, SIGINT, SIGTERM, SIGHUP and SIGQUIT (those not ignored on the way in) do not stop perfval: they
+// are passed on to the command running (each command then runs in a process group of its own, so everything its
+// shell started gets them; a second signal kills the group), no further command starts, and
+// run_benchmark_command throws Error(exit 105), so the rounds so far can still be reported. Without a guard a
+// signal acts as it always does (commands share perfval's group). One guard at a time.
 class AbStopSignals {
  public:
   AbStopSignals();
   ~AbStopSignals();
+  static bool requested();  // a stop signal came while this guard was alive
   AbStopSignals(const AbStopSignals&) = delete;
   AbStopSignals& operator=(const AbStopSignals&) = delete;
 };
