@@ -30,8 +30,8 @@ ArgParser compare_parser() {
   ArgParser p("compare",
               "--a 'COMMAND' --b 'COMMAND' [--rounds N [--max-rounds M [--fail-fast]]] [options]\n"
               "Runs A and B alternately (A B B A A B ...) so both see the same machine, then judges B against A\n"
-              "from the per-round ratios. With --max-rounds it is sequential: judged after N, 2N, 4N, ... rounds\n"
-              "and M (docs/regression.md), it stops as soon as every metric is settled, at M rounds at the latest.\n"
+              "from the per-round ratios. With --max-rounds it is sequential: judged at looks from N to M rounds,\n"
+              "doubling (docs/regression.md), it stops as soon as every metric is settled, at M rounds at the latest.\n"
               "A command writes Google Benchmark JSON (or go test -bench text) to {out},\n"
               "or prints it on stdout. Exit codes: 0 no regression, 99 regression, 2 bad input or a failed command,\n"
               "105 interrupted (the complete rounds are still reported).\n"
@@ -125,11 +125,11 @@ int run_compare(const std::vector<std::string>& args) {
     ran = regression::run_ab(
         options, [&](int round) { return run_round(options, dir, round); },
         [](const std::string& line) { std::fprintf(stderr, "perfval compare: %s\n", line.c_str()); });
-    if (regression::AbStopSignals::requested() && !ran->failure) {  // it came after the last command
-      ran->failure = Error("interrupted after the last round", exit_code::interrupted);
-      ran->report.stopped_code = exit_code::interrupted;
-      ran->report.stopped_reason = "after the last round: interrupted";
-    }
+  }
+  if (regression::AbStopSignals::requested() && !ran->failure) {  // it came after the last command
+    ran->failure = Error("interrupted after the last round", exit_code::interrupted);
+    ran->report.stopped_code = exit_code::interrupted;
+    ran->report.stopped_reason = "after the last round: interrupted";
   }
   regression::AbOutcome& outcome = *ran;
   regression::RegressionReport& report = outcome.report;

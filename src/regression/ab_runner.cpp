@@ -44,16 +44,20 @@ bool guarded = false;
 constexpr int stop_signal_numbers[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 struct sigaction previous_actions[4];
 
-void on_stop_signal(int signal) {  // async-signal-safe: flags, kill(), errno kept
+bool stop_was_requested = false;  // what the last guard saw, for requested() after it ended
+
+// Passes the stop on to a command's group: the first signal as it came; from the second on, SIGKILL (a command
+// that traps or ignores the first is not waited for). SIGCONT: a stopped command must run to act on it.
+void pass_stop_on(pid_t group) {  // async-signal-safe: kill() only
+  ::kill(-group, stop_signals_seen > 1 ? SIGKILL : static_cast<int>(stop_signal));
+  ::kill(-group, SIGCONT);
+}
+
+void on_stop_signal(int signal) {  // async-signal-safe: flags, kill(), errno kept; the four are masked meanwhile
   const int saved_errno = errno;
   if (!stop_signal) stop_signal = signal;
   stop_signals_seen = stop_signals_seen + 1;
-  if (running_group > 0) {
-    // The second signal does not ask again: a command that traps or ignores the first is killed.
-    const int sent = stop_signals_seen > 1 ? SIGKILL : signal;
-    ::kill(-static_cast<pid_t>(running_group), sent);
-    ::kill(-static_cast<pid_t>(running_group), SIGCONT);  // a stopped command must run to act on it
-  }
+  if (running_group > 0) pass_stop_on(static_cast<pid_t>(running_group));
   errno = saved_errno;
 }
 
@@ -82,7 +86,7 @@ int run_shell(const std::string& command, const std::string& stdout_file, const 
   int status = 0;
   if (guarded) {
     running_group = pid;
-    if (stop_signal) ::kill(-pid, stop_signal);  // it came while the command was being started
+    if (stop_signal) pass_stop_on(pid);  // it came while the command was being started
   }
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -100,6 +104,8 @@ AbStopSignals::AbStopSignals() {
   on_stop.sa_handler = on_stop_signal;
   on_stop.sa_flags = SA_RESTART;
   sigemptyset(&on_stop.sa_mask);
+  for (int number : stop_signal_numbers) sigaddset(&on_stop.sa_mask, number);
+  stop_was_requested = false;
   for (int i = 0; i < 4; ++i) {
     sigaction(stop_signal_numbers[i], nullptr, &previous_actions[i]);
     // A signal ignored on the way in (SIGINT of a background job, SIGHUP under nohup) stays ignored.
@@ -111,10 +117,13 @@ AbStopSignals::AbStopSignals() {
 AbStopSignals::~AbStopSignals() {
   guarded = false;
   for (int i = 0; i < 4; ++i) sigaction(stop_signal_numbers[i], &previous_actions[i], nullptr);
-  stop_signal = 0;  // a later, unguarded command is not "interrupted" by this comparison's signal
+  // Read after the handlers are gone, so a signal up to here still counts; then a later, unguarded command is not
+  // "interrupted" by this comparison's signal.
+  stop_was_requested = stop_signal != 0;
+  stop_signal = 0;
 }
 
-bool AbStopSignals::requested() { return stop_signal != 0; }
+bool AbStopSignals::requested() { return stop_signal != 0 || stop_was_requested; }
 
 RunResults run_benchmark_command(const std::string& command, const std::string& out_file, const std::string& err_file) {
   const bool writes_file = command.find("{out}") != std::string::npos;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -145,6 +146,19 @@ TEST_F(RegressCompare, ASequentialComparisonGoesOnOnlyWhileSomethingIsUnsettled)
   EXPECT_THAT(doc["headline"].get<std::string>(), HasSubstr("STOPPED after 2 of 4 rounds: interrupted; so far PASS"));
   std::this_thread::sleep_for(1500ms);
   EXPECT_FALSE(fs::exists(mark)) << "the command's shell was stopped, but what it started ran on";
+
+  // A command that ignores SIGTERM: the first one passed on does nothing, the second kills its group, so perfval
+  // does not wait out its 20 s sleep.
+  std::remove(counter.c_str());
+  const auto started = std::chrono::steady_clock::now();
+  const auto stubborn = run_process(
+      {PERFVAL_BIN, "compare", "--rounds", "2", "--max-rounds", "8", "--a", go_bench_of("1000"), "--b",
+       alternate + "[ $n -lt 2 ] || { trap '' TERM; P=$PPID sh -c 'kill -TERM $P; sleep 0.5; kill -TERM $P; sleep 20'; }; " +
+           go_bench_of("$v")},
+      60s);
+  EXPECT_EQ(stubborn.exit_code, 105) << stubborn.out << stubborn.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 15s) << "the second SIGTERM did not stop the command";
+  EXPECT_THAT(stubborn.out, HasSubstr("STOPPED after 2 of 4 rounds: interrupted"));
 
   const auto bad = run_process({PERFVAL_BIN, "compare", "--rounds", "10", "--max-rounds", "5", "--a", "x", "--b", "y"}, 10s);
   EXPECT_EQ(bad.exit_code, 2);

@@ -72,7 +72,7 @@ class AbStopSignals {
  public:
   AbStopSignals();
   ~AbStopSignals();
-  static bool requested();  // a stop signal came while this guard was alive
+  static bool requested();  // a stop signal came while this guard (or, once it ended, the last one) was alive
   AbStopSignals(const AbStopSignals&) = delete;
   AbStopSignals& operator=(const AbStopSignals&) = delete;
 };
