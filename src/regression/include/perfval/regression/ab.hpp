@@ -52,9 +52,6 @@ struct PairedChange {
 };
 PairedChange paired_change(const std::vector<double>& log_ratios);
 
-// One row per benchmark time (and per-op metric) present on both sides: previous = A's median over rounds,
-// current = B's; regressed / improved when beyond the threshold and p < alpha / m (m rows with a paired test,
-// Bonferroni), inconclusive when beyond the threshold only. a_runs[i] and b_runs[i] are round i's runs.
 // Runs `command` with /bin/sh -c. "{out}" in it is replaced by `out_file` (the command writes its results
 // there); without it, the command's standard output is saved to `out_file`. Its standard error goes to
 // `err_file`. Returns the results read from `out_file`; throws Error (exit 2) naming the command, its exit
@@ -77,6 +74,9 @@ class AbStopSignals {
   AbStopSignals& operator=(const AbStopSignals&) = delete;
 };
 
+// One row per benchmark time (and per-op metric) present on both sides: previous = A's median over rounds,
+// current = B's; regressed / improved when beyond the threshold and p < alpha / m (m rows with a paired test,
+// Bonferroni), inconclusive when beyond the threshold only. a_runs[i] and b_runs[i] are round i's runs.
 // look_share: the fraction (0-1] of alpha this judgement may spend: 1 for a fixed comparison, ab_look_share()
 // for one look of a sequential one.
 RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vector<RunResults>& b_runs,
@@ -86,8 +86,7 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
 // (max_rounds <= rounds): `rounds` rounds, one judgement. Sequential: judged at every look of ab_looks() with
 // that look's share of alpha; stops at the first look where no metric is unsettled at a resolution of twice the
 // threshold (or, with fail_fast, where a metric is regressed), else at max_rounds. progress gets one line per
-// look that goes on. The report's notes say where it
-// stopped and why.
+// look that goes on. The report's notes say where it stopped and why.
 // When a round fails (a command fails, or the run is interrupted) after at least two complete rounds, the rounds
 // so far are judged at the current look's share, the report says where it stopped, and `failure` holds the error
 // (the command then exits with its code, after writing the report); with fewer rounds the error is thrown.
