@@ -84,12 +84,12 @@ std::array<regression::RunResults, 2> run_round(const regression::AbOptions& o, 
   std::array<regression::RunResults, 2> results;
   const std::string bound = o.max_rounds > o.rounds ? " (at most " + std::to_string(o.max_rounds) + ")"
                                                     : "/" + std::to_string(o.rounds);
+  // As wide as the last round's number (at least 2), so the files sort in round order: round-007 ... round-120.
+  const std::size_t width = std::max<std::size_t>(2, std::to_string(std::max(o.rounds, o.max_rounds)).size());
+  std::string number = std::to_string(round + 1);
+  number.insert(0, width - std::min(width, number.size()), '0');
   for (const char* side = regression::ab_round_order(round); *side; ++side) {
     const std::string& command = *side == 'A' ? o.a : o.b;
-    // As wide as the last round's number (at least 2), so the files sort in round order: round-007 ... round-120.
-    const std::size_t width = std::max<std::size_t>(2, std::to_string(std::max(o.rounds, o.max_rounds)).size());
-    std::string number = std::to_string(round + 1);
-    number.insert(0, width - std::min(width, number.size()), '0');
     const std::string stem = "round-" + number + (*side == 'A' ? "-a" : "-b");
     const bool to_file = command.find("{out}") != std::string::npos;
     const fs::path out = dir / (stem + (to_file ? ".json" : ".txt"));

@@ -14,16 +14,6 @@ namespace perfval::regression {
 
 const char* ab_round_order(int round) { return round % 2 == 0 ? "AB" : "BA"; }
 
-std::vector<char> ab_order(int rounds) {
-  std::vector<char> order;
-  for (int r = 0; r < rounds; ++r) {
-    const char* sides = ab_round_order(r);
-    order.push_back(sides[0]);
-    order.push_back(sides[1]);
-  }
-  return order;
-}
-
 PairedChange paired_change(const std::vector<double>& log_ratios) {
   PairedChange c;
   c.rounds = log_ratios.size();
@@ -198,17 +188,7 @@ RegressionReport judge_ab(const std::vector<RunResults>& a_runs, const std::vect
   for (const auto& [row, s] : rows) tested += s.ratios.empty() ? 0 : 1;
   // A look of a sequential comparison spends only its share of alpha (ab_look_share), so that all looks together
   // stay within it.
-  if (look_share < 1) {
-    report.metric_alpha = options.alpha * look_share / static_cast<double>(std::max<std::size_t>(tested, 1));
-    if (tested > 0)
-      report.notes.push_back("significance " + format_number(options.alpha) +
-                             " for the whole comparison, shared by its looks: this one spends " +
-                             format_number(options.alpha * look_share) + ", " + format_number(report.metric_alpha) +
-                             " per metric over " + std::to_string(tested) +
-                             (tested == 1 ? " metric" : " metrics (Bonferroni)"));
-  } else {
-    report.set_family_alpha(options.alpha, tested);
-  }
+  report.set_family_alpha(options.alpha, tested, look_share);
   AbOptions per_row = options;
   per_row.alpha = report.metric_alpha;
   for (auto& [row, s] : rows) {

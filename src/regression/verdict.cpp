@@ -95,11 +95,15 @@ std::string RegressionReport::sensitivity_line() const {
                                  : more_data_hint + " make it smaller");
 }
 
-void RegressionReport::set_family_alpha(double alpha, std::size_t rows) {
-  metric_alpha = alpha / static_cast<double>(std::max<std::size_t>(rows, 1));
-  if (rows > 1)
-    notes.push_back("significance " + format_number(alpha) + " for the whole comparison: " +
-                    format_number(metric_alpha) + " per metric over " + std::to_string(rows) + " metrics (Bonferroni)");
+void RegressionReport::set_family_alpha(double alpha, std::size_t rows, double share) {
+  metric_alpha = alpha * share / static_cast<double>(std::max<std::size_t>(rows, 1));
+  const std::string per_metric = format_number(metric_alpha) + " per metric over " + std::to_string(rows) +
+                                 (rows == 1 ? " metric" : " metrics (Bonferroni)");
+  if (share < 1 && rows > 0)
+    notes.push_back("significance " + format_number(alpha) + " for the whole comparison, shared by its looks: this one "
+                    "spends " + format_number(alpha * share) + ", " + per_metric);
+  else if (share >= 1 && rows > 1)
+    notes.push_back("significance " + format_number(alpha) + " for the whole comparison: " + per_metric);
 }
 
 std::string RegressionReport::inconclusive_warning() const {
@@ -111,11 +115,10 @@ std::string RegressionReport::inconclusive_warning() const {
 }
 
 std::string RegressionReport::headline() const {
-  if (stopped_code) {
-    RegressionReport finished = *this;
-    finished.stopped_code.reset();
-    return "STOPPED " + stopped_reason + "; so far " + finished.headline();
-  }
+  return stopped_code ? "STOPPED " + stopped_reason + "; so far " + judged_headline() : judged_headline();
+}
+
+std::string RegressionReport::judged_headline() const {
   const std::size_t reg = count(Verdict::regressed), sla = count(Verdict::sla_breach);
   const std::size_t missing = count(Verdict::missing_data);
   const std::string of = " (of " + plural(metrics.size(), "metric", "metrics") + ")";

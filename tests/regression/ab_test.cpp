@@ -178,7 +178,6 @@ TEST(AbSequential, LooksDoubleUpToTheMaximumAndSpendAlphaOnce) {
   EXPECT_DOUBLE_EQ(spent, 1);
   EXPECT_DOUBLE_EQ(ab_look_share(3, 4), 0.5);
   EXPECT_DOUBLE_EQ(ab_look_share(0, 1), 1);
-  EXPECT_EQ(std::string(ab_round_order(0)) + ab_round_order(1) + ab_round_order(2), "ABBAAB");
 }
 
 // One simulated round: both sides see the round's machine; each side's run adds its own noise, so the per-round
@@ -202,21 +201,25 @@ std::array<RunResults, 2> simulated_round(std::mt19937_64& rng, double ratio_sd,
   return round;
 }
 
-AbOutcome simulate(std::mt19937_64& rng, double ratio_sd, double slowdown, int max_rounds) {
+// A comparison of --rounds 10 --max-rounds max_rounds over simulated rounds; progress lines go to `progress`.
+AbOutcome simulate(std::mt19937_64& rng, double ratio_sd, double slowdown, int max_rounds,
+                   std::vector<std::string>* progress = nullptr, bool fail_fast = false) {
   AbOptions o;
   o.rounds = 10;
   o.max_rounds = max_rounds;
-  return run_ab(o, [&](int) { return simulated_round(rng, ratio_sd, slowdown); });
+  o.fail_fast = fail_fast;
+  return run_ab(
+      o, [&](int) { return simulated_round(rng, ratio_sd, slowdown); },
+      [&](const std::string& line) {
+        if (progress) progress->push_back(line);
+      });
 }
 
 // A 30 % slowdown over quiet rounds is settled at the first look: the run stops after 10 of at most 80 rounds.
 TEST(AbSequential, AClearChangeStopsAtTheFirstLook) {
   std::mt19937_64 rng(3);
   std::vector<std::string> progress;
-  AbOptions o;
-  o.max_rounds = 80;
-  const AbOutcome out = run_ab(
-      o, [&](int) { return simulated_round(rng, 0.02, 1.3); }, [&](const std::string& l) { progress.push_back(l); });
+  const AbOutcome out = simulate(rng, 0.02, 1.3, 80, &progress);
   EXPECT_EQ(out.rounds, 10);
   EXPECT_TRUE(progress.empty());
   EXPECT_EQ(row(out.report, "slow").verdict, Verdict::regressed) << row(out.report, "slow").reason;
@@ -229,10 +232,7 @@ TEST(AbSequential, AClearChangeStopsAtTheFirstLook) {
 TEST(AbSequential, ANoisyFirstLookGoesOnAndSaysWhy) {
   std::mt19937_64 rng(4);
   std::vector<std::string> progress;
-  AbOptions o;
-  o.max_rounds = 80;
-  const AbOutcome out = run_ab(
-      o, [&](int) { return simulated_round(rng, 0.06, 1.0); }, [&](const std::string& l) { progress.push_back(l); });
+  const AbOutcome out = simulate(rng, 0.06, 1.0, 80, &progress);
   EXPECT_EQ(out.rounds, 20);
   ASSERT_EQ(progress.size(), 1U);
   EXPECT_THAT(progress[0], HasSubstr("look 1 of 4 (10 rounds): "));
@@ -268,10 +268,7 @@ TEST(AbSequential, FindsTenPercentAtTenPercentNoiseWithoutFalseAlarms) {
 TEST(AbSequential, FailFastStopsAtTheFirstLookWithARegression) {
   for (const bool fail_fast : {false, true}) {
     std::mt19937_64 rng(21);
-    AbOptions o;
-    o.max_rounds = 80;
-    o.fail_fast = fail_fast;
-    const AbOutcome out = run_ab(o, [&](int) { return simulated_round(rng, 0.10, 1.5); });
+    const AbOutcome out = simulate(rng, 0.10, 1.5, 80, nullptr, fail_fast);
     EXPECT_EQ(row(out.report, "slow").verdict, Verdict::regressed) << fail_fast;
     EXPECT_EQ(out.report.exit_code(), 99);
     if (fail_fast) {

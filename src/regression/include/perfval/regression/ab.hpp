@@ -26,9 +26,8 @@ struct AbOptions {
   bool inconclusive_fails = false;  // an inconclusive metric fails the gate
 };
 
-// Which side runs at each step: round r runs A then B when r is even, B then A when odd ("ABBAAB...").
-std::vector<char> ab_order(int rounds);
-// The two sides of round r (0-based) in the order they run: "AB" when r is even, "BA" when odd.
+// The two sides of round r (0-based) in the order they run: A then B when r is even, B then A when odd, so the
+// steps go "ABBAAB...".
 const char* ab_round_order(int round);
 
 // Sequential A/B. The rounds at which the data are judged: rounds, 2 x rounds, 4 x rounds, ... and max_rounds

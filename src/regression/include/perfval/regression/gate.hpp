@@ -154,9 +154,13 @@ struct RegressionReport {
   int exit_code() const;                 // 0, 99 (gate failed) or 2 (nothing could be judged)
   std::string headline() const;          // one line: "FAIL: 2 regressions, 1 SLA breach (of 14 metrics)"
   std::string inconclusive_warning() const;  // "warning: 3 metrics are inconclusive ..." or "" when none
-  // `alpha` is for the whole comparison of `rows` rows: metric_alpha = alpha / rows (Bonferroni), and a note says
-  // so when there is more than one.
-  void set_family_alpha(double alpha, std::size_t rows);
+  // `alpha` is for the whole comparison of `rows` rows: metric_alpha = alpha * share / rows (Bonferroni), and a
+  // note says so when there is more than one row, or when `share` < 1 (one look of a sequential A/B spends only
+  // that fraction of alpha) and there is at least one.
+  void set_family_alpha(double alpha, std::size_t rows, double share = 1);
+
+ private:
+  std::string judged_headline() const;  // headline() of the rows, whether or not the comparison stopped early
 };
 
 // previous is the run to compare against (a --previous PATH or the latest history run); history holds the
