@@ -27,3 +27,19 @@ CONF
 nginx -p "$work" -c "$work/nginx.conf"
 url="http://127.0.0.1:$port/100b"
 for _ in $(seq 50); do curl -sf -o /dev/null "$url" && break; sleep 0.1; done
+
+# open_scenario FILE NAME RATE SECONDS: an open-model scenario (constant-arrival-rate) for the 100-byte file.
+open_scenario() {
+  cat >"$1" <<YAML
+name: $2
+target: {base_url: "http://127.0.0.1:$port"}
+requests: [{name: file, path: /100b}]
+executor: constant-arrival-rate
+rate: $3
+timeUnit: 1s
+duration: ${4}s
+preAllocatedVUs: 200
+maxVUs: 2000
+gracefulStop: 2s
+YAML
+}

@@ -32,6 +32,8 @@ ArgParser run_parser() {
       .option("rate", "R", "override the arrival rate (iterations per timeUnit)")
       .option("scenario", "NAME", "run only this named scenario of the file")
       .option("threads", "N", "worker threads (default: one per core)")
+      .option("sched", "normal|batch",
+              "the workers' CPU scheduling; batch: they never preempt a target sharing their cores (default normal)")
       .option("out", "DIR", "write DIR/summary.json and DIR/report.html (atomically; also when interrupted)")
       .option("segment", "i/N", "run only segment i of N of the load (distributed runs)")
       .option("start-at", "TIME", "start at this instant (RFC 3339 or Unix seconds), for distributed runs")
@@ -142,6 +144,10 @@ int run(const std::vector<std::string>& args) {
   if (auto v = a.get("threads")) {
     options.threads = static_cast<int>(parse_int_arg("threads", *v));
     if (options.threads < 1 || options.threads > 256) throw Error("option --threads: must be between 1 and 256");
+  }
+  if (auto v = a.get("sched")) {
+    if (*v != "normal" && *v != "batch") throw Error("option --sched: expected normal or batch, got \"" + *v + "\"");
+    options.batch_scheduling = *v == "batch";
   }
   if (auto v = a.get("segment")) options.segment = loadgen::parse_segment(*v);
   if (auto v = a.get("start-at")) options.start_at = parse_start_at(*v);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cstring>
 #include <thread>
 
 #include "coordinator.hpp"
@@ -178,7 +179,7 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
   for (int i = 0; i < threads; ++i) {
     const Share share = Share::make(options.segment.index, options.segment.count, i, threads);
     workers.push_back(std::make_unique<Worker>(
-        i, plan, targets, share, summary.catalog.entries.size(), run_start,
+        i, plan, targets, share, summary.catalog.entries.size(), run_start, options.batch_scheduling,
         [&coordinator](int worker, int interval, std::unique_ptr<Stats> delta, const Gauges& g, bool final) {
           asio::post(coordinator.io(), [&coordinator, worker, interval, g, final, d = std::move(delta)]() mutable {
             coordinator.on_snapshot(worker, interval, std::move(d), g, final);
@@ -206,6 +207,16 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
     throw;
   }
   for (auto& t : threads_running) t.join();
+  if (options.batch_scheduling) {
+    summary.sched = "batch";
+    for (const auto& w : workers) {
+      if (w->sched_error() == 0) continue;
+      summary.sched = "normal";
+      summary.sched_note = std::string("SCHED_BATCH was refused (") + std::strerror(w->sched_error()) +
+                           "): the workers ran under normal scheduling";
+      break;
+    }
+  }
   if (sampler) sampler->stop();  // readings it still posts are never run: the coordinator has finished
   coordinator.attach_resources();
   // The sampler's source and its messages quote metrics_url / the Prometheus url, which may hold a ${VAR} value.

@@ -133,6 +133,8 @@ RunSummary merge_summaries(const std::vector<RunSummary>& parts, const std::vect
     vus_max += p.vus_max;
     merge_resources(merged.resources, p.resources);
     merged.threads += p.threads;
+    if (p.sched != first.sched) merged.sched = "mixed";  // segments run with different --sched
+    if (merged.sched_note.empty()) merged.sched_note = p.sched_note;
     merged.duration = std::max(merged.duration, p.duration);
     merged.started_at = std::min(merged.started_at, p.started_at);
     merged.aborted = merged.aborted || p.aborted;

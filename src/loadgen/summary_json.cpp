@@ -268,7 +268,8 @@ nlohmann::json summary_to_json(const RunSummary& s) {
   doc["scenario"] = {{"file", s.file}, {"name", s.name}, {"description", s.description}};
   json scenarios = json::array();
   for (const auto& sc : s.scenarios) scenarios.push_back(scenario_json(sc));
-  doc["config"] = {{"scenarios", scenarios}, {"threads", s.threads}, {"segment", s.segment}};
+  doc["config"] = {{"scenarios", scenarios}, {"threads", s.threads}, {"sched", s.sched}, {"segment", s.segment}};
+  if (!s.sched_note.empty()) doc["config"]["sched_note"] = s.sched_note;
   doc["started_at"] = rfc3339(s.started_at);
   doc["duration_s"] = s.duration;
   if (s.target_nodes) doc["target"] = {{"nodes", *s.target_nodes}};

@@ -204,6 +204,8 @@ RunSummary read_fields(const json& doc, const std::string& file) {
   const json& config = r.at(doc, "config", "");
   s.segment = r.text(config, "segment", "config");
   s.threads = config.value("threads", 1);
+  s.sched = config.value("sched", "normal");
+  s.sched_note = config.value("sched_note", "");
   const json& scenarios = r.at(config, "scenarios", "config");
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     s.scenarios.push_back(read_scenario(r, scenarios[i], "config.scenarios[" + std::to_string(i) + "]"));

@@ -3,6 +3,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <pthread.h>
+#include <sched.h>
+
 namespace perfval::loadgen::detail {
 
 namespace {
@@ -11,7 +14,7 @@ constexpr std::size_t kReadBuffer = 64 * 1024;              // bytes, shared by 
 }  // namespace
 
 Worker::Worker(int index, const TestPlan& plan, const std::vector<ScenarioTarget>& targets, Share share,
-               std::size_t request_count, TimePoint run_start, SnapshotFn on_snapshot)
+               std::size_t request_count, TimePoint run_start, bool batch_scheduling, SnapshotFn on_snapshot)
     : index_(index),
       // Only this thread touches the worker's sockets and timers (other threads just post() to it), so the
       // reactor's per-descriptor locking is dropped; the scheduler keeps its lock for those posts.
@@ -22,13 +25,20 @@ Worker::Worker(int index, const TestPlan& plan, const std::vector<ScenarioTarget
       stats_(std::make_unique<Stats>(request_count)),
       read_buffer_(kReadBuffer),
       snapshot_timer_(io_),
-      sweep_timer_(io_) {
+      sweep_timer_(io_),
+      batch_scheduling_(batch_scheduling) {
   for (std::size_t i = 0; i < plan.scenarios.size(); ++i) {
     drivers_.push_back(std::make_unique<ScenarioDriver>(*this, plan.scenarios[i], targets[i], share, run_start));
   }
 }
 
 void Worker::run() {
+  if (batch_scheduling_) {
+    // SCHED_BATCH: the scheduler treats the thread as CPU-bound, so its wake-ups (a response, a timer) never
+    // preempt the running task; it gets the core at the next scheduling point instead. Unprivileged.
+    const sched_param param{};
+    sched_error_ = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
+  }
   for (auto& d : drivers_) d->start();
   arm_snapshot();
   arm_sweep();

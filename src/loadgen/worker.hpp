@@ -165,8 +165,9 @@ class Worker {
       std::function<void(int worker, int interval, std::unique_ptr<Stats> delta, const Gauges& gauges, bool final)>;
 
   Worker(int index, const TestPlan& plan, const std::vector<ScenarioTarget>& targets, Share share,
-         std::size_t request_count, TimePoint run_start, SnapshotFn on_snapshot);
+         std::size_t request_count, TimePoint run_start, bool batch_scheduling, SnapshotFn on_snapshot);
   void run();                      // thread body
+  int sched_error() const { return sched_error_; }  // after run(): why SCHED_BATCH was refused (errno), or 0
   void stop();                     // thread-safe: hard stop now
   asio::io_context& io() { return io_; }
   Stats& stats() { return *stats_; }
@@ -194,6 +195,8 @@ class Worker {
   asio::steady_timer sweep_timer_;
   int interval_ = 0;               // next snapshot's interval number (1-based seconds)
   bool finished_ = false;
+  bool batch_scheduling_;          // run() switches its thread to SCHED_BATCH
+  int sched_error_ = 0;
 };
 
 }  // namespace perfval::loadgen::detail

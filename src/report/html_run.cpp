@@ -79,6 +79,12 @@ std::string verdict_sentence(const Fields& d) {
   return std::to_string(failures) + " of " + std::to_string(total) + " thresholds failed: " + failed + ".";
 }
 
+// " (batch scheduling)" for a run whose workers did not run under normal scheduling (`perfval run --sched`).
+std::string sched_text(const Fields& config) {
+  const std::string sched = config.text("sched", "normal");
+  return sched == "normal" ? "" : " (" + escape(sched) + " scheduling)";
+}
+
 std::string header(const RunView& run) {
   const Fields& d = run.doc;
   const Fields scenario = d.child("scenario");
@@ -96,7 +102,7 @@ std::string header(const RunView& run) {
            " → " + escape(where) + "</p>\n";
   }
   out += "<p class=\"meta\">started " + escape(d.text("started_at")) + " · ran " + format_double("%.1f s", d.number_or("duration_s", 0)) +
-         " · " + number(d.child("config").number_or("threads", 1)) + " worker threads · scenario file " +
+         " · " + number(d.child("config").number_or("threads", 1)) + " worker threads" + sched_text(d.child("config")) + " · scenario file " +
          escape(scenario.text("file")) + " · perfval " + escape(d.text("perfval_version")) + "</p></header>\n";
   if (d.flag("aborted")) out += callout("<b>Run stopped early:</b> " + escape(d.text("abort_reason")), "bad");
   return out;

@@ -123,7 +123,9 @@ std::string render_run_summary(const loadgen::RunSummary& s) {
     out += "\n";
   }
   out += "  duration: " + format_double("%.1fs", s.duration) + ", " + std::to_string(s.threads) + " worker threads";
+  if (s.sched != "normal") out += " (" + s.sched + " scheduling)";
   if (s.segment != "0/1") out += ", segment " + s.segment;
+  if (!s.sched_note.empty()) out += "\n  note: " + s.sched_note;
   out += "\n\n";
   out += dotted("http_reqs") + std::to_string(total.requests) + "  " + format_double("%.1f/s", static_cast<double>(total.requests) / el) + "\n";
   out += dotted("http_req_duration") + trend_line(total.duration) + "\n";

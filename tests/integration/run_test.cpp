@@ -4,8 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sched.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <thread>
 
 #include "process.hpp"
 
@@ -285,3 +291,62 @@ TEST(RunUnreachable, UnresolvableHostCountsDnsErrors) {
 }
 
 }  // namespace
+
+namespace {
+// The scheduling policy (field 41 of /proc/PID/task/TID/stat) of each thread of `pid`.
+std::vector<int> thread_policies(int pid) {
+  std::vector<int> out;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(task.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    std::istringstream fields(line.substr(line.rfind(')') + 2));  // from field 3 (state) on
+    std::string field;
+    for (int i = 3; i <= 41 && fields >> field; ++i) {
+      if (i == 41) out.push_back(std::stoi(field));
+    }
+  }
+  return out;
+}
+}  // namespace
+
+TEST(RunScheduling, SchedBatchPutsEveryWorkerThreadAndOnlyThemUnderSchedBatch) {
+  TempDir dir;
+  const std::string file = dir.write("scenario.yaml", std::string("name: batch\n") + kTarget +
+                                                          "requests: [{name: health, path: /health}]\n"
+                                                          "think_time: 20ms\nexecutor: constant-vus\nvus: 4\nduration: 3s\n");
+  perfval::test::Child run({PERFVAL_BIN, "run", file, "--quiet", "--threads", "2", "--sched", "batch", "--out",
+                            dir.path() + "/out"});
+  // Mid-run: the two workers are SCHED_BATCH (3); the coordinator and the embedded target's thread are not.
+  std::vector<int> policies;
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_for(100ms);
+    policies = thread_policies(run.pid());
+    if (std::count(policies.begin(), policies.end(), SCHED_BATCH) == 2) break;
+  }
+  EXPECT_EQ(std::count(policies.begin(), policies.end(), SCHED_BATCH), 2) << ::testing::PrintToString(policies);
+  EXPECT_GE(std::count(policies.begin(), policies.end(), SCHED_OTHER), 2) << ::testing::PrintToString(policies);
+  const std::string line = run.wait_for_line("worker threads", 60s);
+  EXPECT_NE(line.find("2 worker threads (batch scheduling)"), std::string::npos) << line;
+  EXPECT_EQ(run.wait(30s), 0);
+  std::ifstream in(dir.path() + "/out/summary.json");
+  const json summary = json::parse(in);
+  EXPECT_EQ(summary.at("config").at("sched"), "batch");
+  EXPECT_FALSE(summary.at("config").contains("sched_note")) << summary.at("config");
+  std::ifstream html_in(dir.path() + "/out/report.html");
+  const std::string html((std::istreambuf_iterator<char>(html_in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("2 worker threads (batch scheduling)"), std::string::npos);
+
+  // Without --sched the workers keep normal scheduling, and say so in the summary.
+  const auto normal = run_scenario(dir, std::string("name: normal\n") + kTarget +
+                                            "requests: [{name: health, path: /health}]\n"
+                                            "think_time: 20ms\nexecutor: constant-vus\nvus: 2\nduration: 1s\n");
+  ASSERT_EQ(normal.process.exit_code, 0) << normal.process.err;
+  EXPECT_EQ(normal.summary.at("config").at("sched"), "normal");
+  EXPECT_EQ(normal.process.out.find("scheduling"), std::string::npos) << normal.process.out;
+
+  const auto bad = run_process({PERFVAL_BIN, "run", file, "--sched", "fifo"}, 20s);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("option --sched: expected normal or batch, got \"fifo\""), std::string::npos) << bad.err;
+}

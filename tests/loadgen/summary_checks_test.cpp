@@ -107,5 +107,38 @@ TEST(SummaryChecks, MergingSegmentsAddsCheckCounts) {
   EXPECT_EQ(summary_to_json(merged).at("metrics").at("checks{check:metrics.status}").at("rate"), 0.9);
 }
 
+TEST(SummaryChecks, TheWorkersSchedulingRoundTripsAndAMergeOfDifferentOnesSaysMixed) {
+  RunSummary s = summary_with_checks();
+  s.sched = "batch";
+  const auto doc = summary_to_json(s);
+  EXPECT_EQ(doc.at("config").at("sched"), "batch");
+  EXPECT_FALSE(doc.at("config").contains("sched_note"));
+  RunSummary a = summary_from_json(doc, "a.json");
+  EXPECT_EQ(a.sched, "batch");
+  RunSummary b = a;
+  b.sched = "normal";
+  b.sched_note = "SCHED_BATCH was refused (Operation not permitted): the workers ran under normal scheduling";
+  EXPECT_EQ(summary_from_json(summary_to_json(b), "b.json").sched_note, b.sched_note);
+  a.segment = "0/2";
+  b.segment = "1/2";
+  RunSummary c = a;
+  c.segment = "1/2";
+  EXPECT_EQ(merge_summaries({a, c}, {"a.json", "c.json"}).sched, "batch");
+  const RunSummary merged = merge_summaries({a, b}, {"a.json", "b.json"});
+  EXPECT_EQ(merged.sched, "mixed");
+  EXPECT_EQ(merged.sched_note, b.sched_note);
+  // A summary from before the field reads as normal scheduling; a wrong type names the file.
+  auto old = doc;
+  old["config"].erase("sched");
+  EXPECT_EQ(summary_from_json(old, "old.json").sched, "normal");
+  old["config"]["sched"] = nlohmann::json::array();
+  try {
+    summary_from_json(old, "old.json");
+    ADD_FAILURE() << "no error";
+  } catch (const perfval::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("old.json"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace perfval::loadgen
