@@ -21,8 +21,10 @@ printf '%-7s %8s %14s %14s %16s %16s\n' sched "req/s" "p50 corrected" "p99 corre
 for _ in $(seq "$runs"); do
   for sched in normal batch; do
     for _ in $(seq "$hogs"); do timeout "$((secs + 3))" sh -c 'while :; do :; done' & done
+    rm -rf "$work/o"
     "$perfval" run "$work/open.yaml" --threads "$threads" --sched "$sched" --quiet --out "$work/o" >/dev/null || true
     wait
+    if [ ! -f "$work/o/summary.json" ]; then echo "$sched: the run wrote no summary"; continue; fi
     python3 - "$work/o/summary.json" "$sched" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]

@@ -33,7 +33,7 @@ ArgParser run_parser() {
       .option("scenario", "NAME", "run only this named scenario of the file")
       .option("threads", "N", "worker threads (default: one per core)")
       .option("sched", "normal|batch",
-              "the workers' CPU scheduling; batch: they never preempt a target sharing their cores (default normal)")
+              "the workers' CPU scheduling; batch: waking, they do not preempt a target sharing their cores (default normal)")
       .option("out", "DIR", "write DIR/summary.json and DIR/report.html (atomically; also when interrupted)")
       .option("segment", "i/N", "run only segment i of N of the load (distributed runs)")
       .option("start-at", "TIME", "start at this instant (RFC 3339 or Unix seconds), for distributed runs")

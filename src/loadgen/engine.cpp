@@ -208,13 +208,18 @@ RunSummary run_plan(const TestPlan& plan, const EngineOptions& options) {
   }
   for (auto& t : threads_running) t.join();
   if (options.batch_scheduling) {
-    summary.sched = "batch";
+    std::size_t refused = 0;
+    int why = 0;
     for (const auto& w : workers) {
       if (w->sched_error() == 0) continue;
-      summary.sched = "normal";
-      summary.sched_note = std::string("SCHED_BATCH was refused (") + std::strerror(w->sched_error()) +
-                           "): the workers ran under normal scheduling";
-      break;
+      ++refused;
+      why = w->sched_error();
+    }
+    summary.sched = refused == 0 ? "batch" : refused == workers.size() ? "normal" : "mixed";
+    if (refused > 0) {
+      summary.sched_note = "SCHED_BATCH was refused for " + std::to_string(refused) + " of " +
+                           std::to_string(workers.size()) + " worker threads (" + std::strerror(why) +
+                           "): they ran under normal scheduling";
     }
   }
   if (sampler) sampler->stop();  // readings it still posts are never run: the coordinator has finished

@@ -34,7 +34,7 @@ Worker::Worker(int index, const TestPlan& plan, const std::vector<ScenarioTarget
 
 void Worker::run() {
   if (batch_scheduling_) {
-    // SCHED_BATCH: the scheduler treats the thread as CPU-bound, so its wake-ups (a response, a timer) never
+    // SCHED_BATCH: the scheduler treats the thread as CPU-bound, so its wake-ups (a response, a timer) do not
     // preempt the running task; it gets the core at the next scheduling point instead. Unprivileged.
     const sched_param param{};
     sched_error_ = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);

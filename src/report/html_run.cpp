@@ -105,6 +105,9 @@ std::string header(const RunView& run) {
          " · " + number(d.child("config").number_or("threads", 1)) + " worker threads" + sched_text(d.child("config")) + " · scenario file " +
          escape(scenario.text("file")) + " · perfval " + escape(d.text("perfval_version")) + "</p></header>\n";
   if (d.flag("aborted")) out += callout("<b>Run stopped early:</b> " + escape(d.text("abort_reason")), "bad");
+  if (const std::string note = d.child("config").text("sched_note"); !note.empty()) {
+    out += callout("<b>Scheduling:</b> " + escape(note), "warn");
+  }
   return out;
 }
 

@@ -40,6 +40,16 @@ TEST(HtmlRunReport, VerdictP95ThresholdsAndChartsAreThere) {
   EXPECT_THAT(html, HasSubstr("planned arrival rate 100.0/s"));
 }
 
+TEST(HtmlRunReport, TheWorkersSchedulingShowsWhenItIsNotNormal) {
+  nlohmann::json doc = summary_doc({});
+  EXPECT_THAT(render_one(doc), Not(HasSubstr("scheduling")));
+  doc["config"]["sched"] = "batch";
+  EXPECT_THAT(render_one(doc), HasSubstr("worker threads (batch scheduling)"));
+  doc["config"]["sched"] = "normal";
+  doc["config"]["sched_note"] = "SCHED_BATCH was refused for 2 of 2 worker threads (Operation not permitted): they ran under normal scheduling";
+  EXPECT_THAT(render_one(doc), HasSubstr("<b>Scheduling:</b> SCHED_BATCH was refused for 2 of 2 worker threads"));
+}
+
 TEST(HtmlRunReport, MakesNoRequestAndCarriesAPolicyThatForbidsThem) {
   const std::string html = render_one(summary_doc({}));
   EXPECT_THAT(html, HasSubstr("content=\"default-src 'none'; style-src 'unsafe-inline'"));

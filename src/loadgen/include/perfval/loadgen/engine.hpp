@@ -16,8 +16,9 @@ namespace perfval::loadgen {
 struct EngineOptions {
   int threads = 0;          // worker threads; 0 = one per core
   // Worker threads run under SCHED_BATCH (`--sched batch`): a worker woken by a response or a timer does not
-  // preempt the task running on its core, so a target sharing the cores is not interrupted mid-request
-  // (docs/performance.md#sharing-cores-with-the-target). Costs timing accuracy when other work keeps the cores busy.
+  // preempt the task running on its core (the scheduler's tick still shares the core out), so a target sharing
+  // the cores is not interrupted mid-request (docs/performance.md#sharing-cores-with-the-target). Costs timing
+  // accuracy when other work keeps the cores busy.
   bool batch_scheduling = false;
   Segment segment;          // this process's share of the plan (`--segment i/N`)
   std::optional<std::chrono::system_clock::time_point> start_at;  // wait until this instant (`--start-at`)

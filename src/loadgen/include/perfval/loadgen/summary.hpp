@@ -45,7 +45,8 @@ struct RunSummary {
   std::vector<Threshold> threshold_specs;
   std::string segment = "0/1";  // this process's share
   int threads = 1;
-  std::string sched = "normal";  // the workers' CPU scheduling: "normal" or "batch" (EngineOptions::batch_scheduling)
+  std::string sched = "normal";  // the workers' CPU scheduling: "normal", "batch" (EngineOptions::batch_scheduling) or
+                                 // "mixed" (some refused it, or merged segments differ)
   std::string sched_note;      // why a requested "batch" did not take effect (the kernel refused it), else empty
   std::chrono::system_clock::time_point started_at{};
   double duration = 0;         // seconds from start to the end of measurement
