@@ -297,7 +297,7 @@ namespace {
 std::vector<int> thread_policies(int pid) {
   std::vector<int> out;
   const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  std::error_code ec;  // gone: the run has ended
+  std::error_code ec;  // none: the directory is unreadable, no threads to report
   for (const auto& task : std::filesystem::directory_iterator(dir, ec)) {
     std::ifstream in(task.path() / "stat");
     std::string line;

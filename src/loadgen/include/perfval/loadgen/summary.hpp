@@ -47,7 +47,7 @@ struct RunSummary {
   int threads = 1;
   std::string sched = "normal";  // the workers' CPU scheduling: "normal", "batch" (EngineOptions::batch_scheduling) or
                                  // "mixed" (some refused it, or merged segments differ)
-  std::string sched_note;      // why a requested "batch" did not take effect (the kernel refused it), else empty
+  std::string sched_note;      // why a requested "batch" did not take effect for some or all workers, else empty
   std::chrono::system_clock::time_point started_at{};
   double duration = 0;         // seconds from start to the end of measurement
   bool aborted = false;        // interrupted (signal) or stopped by an abortOnFail threshold
