@@ -60,18 +60,15 @@ YAML
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
+# nginx_proc FILE: /proc/PID/FILE of each of nginx's workers (one that has left since is skipped).
+nginx_proc() {
+  local w
+  for w in $nginx_workers; do cat "/proc/$w/$1" 2>/dev/null || true; done
+}
 # CPU seconds (user + system) nginx's workers have used so far.
-nginx_cpu() {
-  local w
-  for w in $nginx_workers; do cat "/proc/$w/stat" 2>/dev/null || true; done |  # an old worker may have left
-    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); s += $12 + $13} END {print s / hz}'
-}
+nginx_cpu() { nginx_proc stat | awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); s += $12 + $13} END {print s / hz}'; }
 # Times nginx's workers were preempted (involuntary context switches) so far.
-nginx_preempted() {
-  local w
-  for w in $nginx_workers; do cat "/proc/$w/status" 2>/dev/null || true; done |
-    awk '/^nonvoluntary_ctxt_switches/ {s += $2} END {printf "%.0f\n", s}'
-}
+nginx_preempted() { nginx_proc status | awk '/^nonvoluntary_ctxt_switches/ {s += $2} END {printf "%.0f\n", s}'; }
 # Function-call inter-processor interrupts so far (how a wake-up reaches an idle CPU), summed over the CPUs: the
 # whole machine's, so anything else running lands in the per-request figure too (x86 only; elsewhere 0).
 call_ipis() { awk '$1 == "CAL:" {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {printf "%.0f\n", s}' /proc/interrupts; }

@@ -293,20 +293,13 @@ TEST(RunUnreachable, UnresolvableHostCountsDnsErrors) {
 }  // namespace
 
 namespace {
-// The scheduling policy (field 41 of /proc/PID/task/TID/stat) of each thread of `pid`.
+// The scheduling policy of each thread of `pid` (its /proc/PID/task entries; a thread gone meanwhile is skipped).
 std::vector<int> thread_policies(int pid) {
   std::vector<int> out;
-  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  std::error_code ec;  // none: the directory is unreadable, no threads to report
-  for (const auto& task : std::filesystem::directory_iterator(dir, ec)) {
-    std::ifstream in(task.path() / "stat");
-    std::string line;
-    if (!std::getline(in, line)) continue;
-    std::istringstream fields(line.substr(line.rfind(')') + 2));  // from field 3 (state) on
-    std::string field;
-    for (int i = 3; i <= 41 && fields >> field; ++i) {
-      if (i == 41) out.push_back(std::stoi(field));
-    }
+  std::error_code ec;  // an unreadable directory: no threads to report
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    const int policy = sched_getscheduler(std::stoi(task.path().filename().string()));
+    if (policy >= 0) out.push_back(policy);
   }
   return out;
 }
